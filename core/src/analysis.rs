@@ -1,0 +1,59 @@
+//! The analysis copy: a small upright image every check reads, so thresholds do not depend on
+//! the camera's resolution.
+
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::RgbImage;
+
+/// Long side of the analysis copy, in pixels.
+pub const ANALYSIS_LONG_SIDE: u32 = 1024;
+
+/// A downscaled upright copy: RGB and BT.601 luma planes.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub width: usize,
+    pub height: usize,
+    /// Interleaved RGB, `width * height * 3` bytes.
+    pub rgb: Vec<u8>,
+    /// Luma, `width * height` bytes.
+    pub luma: Vec<u8>,
+}
+
+impl Analysis {
+    /// Builds the analysis copy of an upright image (never upscaled).
+    pub fn new(upright: &RgbImage) -> Analysis {
+        let (w, h) = upright.dimensions();
+        let (aw, ah) = fit_within((w, h), ANALYSIS_LONG_SIDE);
+        let rgb = if (aw, ah) == (w, h) {
+            upright.as_raw().clone()
+        } else {
+            resize_rgb(upright.as_raw(), (w, h), (aw, ah), FilterType::Box)
+        };
+        let luma = rgb
+            .chunks_exact(3)
+            .map(|p| ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8)
+            .collect();
+        Analysis { width: aw as usize, height: ah as usize, rgb, luma }
+    }
+}
+
+/// The largest size with the same aspect ratio whose long side is at most `long_side`.
+pub fn fit_within((w, h): (u32, u32), long_side: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= long_side {
+        return (w, h);
+    }
+    let scale = |v: u32| ((v as u64 * long_side as u64 + long as u64 / 2) / long as u64).max(1) as u32;
+    (scale(w), scale(h))
+}
+
+/// Resizes an interleaved RGB buffer with a convolution filter.
+pub(crate) fn resize_rgb(src: &[u8], (w, h): (u32, u32), (dw, dh): (u32, u32), filter: FilterType) -> Vec<u8> {
+    // The buffer sizes match the dimensions by construction, so these cannot fail.
+    let src = ImageRef::new(w, h, src, PixelType::U8x3).expect("buffer matches dimensions");
+    let mut dst = Image::new(dw, dh, PixelType::U8x3);
+    Resizer::new()
+        .resize(&src, &mut dst, &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter)))
+        .expect("same pixel type on both sides");
+    dst.into_vec()
+}

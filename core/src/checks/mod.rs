@@ -1,0 +1,102 @@
+//! Capture checks: pure functions over the analysis copy, each compared with the policy.
+
+pub mod color;
+pub mod exposure;
+pub mod sharpness;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Analysis;
+use crate::code::{Code, Message};
+use crate::policy::{Rules, Severity, ThresholdRule};
+
+/// One check that did not pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// The measured value, in the check's unit (pixels, blur effect, luma, fraction, bytes).
+    pub measured: Option<f64>,
+    /// The policy's limit for it.
+    pub limit: Option<f64>,
+    pub message: Message,
+}
+
+impl Finding {
+    pub(crate) fn new(code: Code, severity: Severity, message: &Message, measured: f64, limit: f64) -> Finding {
+        Finding { code, severity, measured: Some(round(measured)), limit: Some(limit), message: message.clone() }
+    }
+}
+
+/// Every metric the checks measured on one capture.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Upright width and height of the input.
+    pub width: u32,
+    pub height: u32,
+    /// Blur effect, 0 (sharp) to 1 (flat).
+    pub blur: f64,
+    /// Mean luma, 0–255.
+    pub mean_luma: f64,
+    /// Fraction of pixels clipped to white.
+    pub clipped: f64,
+    /// Largest clipped patch, as a fraction of the frame.
+    pub glare_patch: f64,
+    /// Fraction of distinctly coloured pixels.
+    pub chromatic: f64,
+}
+
+impl Metrics {
+    /// Measures everything on the analysis copy of an upright `width` × `height` capture.
+    pub fn measure(width: u32, height: u32, a: &Analysis) -> Metrics {
+        Metrics {
+            width,
+            height,
+            blur: sharpness::blur_effect(a),
+            mean_luma: exposure::mean_luma(a),
+            clipped: exposure::clipped_fraction(a),
+            glare_patch: exposure::largest_clipped_patch(a),
+            chromatic: color::chromatic_fraction(a),
+        }
+    }
+}
+
+/// Compares metrics with the rules; returns the checks that failed.
+pub fn evaluate(m: &Metrics, rules: &Rules) -> Vec<Finding> {
+    let c = &rules.checks;
+    let mut findings = Vec::new();
+    if let Some((measured, limit)) = resolution_shortfall(m.width, m.height, rules) {
+        let rule = &c.resolution_too_low;
+        findings.push(Finding::new(Code::ResolutionTooLow, rule.severity, &rule.message, measured, limit));
+    }
+    let mut threshold = |code, rule: &ThresholdRule, measured: f64, failed: bool| {
+        if failed {
+            findings.push(Finding::new(code, rule.severity, &rule.message, measured, rule.threshold));
+        }
+    };
+    threshold(Code::Blurry, &c.blurry, m.blur, m.blur > c.blurry.threshold);
+    threshold(Code::TooDark, &c.too_dark, m.mean_luma, m.mean_luma < c.too_dark.threshold);
+    threshold(Code::Overexposed, &c.overexposed, m.clipped, m.clipped > c.overexposed.threshold);
+    threshold(Code::Glare, &c.glare, m.glare_patch, m.glare_patch > c.glare.threshold);
+    if rules.color_required {
+        threshold(Code::NotColor, &c.not_color, m.chromatic, m.chromatic < c.not_color.threshold);
+    }
+    findings
+}
+
+/// The side that falls short and its minimum, if either does.
+fn resolution_shortfall(width: u32, height: u32, rules: &Rules) -> Option<(f64, f64)> {
+    let (short, long) = (width.min(height), width.max(height));
+    if short < rules.min_short_side {
+        Some((short as f64, rules.min_short_side as f64))
+    } else if long < rules.min_long_side {
+        Some((long as f64, rules.min_long_side as f64))
+    } else {
+        None
+    }
+}
+
+/// Six significant decimals: enough for any threshold, stable in JSON.
+pub(crate) fn round(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}

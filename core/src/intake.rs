@@ -1,0 +1,112 @@
+//! Intake: from untrusted bytes to upright-ready RGB pixels, refusing early and cheaply.
+
+use std::io::Cursor;
+
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
+
+use crate::format::{header_dimensions, sniff, Format, Sniffed};
+use crate::policy::{Limits, Rules};
+use crate::Error;
+
+/// A decoded capture, not yet turned upright: turning is cheaper after downscaling.
+#[derive(Debug)]
+pub struct Decoded {
+    pub format: Format,
+    /// Pixels as stored in the file.
+    pub pixels: RgbImage,
+    /// The EXIF orientation to apply (identity when absent or unreadable).
+    pub orientation: Orientation,
+}
+
+impl Decoded {
+    /// Width and height once upright.
+    pub fn upright_size(&self) -> (u32, u32) {
+        upright_size(self.pixels.dimensions(), self.orientation)
+    }
+}
+
+/// Width and height of a `(width, height)` image after applying `orientation`.
+pub fn upright_size((w, h): (u32, u32), orientation: Orientation) -> (u32, u32) {
+    if swaps_axes(orientation) { (h, w) } else { (w, h) }
+}
+
+pub(crate) fn swaps_axes(orientation: Orientation) -> bool {
+    matches!(
+        orientation,
+        Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH
+    )
+}
+
+/// Checks the format against `rules` and the size against `limits`, then decodes to RGB.
+pub fn decode(bytes: &[u8], limits: &Limits, rules: &Rules) -> Result<Decoded, Error> {
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(Error::InputTooLarge { bytes: bytes.len() as u64, limit: limits.max_input_bytes });
+    }
+    let format = match sniff(bytes) {
+        Sniffed::Image(f) if rules.formats.contains(&f) => f,
+        Sniffed::Image(f) => return Err(Error::UnsupportedFormat { format: f.as_str().to_uppercase() }),
+        Sniffed::Unsupported(name) => return Err(Error::UnsupportedFormat { format: name.to_string() }),
+        Sniffed::Unknown if bytes.is_empty() => return Err(corrupt("the file is empty")),
+        Sniffed::Unknown => return Err(corrupt("not a recognizable image")),
+    };
+    let (w, h) = header_dimensions(format, bytes).ok_or_else(|| corrupt("truncated image header"))?;
+    check_dimensions(w, h, limits)?;
+
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    reader.limits(decoder_limits(limits));
+    let mut decoder = reader.into_decoder().map_err(|e| corrupt(e))?;
+    let (w, h) = decoder.dimensions();
+    check_dimensions(w, h, limits)?;
+    // A broken EXIF block must not cost the pixels: treat it as "no rotation".
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(e))?;
+    Ok(Decoded { format, pixels: to_rgb(image), orientation })
+}
+
+fn check_dimensions(width: u32, height: u32, limits: &Limits) -> Result<(), Error> {
+    if width == 0 || height == 0 {
+        return Err(corrupt("the image has no pixels"));
+    }
+    if width as u64 * height as u64 > limits.max_input_pixels
+        || width.max(height) > limits.max_input_side
+    {
+        return Err(Error::DimensionsTooLarge {
+            width,
+            height,
+            limit_pixels: limits.max_input_pixels,
+            limit_side: limits.max_input_side,
+        });
+    }
+    Ok(())
+}
+
+fn decoder_limits(limits: &Limits) -> image::Limits {
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(limits.max_input_side);
+    l.max_image_height = Some(limits.max_input_side);
+    // Room for 16-bit RGBA plus the decoder's own buffers.
+    l.max_alloc = Some(limits.max_input_pixels.saturating_mul(8).saturating_add(64 << 20));
+    l
+}
+
+/// Flattens any decoded layout to 8-bit RGB; transparency is composited over white paper.
+fn to_rgb(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    let (w, h) = rgba.dimensions();
+    let mut out = RgbImage::new(w, h);
+    for (dst, src) in out.pixels_mut().zip(rgba.pixels()) {
+        let a = src[3] as u32;
+        for c in 0..3 {
+            dst[c] = ((src[c] as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
+        }
+    }
+    out
+}
+
+fn corrupt(reason: impl ToString) -> Error {
+    Error::CorruptImage { reason: reason.to_string() }
+}

@@ -1,0 +1,108 @@
+//! hexin-core: on-device checks and normalization for identity-verification captures.
+//!
+//! The pipeline runs in stages, one module each: [`policy`] says what is acceptable,
+//! [`intake`] turns untrusted bytes into pixels, [`checks`] measures the capture on a small
+//! [`analysis`] copy, and [`normalize`] produces the upright, metadata-free JPEG that leaves the
+//! device. [`check`] runs them all.
+
+pub mod analysis;
+pub mod checks;
+mod code;
+mod error;
+pub mod format;
+pub mod intake;
+mod material;
+pub mod normalize;
+pub mod policy;
+
+use serde::{Deserialize, Serialize};
+
+pub use checks::{Finding, Metrics};
+pub use code::{Code, Message};
+pub use error::Error;
+pub use material::MaterialKind;
+pub use normalize::Output;
+pub use policy::{Policy, Severity};
+
+use analysis::Analysis;
+
+/// Whether a capture may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Accept,
+    Reject,
+}
+
+/// The result of checking one capture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub material: MaterialKind,
+    pub verdict: Verdict,
+    /// Checks that did not pass; any with severity `block` makes the verdict `reject`.
+    pub findings: Vec<Finding>,
+    /// Everything measured, passed or not.
+    pub metrics: Metrics,
+    /// Blur effect of the normalized output, re-measured after compression.
+    pub output_blur: Option<f64>,
+    /// The normalized capture; present only when accepted.
+    pub output: Option<Output>,
+}
+
+/// Checks one capture against `policy` and, if nothing blocks it, normalizes it.
+///
+/// `Err` means the bytes could not be read as an image at all (unsupported, too large,
+/// corrupt); everything about a readable image is a [`Finding`] in the report.
+pub fn check(bytes: &[u8], kind: MaterialKind, policy: &Policy) -> Result<Report, Error> {
+    let rules = policy.rules(kind);
+    let decoded = intake::decode(bytes, &policy.limits, rules)?;
+    let (width, height) = decoded.upright_size();
+    let upright = normalize::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
+    let metrics = Metrics::measure(width, height, &Analysis::new(&upright));
+    let mut findings = checks::evaluate(&metrics, rules);
+    let mut report = Report { material: kind, verdict: Verdict::Reject, findings: vec![], metrics, output_blur: None, output: None };
+    if !blocks(&findings) {
+        let search = normalize::encode_within(&upright, rules.output_max_bytes, rules.jpeg_quality);
+        match search.best {
+            Some((quality, jpeg)) => {
+                let blur = output_blur(&jpeg)?;
+                report.output_blur = Some(checks::round(blur));
+                let rule = &rules.checks.blurry;
+                if blur > rule.threshold {
+                    findings.push(Finding::new(Code::Blurry, rule.severity, &rule.message, blur, rule.threshold));
+                }
+                report.output = Some(Output {
+                    width: upright.width(),
+                    height: upright.height(),
+                    bytes: jpeg.len() as u64,
+                    sha256: normalize::sha256_hex(&jpeg),
+                    quality,
+                    jpeg,
+                });
+            }
+            None => {
+                let rule = &rules.checks.budget_unreachable;
+                let (smallest, budget) = (search.smallest as f64, rules.output_max_bytes as f64);
+                findings.push(Finding::new(Code::BudgetUnreachable, rule.severity, &rule.message, smallest, budget));
+            }
+        }
+    }
+    if !blocks(&findings) {
+        report.verdict = Verdict::Accept;
+    } else {
+        report.output = None;
+    }
+    report.findings = findings;
+    Ok(report)
+}
+
+fn blocks(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Block)
+}
+
+/// Re-measures blur on the encoded output, as a server would see it.
+fn output_blur(jpeg: &[u8]) -> Result<f64, Error> {
+    let image = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
+        .map_err(|e| Error::CorruptImage { reason: format!("re-reading the output: {e}") })?;
+    Ok(checks::sharpness::blur_effect(&Analysis::new(&image.into_rgb8())))
+}

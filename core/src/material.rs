@@ -1,0 +1,71 @@
+//! The kinds of material an applicant hands in.
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of material. The kebab-case names are the CLI's and the policy's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MaterialKind {
+    IdCardFront,
+    IdCardBack,
+    BusinessLicense,
+    FacePhoto,
+    VerificationForm,
+    AuthorizationLetter,
+    DomainCertificate,
+    ResidencePermit,
+    PreApproval,
+    Other,
+}
+
+impl MaterialKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [MaterialKind; 10] = [
+        MaterialKind::IdCardFront,
+        MaterialKind::IdCardBack,
+        MaterialKind::BusinessLicense,
+        MaterialKind::FacePhoto,
+        MaterialKind::VerificationForm,
+        MaterialKind::AuthorizationLetter,
+        MaterialKind::DomainCertificate,
+        MaterialKind::ResidencePermit,
+        MaterialKind::PreApproval,
+        MaterialKind::Other,
+    ];
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaterialKind::IdCardFront => "id-card-front",
+            MaterialKind::IdCardBack => "id-card-back",
+            MaterialKind::BusinessLicense => "business-license",
+            MaterialKind::FacePhoto => "face-photo",
+            MaterialKind::VerificationForm => "verification-form",
+            MaterialKind::AuthorizationLetter => "authorization-letter",
+            MaterialKind::DomainCertificate => "domain-certificate",
+            MaterialKind::ResidencePermit => "residence-permit",
+            MaterialKind::PreApproval => "pre-approval",
+            MaterialKind::Other => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for MaterialKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MaterialKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MaterialKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = MaterialKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!("unknown material `{s}`; expected one of: {}", names.join(", "))
+            })
+    }
+}

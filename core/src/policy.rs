@@ -1,0 +1,314 @@
+//! Policies: per-material rules as a versioned TOML or JSON document.
+//!
+//! A document has `schema`, `id`, `version`, `[limits]`, `[defaults]` (a complete rule set) and
+//! optional `[materials.<kind>]` tables that override any part of the defaults for one kind.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::code::Message;
+use crate::format::Format;
+use crate::material::MaterialKind;
+use crate::Error;
+
+/// The policy schema this SDK reads.
+pub const SCHEMA: u32 = 1;
+
+const ICP_DEFAULT: &str = include_str!("../policies/icp-default.toml");
+
+/// What happens when a check fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The capture is rejected.
+    Block,
+    /// The capture is accepted with a warning.
+    Warn,
+}
+
+/// Limits enforced before any pixel is allocated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub max_input_bytes: u64,
+    pub max_input_pixels: u64,
+    pub max_input_side: u32,
+}
+
+/// A check with a numeric threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdRule {
+    pub threshold: f64,
+    pub severity: Severity,
+    pub message: Message,
+}
+
+/// A check whose limit comes from other rules (sizes, byte budget).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub severity: Severity,
+    pub message: Message,
+}
+
+/// Every check's rule for one material kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRules {
+    pub resolution_too_low: Rule,
+    /// Blur effect (0 sharp … 1 flat) above which a capture is blurry.
+    pub blurry: ThresholdRule,
+    /// Mean luma (0–255) below which a capture is too dark.
+    pub too_dark: ThresholdRule,
+    /// Fraction of clipped pixels above which a capture is overexposed.
+    pub overexposed: ThresholdRule,
+    /// Area fraction of the largest clipped patch above which there is glare.
+    pub glare: ThresholdRule,
+    /// Fraction of chromatic pixels below which a capture is not colour.
+    pub not_color: ThresholdRule,
+    pub budget_unreachable: Rule,
+}
+
+/// The JPEG quality range the encoder may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualityRange {
+    pub min: u8,
+    pub max: u8,
+}
+
+/// The resolved rules for one material kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub formats: Vec<Format>,
+    pub min_short_side: u32,
+    pub min_long_side: u32,
+    pub output_long_side: u32,
+    pub output_max_bytes: u64,
+    pub color_required: bool,
+    pub jpeg_quality: QualityRange,
+    pub checks: CheckRules,
+}
+
+/// A loaded, validated policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub id: String,
+    pub version: u32,
+    /// SHA-256 (hex) of the document's bytes, so a package can name exactly what judged it.
+    pub digest: String,
+    pub limits: Limits,
+    rules: BTreeMap<MaterialKind, Rules>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    schema: u32,
+    id: String,
+    version: u32,
+    limits: Limits,
+    defaults: Value,
+    #[serde(default)]
+    materials: BTreeMap<MaterialKind, Value>,
+}
+
+impl Policy {
+    /// The ICP policy embedded in the crate.
+    pub fn icp_default() -> Policy {
+        // The embedded document is checked by the test `embedded_policy_loads`.
+        Policy::parse(ICP_DEFAULT).expect("embedded ICP policy is valid")
+    }
+
+    /// The text of the embedded ICP policy, a starting point for a host's own.
+    pub fn icp_default_source() -> &'static str {
+        ICP_DEFAULT
+    }
+
+    /// Parses a policy document: JSON when it starts with `{`, TOML otherwise.
+    pub fn parse(text: &str) -> Result<Policy, Error> {
+        let digest = hex(&Sha256::digest(text.as_bytes()));
+        let doc: Document = if text.trim_start().starts_with('{') {
+            let de = &mut serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))?
+        } else {
+            let de = toml::Deserializer::parse(text).map_err(|e| invalid("document", e))?;
+            serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))?
+        };
+        if doc.schema != SCHEMA {
+            return Err(invalid("schema", format!("this SDK reads schema {SCHEMA}, not {}", doc.schema)));
+        }
+        if doc.id.trim().is_empty() {
+            return Err(invalid("id", "must not be empty"));
+        }
+        validate_limits(&doc.limits)?;
+        let defaults: Rules = serde_path_to_error::deserialize(doc.defaults.clone())
+            .map_err(|e| path_error("defaults.", e))?;
+        validate_rules("defaults", &defaults)?;
+        let mut rules = BTreeMap::new();
+        for kind in MaterialKind::ALL {
+            let resolved = match doc.materials.get(&kind) {
+                None => defaults.clone(),
+                Some(patch) => {
+                    let mut merged = doc.defaults.clone();
+                    merge(&mut merged, patch);
+                    let prefix = format!("materials.{kind}");
+                    let r: Rules = serde_path_to_error::deserialize(merged)
+                        .map_err(|e| path_error(&format!("{prefix}."), e))?;
+                    validate_rules(&prefix, &r)?;
+                    r
+                }
+            };
+            rules.insert(kind, resolved);
+        }
+        Ok(Policy { id: doc.id, version: doc.version, digest, limits: doc.limits, rules })
+    }
+
+    /// The rules for one material kind.
+    pub fn rules(&self, kind: MaterialKind) -> &Rules {
+        // `parse` resolves every kind, so the map is total.
+        &self.rules[&kind]
+    }
+}
+
+fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(base), Value::Object(patch)) => {
+            for (key, value) in patch {
+                match base.get_mut(key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        base.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value.clone(),
+    }
+}
+
+fn validate_limits(l: &Limits) -> Result<(), Error> {
+    if l.max_input_bytes == 0 {
+        return Err(invalid("limits.max_input_bytes", "must be positive"));
+    }
+    if l.max_input_pixels == 0 {
+        return Err(invalid("limits.max_input_pixels", "must be positive"));
+    }
+    if l.max_input_side == 0 {
+        return Err(invalid("limits.max_input_side", "must be positive"));
+    }
+    Ok(())
+}
+
+fn validate_rules(at: &str, r: &Rules) -> Result<(), Error> {
+    let field = |name: &str| format!("{at}.{name}");
+    if r.formats.is_empty() {
+        return Err(invalid(field("formats"), "must list at least one format"));
+    }
+    if r.min_short_side > r.min_long_side {
+        return Err(invalid(field("min_short_side"), "must not exceed min_long_side"));
+    }
+    if r.output_long_side < r.min_long_side || r.output_long_side > u16::MAX as u32 {
+        return Err(invalid(field("output_long_side"), "must lie between min_long_side and 65535"));
+    }
+    if r.output_max_bytes < 10_000 {
+        return Err(invalid(field("output_max_bytes"), "must be at least 10000"));
+    }
+    let q = r.jpeg_quality;
+    if q.min == 0 || q.min > q.max || q.max > 100 {
+        return Err(invalid(field("jpeg_quality"), "needs 1 <= min <= max <= 100"));
+    }
+    let c = &r.checks;
+    let ranges = [
+        ("blurry", &c.blurry, 0.0, 1.0),
+        ("too_dark", &c.too_dark, 0.0, 255.0),
+        ("overexposed", &c.overexposed, 0.0, 1.0),
+        ("glare", &c.glare, 0.0, 1.0),
+        ("not_color", &c.not_color, 0.0, 1.0),
+    ];
+    for (name, rule, lo, hi) in ranges {
+        if !(lo..=hi).contains(&rule.threshold) {
+            return Err(invalid(
+                field(&format!("checks.{name}.threshold")),
+                format!("must lie between {lo} and {hi}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn invalid(field: impl Into<String>, reason: impl ToString) -> Error {
+    Error::InvalidPolicy { field: field.into(), reason: reason.to_string() }
+}
+
+fn path_error<E: std::fmt::Display>(prefix: &str, e: serde_path_to_error::Error<E>) -> Error {
+    let path = e.path().to_string();
+    let field = if path == "." { prefix.trim_end_matches('.').to_string() } else { format!("{prefix}{path}") };
+    invalid(if field.is_empty() { "document".into() } else { field }, e.into_inner())
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(text: &str) -> String {
+        match Policy::parse(text) {
+            Err(Error::InvalidPolicy { field, .. }) => field,
+            other => panic!("expected invalid_policy, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn embedded_policy_loads() {
+        let p = Policy::icp_default();
+        assert_eq!(p.id, "icp-default");
+        assert_eq!(p.digest.len(), 64);
+        let id = p.rules(MaterialKind::IdCardFront);
+        assert_eq!(id.output_max_bytes, 2_000_000);
+        assert_eq!((id.min_long_side, id.min_short_side), (800, 600));
+        assert!(id.color_required);
+        assert!(!p.rules(MaterialKind::VerificationForm).color_required);
+        assert_eq!(p.rules(MaterialKind::FacePhoto).checks.glare.severity, Severity::Warn);
+        // An override touches only what it names.
+        assert_eq!(p.rules(MaterialKind::FacePhoto).checks.glare.threshold, id.checks.glare.threshold);
+    }
+
+    #[test]
+    fn json_and_toml_give_the_same_policy() {
+        let toml_doc: toml::Value = toml::from_str(ICP_DEFAULT).unwrap();
+        let json = serde_json::to_string(&toml_doc).unwrap();
+        let a = Policy::parse(ICP_DEFAULT).unwrap();
+        let b = Policy::parse(&json).unwrap();
+        assert_eq!(a.rules, b.rules);
+        assert_eq!(a.limits, b.limits);
+    }
+
+    #[test]
+    fn malformed_policies_name_the_field() {
+        let bad_threshold = ICP_DEFAULT.replace("threshold = 0.62", "threshold = \"high\"");
+        assert_eq!(field_of(&bad_threshold), "defaults.checks.blurry.threshold");
+        let out_of_range = ICP_DEFAULT.replace("threshold = 0.62", "threshold = 7.0");
+        assert_eq!(field_of(&out_of_range), "defaults.checks.blurry.threshold");
+        let bad_override = format!("{ICP_DEFAULT}\n[materials.id-card-back]\nmin_short_side = -3\n");
+        assert_eq!(field_of(&bad_override), "materials.id-card-back.min_short_side");
+        let unknown_kind = format!("{ICP_DEFAULT}\n[materials.passport]\ncolor_required = true\n");
+        assert_eq!(field_of(&unknown_kind), "materials");
+        let missing = ICP_DEFAULT.replace("output_max_bytes = 2_000_000    # T3", "");
+        assert_eq!(field_of(&missing), "defaults");
+        let typo = ICP_DEFAULT.replace("color_required = true ", "colour_required = true ");
+        assert_eq!(field_of(&typo), "defaults");
+        assert_eq!(field_of(&ICP_DEFAULT.replace("schema = 1", "schema = 9")), "schema");
+        assert_eq!(field_of("not [valid toml"), "document");
+        assert_eq!(field_of("{\"schema\": 1"), "document");
+        assert_eq!(field_of(""), "document");
+    }
+}

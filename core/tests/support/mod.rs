@@ -1,0 +1,287 @@
+//! Synthetic captures for tests, calibration and benchmarks: an ID-card-like document on a
+//! table, photographed with sensor noise, and the ways a real capture goes wrong.
+#![allow(dead_code)] // each test binary uses a different part
+
+use image::{Rgb, RgbImage};
+
+/// A small deterministic generator (SplitMix64), so fixtures are the same on every machine.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32
+    }
+    pub fn range(&mut self, lo: u32, hi: u32) -> u32 {
+        lo + (self.next() % (hi - lo) as u64) as u32
+    }
+    /// Approximately normal with mean 0 and deviation 1.
+    pub fn normal(&mut self) -> f32 {
+        (0..4).map(|_| self.unit()).sum::<f32>() * 1.732 - 3.464
+    }
+}
+
+/// How the document sits in the frame.
+#[derive(Clone, Copy)]
+pub struct Scene {
+    pub width: u32,
+    pub height: u32,
+    /// Share of the frame's width the card spans.
+    pub card_share: f32,
+    pub seed: u64,
+}
+
+impl Scene {
+    pub fn new(width: u32, height: u32) -> Scene {
+        Scene { width, height, card_share: 0.75, seed: 7 }
+    }
+}
+
+/// An ID-card-like document: pale coloured guilloche background, a portrait, dark text and a
+/// red seal, on a grey table.
+pub fn document(scene: Scene) -> RgbImage {
+    let Scene { width: w, height: h, card_share, seed } = scene;
+    let mut rng = Rng::new(seed);
+    let mut img = RgbImage::from_fn(w, h, |x, y| {
+        let t = 112.0 + 16.0 * (x as f32 / w as f32) - 8.0 * (y as f32 / h as f32);
+        let v = t as u8;
+        Rgb([v, v, v.saturating_sub(2)])
+    });
+    let cw = (w as f32 * card_share) as u32;
+    let ch = (cw as f32 / 1.586) as u32; // ID-1 card aspect
+    let (cx, cy) = ((w - cw) / 2, (h.saturating_sub(ch)) / 2);
+    for y in cy..(cy + ch).min(h) {
+        for x in cx..cx + cw {
+            let (u, v) = ((x - cx) as f32 / cw as f32, (y - cy) as f32 / ch as f32);
+            let wave = ((u * 60.0 + (v * 9.0).sin() * 3.0).sin() * 0.5 + 0.5) * 14.0;
+            let r = 226.0 + 18.0 * u - wave * 0.4;
+            let g = 232.0 - 10.0 * v - wave * 0.3;
+            let b = 246.0 - 22.0 * u * v - wave;
+            img.put_pixel(x, y, Rgb([r as u8, g as u8, b as u8]));
+        }
+    }
+    // Portrait: hair over a face on the right third.
+    let (px, py, pw, ph) = (cx + cw * 64 / 100, cy + ch * 15 / 100, cw * 28 / 100, ch * 62 / 100);
+    for y in py..(py + ph).min(h) {
+        for x in px..px + pw {
+            let (u, v) = ((x - px) as f32 / pw as f32 - 0.5, (y - py) as f32 / ph as f32 - 0.45);
+            let face = u * u / 0.09 + v * v / 0.16 < 1.0;
+            let hair = u * u / 0.12 + (v + 0.12) * (v + 0.12) / 0.14 < 1.0;
+            let c = if face { [224, 180, 150] } else if hair { [38, 30, 28] } else { continue };
+            img.put_pixel(x, y, Rgb(c));
+        }
+    }
+    // Text: lines of glyph-like strokes on the left.
+    let cell = (ch / 22).max(6);
+    let stroke = (cell / 6).max(1);
+    for line in 0..7 {
+        let y0 = cy + ch * 14 / 100 + line * cell * 2;
+        let glyphs = rng.range(6, 16);
+        for g in 0..glyphs {
+            let x0 = cx + cw * 6 / 100 + g * cell * 11 / 10;
+            if x0 + cell >= px {
+                break;
+            }
+            for _ in 0..rng.range(2, 5) {
+                let horizontal = rng.unit() < 0.5;
+                let (ox, oy) = (rng.range(0, cell - stroke), rng.range(0, cell - stroke));
+                let len = rng.range(cell / 3, cell);
+                for k in 0..len {
+                    for t in 0..stroke {
+                        let (x, y) = if horizontal { (x0 + k, y0 + oy + t) } else { (x0 + ox + t, y0 + k) };
+                        if x < w && y < h {
+                            img.put_pixel(x, y, Rgb([28, 28, 34]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // A red seal ring at the bottom left.
+    let (sx, sy, sr) = (cx as f32 + cw as f32 * 0.2, cy as f32 + ch as f32 * 0.8, ch as f32 * 0.11);
+    for y in (sy - sr - 2.0) as u32..(sy + sr + 2.0) as u32 {
+        for x in (sx - sr - 2.0) as u32..(sx + sr + 2.0) as u32 {
+            let d = ((x as f32 - sx).powi(2) + (y as f32 - sy).powi(2)).sqrt();
+            if (d - sr).abs() < stroke as f32 && y < h {
+                img.put_pixel(x, y, Rgb([200, 30, 36]));
+            }
+        }
+    }
+    img
+}
+
+/// Sensor noise: independent normal noise of deviation `sigma` on each channel.
+pub fn noisy(mut img: RgbImage, sigma: f32, seed: u64) -> RgbImage {
+    let mut rng = Rng::new(seed ^ 0xA5A5);
+    for v in img.iter_mut() {
+        *v = (*v as f32 + rng.normal() * sigma).round().clamp(0.0, 255.0) as u8;
+    }
+    img
+}
+
+/// Defocus: three box blurs of radius `r` (close to a Gaussian of sigma ≈ r).
+pub fn defocus(img: &RgbImage, r: u32) -> RgbImage {
+    let mut out = img.clone();
+    for _ in 0..3 {
+        out = box_blur(&out, r, true);
+        out = box_blur(&out, r, false);
+    }
+    out
+}
+
+fn box_blur(img: &RgbImage, r: u32, horizontal: bool) -> RgbImage {
+    let (w, h) = img.dimensions();
+    let r = r as i64;
+    let n = (2 * r + 1) as u32;
+    let (outer, inner) = if horizontal { (h, w) } else { (w, h) };
+    let mut out = RgbImage::new(w, h);
+    let at = |o: u32, i: i64| {
+        let i = i.clamp(0, inner as i64 - 1) as u32;
+        if horizontal { img.get_pixel(i, o) } else { img.get_pixel(o, i) }
+    };
+    for o in 0..outer {
+        let mut sum = [0u32; 3];
+        for i in -r..=r {
+            let p = at(o, i);
+            (0..3).for_each(|c| sum[c] += p[c] as u32);
+        }
+        for i in 0..inner {
+            let px = Rgb([0, 1, 2].map(|c| ((sum[c] + n / 2) / n) as u8));
+            if horizontal { out.put_pixel(i, o, px) } else { out.put_pixel(o, i, px) }
+            let (add, sub) = (at(o, i as i64 + r + 1), at(o, i as i64 - r));
+            (0..3).for_each(|c| sum[c] = sum[c] + add[c] as u32 - sub[c] as u32);
+        }
+    }
+    out
+}
+
+/// Motion blur: the average along a straight path of `length` pixels at `degrees`.
+pub fn motion(img: &RgbImage, length: u32, degrees: f32) -> RgbImage {
+    let (w, h) = img.dimensions();
+    let (dx, dy) = (degrees.to_radians().cos(), degrees.to_radians().sin());
+    let steps: Vec<(i64, i64)> = (0..length)
+        .map(|k| {
+            let t = k as f32 - (length - 1) as f32 / 2.0;
+            ((t * dx).round() as i64, (t * dy).round() as i64)
+        })
+        .collect();
+    RgbImage::from_fn(w, h, |x, y| {
+        let mut sum = [0u32; 3];
+        for &(ox, oy) in &steps {
+            let sx = (x as i64 + ox).clamp(0, w as i64 - 1) as u32;
+            let sy = (y as i64 + oy).clamp(0, h as i64 - 1) as u32;
+            let p = img.get_pixel(sx, sy);
+            (0..3).for_each(|c| sum[c] += p[c] as u32);
+        }
+        Rgb(sum.map(|s| (s / length) as u8))
+    })
+}
+
+/// Exposure: every channel scaled by `gain`, clipping at 255.
+pub fn exposure(img: &RgbImage, gain: f32) -> RgbImage {
+    let mut out = img.clone();
+    out.iter_mut().for_each(|v| *v = (*v as f32 * gain).round().min(255.0) as u8);
+    out
+}
+
+/// Brightens without clipping: a gamma curve that lifts mid-tones.
+pub fn brighten(img: &RgbImage, gamma: f32) -> RgbImage {
+    let mut out = img.clone();
+    out.iter_mut().for_each(|v| *v = (255.0 * (*v as f32 / 255.0).powf(gamma)).round().min(250.0) as u8);
+    out
+}
+
+/// A specular reflection: a white elliptical blob, saturated at its core, fading at its rim.
+pub fn glare(img: &RgbImage, cx: f32, cy: f32, radius: f32) -> RgbImage {
+    let mut out = img.clone();
+    let (w, h) = img.dimensions();
+    let (cx, cy) = (cx * w as f32, cy * h as f32);
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        let d2 = ((x as f32 - cx) / 1.6).powi(2) + (y as f32 - cy).powi(2);
+        let a = 2.2 * (-d2 / (2.0 * radius * radius)).exp();
+        for c in 0..3 {
+            p[c] = (p[c] as f32 + a * 255.0).min(255.0) as u8;
+        }
+    }
+    out
+}
+
+/// A black-and-white copy, photographed under a lamp whose white balance tints it by `warmth`
+/// (0: none; 0.1: red gains 10 % and blue loses 10 %).
+pub fn grayscale(img: &RgbImage, warmth: f32) -> RgbImage {
+    let mut out = img.clone();
+    for p in out.pixels_mut() {
+        let l = (77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32) as f32 / 256.0;
+        let tint = |gain: f32| (l * gain).round().min(255.0) as u8;
+        *p = Rgb([tint(1.0 + warmth), tint(1.0 + warmth / 3.0), tint(1.0 - warmth)]);
+    }
+    out
+}
+
+/// Encodes as a camera would: a JPEG at quality 92.
+pub fn camera_jpeg(img: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(img)
+        .expect("encode fixture");
+    out
+}
+
+/// Inserts an EXIF APP1 segment carrying only an orientation tag after the JPEG's SOI.
+pub fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation
+    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_be_bytes());
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]); // value padding, next IFD = 0
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// The named set of captures the checks are calibrated on, each with the codes it must raise
+/// (an empty list: it must be accepted).
+pub fn calibration_set(width: u32, height: u32) -> Vec<(String, RgbImage, Vec<&'static str>)> {
+    let base = document(Scene::new(width, height));
+    let shot = |img: RgbImage, seed: u64| noisy(img, 3.0, seed);
+    let scale = width as f32 / 1600.0;
+    let px = |v: f32| ((v * scale).round() as u32).max(1);
+    let mut set = vec![
+        ("sharp".to_string(), shot(base.clone(), 1), vec![]),
+        ("sharp-small-card-on-grey-table".to_string(), shot(document(Scene { card_share: 0.4, ..Scene::new(width, height) }), 2), vec![]),
+        ("bright-scene-no-glare".to_string(), shot(brighten(&base, 0.6), 3), vec![]),
+        ("slightly-soft".to_string(), shot(defocus(&base, px(1.0)), 4), vec![]),
+        ("dim-but-usable".to_string(), shot(exposure(&base, 0.55), 5), vec![]),
+    ];
+    for r in [4.0, 6.0, 9.0] {
+        set.push((format!("defocus-r{r}"), shot(defocus(&base, px(r)), 10 + r as u64), vec!["blurry"]));
+    }
+    for (len, deg) in [(24.0, 0.0), (24.0, 90.0), (28.0, 45.0), (28.0, 135.0), (36.0, 20.0)] {
+        set.push((format!("motion-{len}px-{deg}deg"), shot(motion(&base, px(len), deg), 20 + deg as u64), vec!["blurry"]));
+    }
+    set.push(("dark".to_string(), shot(exposure(&base, 0.22), 30), vec!["too_dark"]));
+    set.push(("very-dark".to_string(), shot(exposure(&base, 0.12), 31), vec!["too_dark"]));
+    set.push(("overexposed".to_string(), shot(exposure(&base, 1.9), 32), vec!["overexposed", "glare"]));
+    set.push(("glare".to_string(), shot(glare(&base, 0.4, 0.45, 0.05 * height as f32), 33), vec!["glare"]));
+    set.push(("small-glare".to_string(), shot(glare(&base, 0.6, 0.5, 0.03 * height as f32), 34), vec!["glare"]));
+    set.push(("grayscale".to_string(), shot(grayscale(&base, 0.0), 35), vec!["not_color"]));
+    set.push(("grayscale-warm-lamp".to_string(), shot(grayscale(&base, 0.1), 36), vec!["not_color"]));
+    set
+}
