@@ -96,25 +96,40 @@ pub fn header_dimensions(format: Format, bytes: &[u8]) -> Option<(u32, u32)> {
             _ => None,
         },
         Format::Jpeg => {
-            // Walk the marker segments up to the first start-of-frame.
-            let mut pos = 2;
-            loop {
-                while *bytes.get(pos)? != 0xFF {
-                    pos += 1;
-                }
-                while *bytes.get(pos)? == 0xFF {
-                    pos += 1;
-                }
-                let marker = *bytes.get(pos)?;
-                pos += 1;
-                match marker {
-                    0xD8 | 0x01 | 0xD0..=0xD7 => continue,
-                    0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                        return Some((be16(pos + 5)?, be16(pos + 3)?));
-                    }
-                    _ => pos += be16(pos)? as usize,
-                }
-            }
+            let pos = jpeg_segment(bytes, |m| (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC))?;
+            Some((be16(pos + 5)?, be16(pos + 3)?))
+        }
+    }
+}
+
+/// Whether a JPEG runs to its end-of-image marker: a file cut short in transfer decodes
+/// "successfully" into a grey lower half, so truncation is judged from the bytes.
+pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    // Entropy-coded data never holds FF D9 (0xFF is stuffed), so the first one after the first
+    // scan header ends the image; data appended after it (motion photos) is ignored.
+    match jpeg_segment(bytes, |m| m == 0xDA) {
+        Some(scan) => bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        None => false,
+    }
+}
+
+/// Walks a JPEG's marker segments to the first whose marker satisfies `stop`; returns the
+/// offset of that segment's length field.
+fn jpeg_segment(bytes: &[u8], stop: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut pos = 2;
+    loop {
+        while *bytes.get(pos)? != 0xFF {
+            pos += 1;
+        }
+        while *bytes.get(pos)? == 0xFF {
+            pos += 1;
+        }
+        let marker = *bytes.get(pos)?;
+        pos += 1;
+        match marker {
+            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
+            m if stop(m) => return Some(pos),
+            _ => pos += bytes.get(pos..pos + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)?,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::io::Cursor;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 
-use crate::format::{header_dimensions, sniff, Format, Sniffed};
+use crate::format::{header_dimensions, jpeg_is_complete, sniff, Format, Sniffed};
 use crate::policy::{Limits, Rules};
 use crate::Error;
 
@@ -52,6 +52,9 @@ pub fn decode(bytes: &[u8], limits: &Limits, rules: &Rules) -> Result<Decoded, E
     };
     let (w, h) = header_dimensions(format, bytes).ok_or_else(|| corrupt("truncated image header"))?;
     check_dimensions(w, h, limits)?;
+    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(corrupt("truncated JPEG: no end-of-image marker"));
+    }
 
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     reader.limits(decoder_limits(limits));

@@ -65,7 +65,7 @@ pub fn check(bytes: &[u8], kind: MaterialKind, policy: &Policy) -> Result<Report
         let search = normalize::encode_within(&upright, rules.output_max_bytes, rules.jpeg_quality);
         match search.best {
             Some((quality, jpeg)) => {
-                let blur = output_blur(&jpeg)?;
+                let blur = normalize::output_blur(&jpeg)?;
                 report.output_blur = Some(checks::round(blur));
                 let rule = &rules.checks.blurry;
                 if blur > rule.threshold {
@@ -98,11 +98,4 @@ pub fn check(bytes: &[u8], kind: MaterialKind, policy: &Policy) -> Result<Report
 
 fn blocks(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Block)
-}
-
-/// Re-measures blur on the encoded output, as a server would see it.
-fn output_blur(jpeg: &[u8]) -> Result<f64, Error> {
-    let image = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
-        .map_err(|e| Error::CorruptImage { reason: format!("re-reading the output: {e}") })?;
-    Ok(checks::sharpness::blur_effect(&Analysis::new(&image.into_rgb8())))
 }

@@ -247,8 +247,9 @@ fn invalid(field: impl Into<String>, reason: impl ToString) -> Error {
 }
 
 fn path_error<E: std::fmt::Display>(prefix: &str, e: serde_path_to_error::Error<E>) -> Error {
-    let path = e.path().to_string();
-    let field = if path == "." { prefix.trim_end_matches('.').to_string() } else { format!("{prefix}{path}") };
+    // serde_path_to_error writes `?` for a map key that failed to parse (an unknown kind).
+    let path = e.path().to_string().trim_end_matches(".?").to_string();
+    let field = if path == "." || path == "?" { prefix.trim_end_matches('.').to_string() } else { format!("{prefix}{path}") };
     invalid(if field.is_empty() { "document".into() } else { field }, e.into_inner())
 }
 
@@ -263,7 +264,8 @@ mod tests {
     fn field_of(text: &str) -> String {
         match Policy::parse(text) {
             Err(Error::InvalidPolicy { field, .. }) => field,
-            other => panic!("expected invalid_policy, got {other:?}"),
+            Err(other) => panic!("expected invalid_policy, got {other}"),
+            Ok(_) => panic!("expected invalid_policy, the policy loaded"),
         }
     }
 
@@ -294,9 +296,11 @@ mod tests {
 
     #[test]
     fn malformed_policies_name_the_field() {
-        let bad_threshold = ICP_DEFAULT.replace("threshold = 0.62", "threshold = \"high\"");
+        let blurry = "[defaults.checks.blurry]\nthreshold = 0.5";
+        assert!(ICP_DEFAULT.contains(blurry));
+        let bad_threshold = ICP_DEFAULT.replace(blurry, "[defaults.checks.blurry]\nthreshold = \"high\"");
         assert_eq!(field_of(&bad_threshold), "defaults.checks.blurry.threshold");
-        let out_of_range = ICP_DEFAULT.replace("threshold = 0.62", "threshold = 7.0");
+        let out_of_range = ICP_DEFAULT.replace(blurry, "[defaults.checks.blurry]\nthreshold = 7.0");
         assert_eq!(field_of(&out_of_range), "defaults.checks.blurry.threshold");
         let bad_override = format!("{ICP_DEFAULT}\n[materials.id-card-back]\nmin_short_side = -3\n");
         assert_eq!(field_of(&bad_override), "materials.id-card-back.min_short_side");
@@ -305,7 +309,7 @@ mod tests {
         let missing = ICP_DEFAULT.replace("output_max_bytes = 2_000_000    # T3", "");
         assert_eq!(field_of(&missing), "defaults");
         let typo = ICP_DEFAULT.replace("color_required = true ", "colour_required = true ");
-        assert_eq!(field_of(&typo), "defaults");
+        assert_eq!(field_of(&typo), "defaults.colour_required");
         assert_eq!(field_of(&ICP_DEFAULT.replace("schema = 1", "schema = 9")), "schema");
         assert_eq!(field_of("not [valid toml"), "document");
         assert_eq!(field_of("{\"schema\": 1"), "document");

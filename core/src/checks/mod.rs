@@ -97,6 +97,6 @@ fn resolution_shortfall(width: u32, height: u32, rules: &Rules) -> Option<(f64, 
 }
 
 /// Six significant decimals: enough for any threshold, stable in JSON.
-pub(crate) fn round(v: f64) -> f64 {
+pub fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }

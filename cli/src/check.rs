@@ -1,0 +1,152 @@
+//! `hexin check`: one verdict per file.
+//!
+//! Exit status: 0 when every file is accepted, 1 when any is rejected, 2 on usage or I/O errors.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use hexin_core::{Error, Finding, MaterialKind, Policy, Report, Severity, Verdict};
+use serde_json::{json, Value};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Material kind: id-card-front, id-card-back, business-license, face-photo,
+    /// verification-form, authorization-letter, domain-certificate, residence-permit,
+    /// pre-approval or other.
+    #[arg(long)]
+    material: MaterialKind,
+    /// Policy file (TOML or JSON); the embedded ICP policy by default.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// One JSON object per line per file.
+    #[arg(long)]
+    json: bool,
+    /// Write the normalized JPEGs of accepted files here.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Language of the readable report's messages.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+    lang: String,
+    /// Image files to check.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+/// What happened to one file.
+enum Outcome {
+    Checked(Report),
+    Refused(Error),
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let policy = match &args.policy {
+        None => Policy::icp_default(),
+        Some(path) => match fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| Policy::parse(&t).map_err(|e| e.to_string())) {
+            Ok(p) => p,
+            Err(e) => return usage_error(&format!("policy {}: {e}", path.display())),
+        },
+    };
+    if let Some(dir) = &args.out {
+        if let Err(e) = fs::create_dir_all(dir) {
+            return usage_error(&format!("--out {}: {e}", dir.display()));
+        }
+    }
+    let (mut rejected, mut io_failed) = (false, false);
+    for file in &args.files {
+        let bytes = match fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("hexin: {}: {e}", file.display());
+                io_failed = true;
+                continue;
+            }
+        };
+        let outcome = match hexin_core::check(&bytes, args.material, &policy) {
+            Ok(report) => Outcome::Checked(report),
+            Err(e) => Outcome::Refused(e),
+        };
+        if let (Some(dir), Outcome::Checked(Report { output: Some(out), .. })) = (&args.out, &outcome) {
+            let dest = dir.join(output_name(file));
+            if let Err(e) = fs::write(&dest, &out.jpeg) {
+                eprintln!("hexin: {}: {e}", dest.display());
+                io_failed = true;
+            }
+        }
+        rejected |= verdict(&outcome) == Verdict::Reject;
+        if args.json {
+            println!("{}", to_json(file, args.material, &outcome));
+        } else {
+            print!("{}", to_text(file, args.material, &outcome, &args.lang));
+        }
+    }
+    ExitCode::from(if io_failed { 2 } else if rejected { 1 } else { 0 })
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("hexin: {message}");
+    ExitCode::from(2)
+}
+
+fn output_name(file: &Path) -> String {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "capture".into());
+    format!("{stem}.jpg")
+}
+
+fn verdict(outcome: &Outcome) -> Verdict {
+    match outcome {
+        Outcome::Checked(report) => report.verdict,
+        Outcome::Refused(_) => Verdict::Reject,
+    }
+}
+
+/// Findings as reported: an unreadable file is one blocking finding.
+fn findings(outcome: &Outcome) -> Vec<Finding> {
+    match outcome {
+        Outcome::Checked(report) => report.findings.clone(),
+        Outcome::Refused(e) => {
+            let (measured, limit) = e.measured_and_limit().unzip();
+            vec![Finding { code: e.code(), severity: Severity::Block, measured, limit, message: e.message() }]
+        }
+    }
+}
+
+fn to_json(file: &Path, material: MaterialKind, outcome: &Outcome) -> Value {
+    let output = match outcome {
+        Outcome::Checked(Report { output: Some(o), .. }) => {
+            json!({ "width": o.width, "height": o.height, "bytes": o.bytes, "sha256": o.sha256 })
+        }
+        _ => Value::Null,
+    };
+    json!({
+        "file": file.display().to_string(),
+        "material": material,
+        "verdict": verdict(outcome),
+        "findings": findings(outcome),
+        "output": output,
+    })
+}
+
+fn to_text(file: &Path, material: MaterialKind, outcome: &Outcome, lang: &str) -> String {
+    let verdict = match verdict(outcome) {
+        Verdict::Accept => "ACCEPT",
+        Verdict::Reject => "REJECT",
+    };
+    let mut text = format!("{}  [{material}]  {verdict}\n", file.display());
+    for f in findings(outcome) {
+        let message = if lang == "zh" { &f.message.zh } else { &f.message.en };
+        let severity = match f.severity {
+            Severity::Block => "block",
+            Severity::Warn => "warn",
+        };
+        let numbers = match (f.measured, f.limit) {
+            (Some(m), Some(l)) => format!(" (measured {m}, limit {l})"),
+            _ => String::new(),
+        };
+        text += &format!("  {severity:<5} {}{numbers}: {message}\n", f.code);
+    }
+    if let Outcome::Checked(Report { output: Some(o), .. }) = outcome {
+        text += &format!("  output {}x{}, {} bytes, JPEG quality {}, sha256 {}\n", o.width, o.height, o.bytes, o.quality, o.sha256);
+    }
+    text
+}
