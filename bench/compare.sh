@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# hexin vs a Pillow + OpenCV reference on 12 MP camera JPEGs, one core; rewrites bench/RESULTS.md.
+#
+#   bash bench/compare.sh
+#
+# Environment: HEXIN_CACHE (default ~/.cache/hexin) holds the Python venv and the generated photos;
+# HEXIN_REAL_PHOTOS (default <repo>/../shared/fixtures/real-photos/camera) the real camera files;
+# ROUNDS (5), REPEAT (3), WARMUP (1), TIGHT_ROUNDS (3; 0 skips the binding-budget table), CPU (0),
+# REF_OPTIMIZE (auto: the reference writes the kind of Huffman tables hexin's output has; 0 or 1),
+# RESULTS (default bench/RESULTS.md; empty: print only), ONLY (comma-separated photo names).
+# Idempotent: the venv and the photos are reused when present.
+set -euo pipefail
+
+ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+CACHE=${HEXIN_CACHE:-$HOME/.cache/hexin}
+VENV=$CACHE/pyenv
+PHOTOS=$CACHE/bench-photos
+REAL=${HEXIN_REAL_PHOTOS:-$ROOT/../shared/fixtures/real-photos/camera}
+CPU=${CPU:-0}
+
+# Python: pinned versions, installed only when an import fails.
+if ! "$VENV/bin/python" -c 'import PIL, cv2, numpy' 2>/dev/null; then
+    echo "compare: setting up $VENV" >&2
+    python3 -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet pillow==13.0.0 opencv-python-headless==5.0.0.93 numpy==2.4.6
+fi
+PY=$VENV/bin/python
+
+echo "compare: building bench_pipeline" >&2
+(cd "$ROOT" && cargo build --quiet --release -p hexin-core --example bench_pipeline)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+HEXIN=$TARGET/release/examples/bench_pipeline
+
+echo "compare: photos in $PHOTOS" >&2
+"$PY" "$ROOT/bench/compare.py" prepare --out "$PHOTOS" --hexin "$HEXIN" --real "$REAL" >&2
+
+RESULTS=${RESULTS-$ROOT/bench/RESULTS.md}
+args=(run --hexin "$HEXIN" --photos "$PHOTOS" --rounds "${ROUNDS:-5}" --repeat "${REPEAT:-3}"
+      --warmup "${WARMUP:-1}" --tight-rounds "${TIGHT_ROUNDS:-3}" --ref-optimize "${REF_OPTIMIZE:-auto}")
+[ -n "$RESULTS" ] && args+=(--results "$RESULTS")
+args+=(--raw "$CACHE/bench-raw.json")
+[ -n "${ONLY:-}" ] && args+=(--only "$ONLY")
+
+echo "compare: running on CPU $CPU" >&2
+# Everything, driver included, on one core: the children inherit the affinity.
+exec taskset -c "$CPU" "$PY" "$ROOT/bench/compare.py" "${args[@]}"

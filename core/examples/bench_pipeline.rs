@@ -1,0 +1,324 @@
+//! Times the whole `check` pipeline on real files: the Rust side of `bench/compare.sh`.
+//!
+//! cargo build --release -p hexin-core --example bench_pipeline
+//!
+//! ```text
+//! bench_pipeline [--repeat N] [--warmup W] FILE...   median wall time of `check`, one JSON line per file
+//!                                                    (--budget B: the default policy with that byte budget)
+//! bench_pipeline --once [--save-output OUT] FILE    one `check` (peak RSS of a fresh process)
+//! bench_pipeline --encodes [--budget B,...] FILE...  quality search: interpolation vs bisection
+//! bench_pipeline --stages [--repeat N] FILE...       median time of each stage of `check`
+//! bench_pipeline --write-synthetic PATH [--orientation O]
+//!                                                    a 4032x3024 synthetic document photo
+//! ```
+//!
+//! Timings cover `check` only (the file is read before the clock starts). Never run this from a
+//! test: timings belong to benchmarks, on a quiet machine.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use hexin_core::analysis::Analysis;
+use hexin_core::checks::{self, Metrics};
+use hexin_core::normalize::{self, Strategy};
+use hexin_core::policy::QualityRange;
+use hexin_core::{check, intake, MaterialKind, Policy, Report};
+
+const KIND: MaterialKind = MaterialKind::IdCardFront;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench_pipeline: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(PartialEq)]
+enum Mode {
+    Repeat,
+    Once,
+    Encodes,
+    Stages,
+    WriteSynthetic,
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let (mut mode, mut repeat, mut warmup, mut orientation) = (Mode::Repeat, 5usize, 1usize, 1u16);
+    let mut save: Option<String> = None;
+    let mut budgets: Vec<u64> = Vec::new();
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--repeat" => repeat = number(value("--repeat")?)?.max(1),
+            "--warmup" => warmup = number(value("--warmup")?)?,
+            "--orientation" => orientation = number(value("--orientation")?)? as u16,
+            "--once" => mode = Mode::Once,
+            "--budget" => {
+                budgets = value("--budget")?.split(',').map(|b| number(b.trim()).map(|n| n as u64)).collect::<Result<_, _>>()?
+            }
+            "--save-output" => save = Some(value("--save-output")?.clone()),
+            "--encodes" => mode = Mode::Encodes,
+            "--stages" => mode = Mode::Stages,
+            "--write-synthetic" => mode = Mode::WriteSynthetic,
+            "-h" | "--help" => {
+                println!("usage: bench_pipeline [--repeat N] [--warmup W] FILE... | --once [--save-output OUT] FILE | --encodes [--budget B,...] FILE... | --stages [--repeat N] FILE... | --write-synthetic PATH [--orientation O]");
+                return Ok(());
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            _ => files.push(a.clone()),
+        }
+    }
+    if files.is_empty() {
+        return Err("no file given (see --help)".into());
+    }
+    let policy = match (&mode, budgets.first()) {
+        (Mode::Repeat | Mode::Once | Mode::Stages, Some(&budget)) => policy_with_budget(budget)?,
+        _ => Policy::icp_default(),
+    };
+    match mode {
+        Mode::WriteSynthetic => {
+            for path in &files {
+                write_synthetic(path, orientation)?;
+            }
+        }
+        Mode::Once => {
+            let bytes = read(&files[0])?;
+            let start = Instant::now();
+            let report = check(&bytes, KIND, &policy).map_err(|e| format!("{}: {e}", files[0]))?;
+            let elapsed = start.elapsed();
+            if let (Some(path), Some(out)) = (&save, &report.output) {
+                std::fs::write(path, &out.jpeg).map_err(|e| format!("{path}: {e}"))?;
+            }
+            println!("{}", line(&files[0], &[elapsed], &report));
+        }
+        Mode::Repeat => {
+            for path in &files {
+                let bytes = read(path)?;
+                let mut times = Vec::with_capacity(repeat);
+                let mut last = None;
+                for i in 0..warmup + repeat {
+                    let start = Instant::now();
+                    let report = check(&bytes, KIND, &policy).map_err(|e| format!("{path}: {e}"))?;
+                    let elapsed = start.elapsed();
+                    if i >= warmup {
+                        times.push(elapsed);
+                    }
+                    last = Some(report);
+                }
+                println!("{}", line(path, &times, &last.expect("at least one run")));
+            }
+        }
+        Mode::Encodes => {
+            for path in &files {
+                encodes(path, &policy, &budgets)?;
+            }
+        }
+        Mode::Stages => {
+            for path in &files {
+                stages(path, &policy, warmup, repeat)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One JSON line: the median and every run's time, with what `check` decided.
+fn line(path: &str, times: &[Duration], r: &Report) -> String {
+    let ms: Vec<f64> = times.iter().map(|t| t.as_secs_f64() * 1e3).collect();
+    let out = r.output.as_ref();
+    let findings: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    serde_json::json!({
+        "file": path,
+        "median_ms": round3(median(&ms)),
+        "runs_ms": ms.iter().map(|&v| round3(v)).collect::<Vec<_>>(),
+        "verdict": r.verdict,
+        "findings": findings,
+        "blur": r.metrics.blur,
+        "output_blur": r.output_blur,
+        "input": [r.metrics.width, r.metrics.height],
+        "output": out.map(|o| [o.width, o.height]),
+        "quality": out.map(|o| o.quality),
+        "bytes": out.map(|o| o.bytes),
+        "sha256": out.map(|o| o.sha256.clone()),
+    })
+    .to_string()
+}
+
+/// Encodes each strategy of the quality search needs on the upright image `check` would encode,
+/// at the policy's byte budget or at each of `budgets`; one JSON line per budget.
+fn encodes(path: &str, policy: &Policy, budgets: &[u64]) -> Result<(), String> {
+    let rules = policy.rules(KIND);
+    let bytes = read(path)?;
+    let decoded = intake::decode(&bytes, &policy.limits, rules).map_err(|e| format!("{path}: {e}"))?;
+    let upright = normalize::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
+    let policy_budget = [rules.output_max_bytes];
+    for &budget in if budgets.is_empty() { &policy_budget[..] } else { budgets } {
+        encodes_at(path, &upright, budget, rules.jpeg_quality)?;
+    }
+    Ok(())
+}
+
+fn encodes_at(path: &str, upright: &image::RgbImage, budget: u64, range: QualityRange) -> Result<(), String> {
+    let mut row = serde_json::json!({ "file": path, "upright": [upright.width(), upright.height()], "budget": budget });
+    let mut chosen = Vec::new();
+    for (name, strategy) in [("interpolate", Strategy::Interpolate), ("bisect", Strategy::Bisect)] {
+        let start = Instant::now();
+        let s = normalize::encode_search(upright, budget, range, strategy);
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        let best = s.best.as_ref().map(|(q, jpeg)| (*q, jpeg.len()));
+        chosen.push(best);
+        row[name] = serde_json::json!({
+            "encodes": s.encodes,
+            "smallest": s.smallest,
+            "quality": best.map(|b| b.0),
+            "bytes": best.map(|b| b.1),
+            "ms": round3(ms),
+        });
+    }
+    row["agree"] = serde_json::json!(chosen[0] == chosen[1]);
+    println!("{row}");
+    if chosen[0] != chosen[1] {
+        return Err(format!("{path}: the strategies chose different qualities: {chosen:?}"));
+    }
+    Ok(())
+}
+
+/// The stages of `check`, timed one by one (median over `repeat` runs, after `warmup`).
+fn stages(path: &str, policy: &Policy, warmup: usize, repeat: usize) -> Result<(), String> {
+    let rules = policy.rules(KIND);
+    let bytes = read(path)?;
+    const NAMES: [&str; 8] =
+        ["decode", "upright_within", "analysis", "metrics", "encode_search", "output_redecode", "output_blur", "sha256"];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); NAMES.len()];
+    let mut encodes = 0;
+    // The process's peak resident memory after each stage of the first run (Linux only; a
+    // process-wide high-water mark, so only the first file's readings are its own).
+    let mut peak_mb: Vec<Option<f64>> = Vec::new();
+    for i in 0..warmup + repeat {
+        let mut lap = Lap::new();
+        let hwm = |v: &mut Vec<Option<f64>>| {
+            if i == 0 {
+                v.push(peak_rss_mb());
+            }
+        };
+        let decoded = intake::decode(&bytes, &policy.limits, rules).map_err(|e| format!("{path}: {e}"))?;
+        let d0 = lap.next();
+        hwm(&mut peak_mb);
+        let (w, h) = decoded.upright_size();
+        let upright = normalize::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
+        let d1 = lap.next();
+        hwm(&mut peak_mb);
+        let analysis = Analysis::new(&upright);
+        let d2 = lap.next();
+        hwm(&mut peak_mb);
+        let metrics = Metrics::measure(w, h, &analysis);
+        let d3 = lap.next();
+        hwm(&mut peak_mb);
+        let search = normalize::encode_within(&upright, rules.output_max_bytes, rules.jpeg_quality);
+        let d4 = lap.next();
+        hwm(&mut peak_mb);
+        let (_, jpeg) = search.best.ok_or(format!("{path}: no quality fits the budget"))?;
+        let out = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
+            .map_err(|e| format!("{path}: re-reading the output: {e}"))?
+            .into_rgb8();
+        let d5 = lap.next();
+        hwm(&mut peak_mb);
+        let blur = checks::sharpness::blur_effect(&Analysis::new(&out));
+        let d6 = lap.next();
+        hwm(&mut peak_mb);
+        let digest = normalize::sha256_hex(&jpeg);
+        let d7 = lap.next();
+        hwm(&mut peak_mb);
+        std::hint::black_box((metrics, blur, digest));
+        if i >= warmup {
+            for (t, d) in times.iter_mut().zip([d0, d1, d2, d3, d4, d5, d6, d7]) {
+                t.push(d);
+            }
+        }
+        encodes = search.encodes;
+    }
+    let mut row = serde_json::json!({ "file": path, "encodes": encodes });
+    let mut total = 0.0;
+    for (name, t) in NAMES.iter().zip(&times) {
+        let m = median(t);
+        total += m;
+        row[*name] = serde_json::json!(round3(m));
+    }
+    row["sum_of_medians_ms"] = serde_json::json!(round3(total));
+    row["peak_mb_after"] = NAMES.iter().zip(&peak_mb).map(|(n, m)| (n.to_string(), serde_json::json!(m))).collect();
+    println!("{row}");
+    Ok(())
+}
+
+/// VmHWM of this process, in MB (10^6 bytes), from /proc/self/status.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb * 1.024).round() / 1e3)
+}
+
+struct Lap(Instant);
+
+impl Lap {
+    fn new() -> Lap {
+        Lap(Instant::now())
+    }
+    /// Milliseconds since the last lap.
+    fn next(&mut self) -> f64 {
+        let now = Instant::now();
+        let ms = (now - self.0).as_secs_f64() * 1e3;
+        self.0 = now;
+        ms
+    }
+}
+
+/// The benchmark's synthetic capture: a 12.2 MP document photo with sensor noise, as a camera
+/// JPEG at quality 92, with an EXIF orientation tag when `orientation` is not 1.
+fn write_synthetic(path: &str, orientation: u16) -> Result<(), String> {
+    let photo = support::noisy(support::document(support::Scene::new(4032, 3024)), 3.0, 1);
+    let mut jpeg = support::camera_jpeg(&photo);
+    if orientation != 1 {
+        jpeg = support::with_exif_orientation(&jpeg, orientation);
+    }
+    std::fs::write(path, jpeg).map_err(|e| format!("{path}: {e}"))
+}
+
+/// The default policy with another output byte budget, for runs where the budget binds.
+fn policy_with_budget(budget: u64) -> Result<Policy, String> {
+    let mut doc: serde_json::Value =
+        toml::from_str(Policy::icp_default_source()).map_err(|e| format!("embedded policy: {e}"))?;
+    doc["defaults"]["output_max_bytes"] = budget.into();
+    Policy::parse(&doc.to_string()).map_err(|e| format!("--budget {budget}: {e}"))
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{path}: {e}"))
+}
+
+fn number(s: &str) -> Result<usize, String> {
+    s.parse().map_err(|_| format!("not a number: {s}"))
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    match s.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => s[n / 2],
+        n => (s[n / 2 - 1] + s[n / 2]) / 2.0,
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1e3).round() / 1e3
+}
