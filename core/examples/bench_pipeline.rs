@@ -98,7 +98,10 @@ fn run(args: &[String]) -> Result<(), String> {
             if let (Some(path), Some(out)) = (&save, &report.output) {
                 std::fs::write(path, &out.jpeg).map_err(|e| format!("{path}: {e}"))?;
             }
-            println!("{}", line(&files[0], &[elapsed], &report));
+            let mut row: serde_json::Value = serde_json::from_str(&line(&files[0], &[elapsed], &report)).expect("JSON");
+            // This process's own high-water mark (Linux), to cross-check the parent's wait4 figure.
+            row["vm_hwm_mb"] = serde_json::json!(peak_rss_mb());
+            println!("{row}");
         }
         Mode::Repeat => {
             for path in &files {
