@@ -1,9 +1,14 @@
 //! Intake: from untrusted bytes to upright-ready RGB pixels, refusing early and cheaply.
 
 use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
 
 use crate::format::{header_dimensions, jpeg_is_complete, sniff, Format, Sniffed};
 use crate::policy::{Limits, Rules};
@@ -56,15 +61,48 @@ pub fn decode(bytes: &[u8], limits: &Limits, rules: &Rules) -> Result<Decoded, E
         return Err(corrupt("truncated JPEG: no end-of-image marker"));
     }
 
+    // Decoders are third-party code fed hostile bytes: a panic in one (zune-jpeg 0.5.15 has
+    // unwraps in its AVX2 IDCT for odd sampling layouts) is contained here as a corrupt image.
+    let (pixels, orientation) = catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Jpeg => decode_jpeg(bytes, limits),
+        _ => decode_other(format, bytes, limits),
+    }))
+    .unwrap_or_else(|_| Err(corrupt("the decoder failed on malformed data")))?;
+    Ok(Decoded { format, pixels, orientation })
+}
+
+/// Decodes a JPEG to RGB in strict mode: a scan with damaged data is refused rather than
+/// returned with everything after the damage filled in grey (which lenient decoding does).
+pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Orientation), Error> {
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .jpeg_set_out_colorspace(ColorSpace::RGB)
+        .set_max_width(limits.max_input_side as usize)
+        .set_max_height(limits.max_input_side as usize);
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers().map_err(|e| corrupt(format!("{e:?}")))?;
+    let (w, h) = decoder.dimensions().ok_or_else(|| corrupt("no frame header"))?;
+    check_dimensions(w as u32, h as u32, limits)?;
+    // A broken EXIF block must not cost the pixels: treat it as "no rotation".
+    let orientation = decoder
+        .exif()
+        .and_then(|exif| Orientation::from_exif_chunk(exif))
+        .unwrap_or(Orientation::NoTransforms);
+    let pixels = decoder.decode().map_err(|e| corrupt(format!("{e:?}")))?;
+    let image = RgbImage::from_raw(w as u32, h as u32, pixels).ok_or_else(|| corrupt("short pixel buffer"))?;
+    Ok((image, orientation))
+}
+
+/// PNG, WebP and BMP through the `image` crate.
+fn decode_other(format: Format, bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Orientation), Error> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     reader.limits(decoder_limits(limits));
-    let mut decoder = reader.into_decoder().map_err(|e| corrupt(e))?;
+    let mut decoder = reader.into_decoder().map_err(corrupt)?;
     let (w, h) = decoder.dimensions();
     check_dimensions(w, h, limits)?;
-    // A broken EXIF block must not cost the pixels: treat it as "no rotation".
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(e))?;
-    Ok(Decoded { format, pixels: to_rgb(image), orientation })
+    let image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
+    Ok((to_rgb(image), orientation))
 }
 
 fn check_dimensions(width: u32, height: u32, limits: &Limits) -> Result<(), Error> {

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 
 use crate::analysis::{fit_within, resize_rgb, Analysis};
 use crate::checks::sharpness::blur_effect;
-use crate::intake::{swaps_axes, upright_size};
-use crate::policy::{hex, QualityRange};
+use crate::intake::{decode_jpeg, swaps_axes, upright_size};
+use crate::policy::{hex, Limits, QualityRange};
 use crate::Error;
 
 /// A normalized capture: what leaves the device.
@@ -160,9 +160,10 @@ fn quality_at(x: f64) -> f64 {
 /// Re-measures blur on an encoded output, as a server will see it, so compression cannot
 /// turn an accepted capture into a blurry one unnoticed.
 pub fn output_blur(jpeg: &[u8]) -> Result<f64, Error> {
-    let image = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
-        .map_err(|e| Error::CorruptImage { reason: format!("re-reading the output: {e}") })?;
-    Ok(blur_effect(&Analysis::new(&image.into_rgb8())))
+    // The output is ours, so only the format's own limits apply.
+    let limits = Limits { max_input_bytes: u64::MAX, max_input_pixels: u64::MAX, max_input_side: u16::MAX as u32 };
+    let (image, _) = decode_jpeg(jpeg, &limits)?;
+    Ok(blur_effect(&Analysis::new(&image)))
 }
 
 /// SHA-256 of `bytes`, lowercase hex.

@@ -60,11 +60,28 @@ fn gps_tagged_phone_photos_leave_without_metadata() {
     }
 }
 
+/// `corrupted.jpg` has a broken EXIF block *and* 16 KB of 0xFF bytes inside its scan data. A
+/// lenient decoder returns it with everything below the damage filled in grey (87 % of the
+/// rows); hexin refuses it so the applicant retakes it, rather than upload a grey ID.
 #[test]
-fn corrupt_exif_does_not_cost_the_pixels() {
-    let report = check(&fixture("camera/corrupted.jpg"), KIND, &Policy::icp_default()).unwrap();
-    assert_eq!((report.metrics.width, report.metrics.height), (3648, 2736));
-    assert!(report.output.is_some(), "{:?}", report.findings);
+fn damaged_scan_data_is_refused_not_greyed() {
+    let bytes = fixture("camera/corrupted.jpg");
+    let err = check(&bytes, KIND, &Policy::icp_default()).unwrap_err();
+    assert_eq!(err.code(), Code::CorruptImage, "{err}");
+    // The lenient decode really is mostly grey: the refusal is not a false alarm.
+    let lenient = image::load_from_memory(&bytes).unwrap().into_rgb8();
+    let grey_rows = lenient.rows().filter(|row| row.clone().all(|p| p.0 == [128, 128, 128])).count();
+    assert!(grey_rows > lenient.height() as usize / 2, "{grey_rows} grey rows");
+}
+
+/// Broken EXIF alone costs nothing: these files' EXIF is invalid, their pixels decode.
+#[test]
+fn invalid_exif_still_decodes() {
+    let policy = Policy::icp_default();
+    for (name, size) in [("image00971", (636, 227)), ("image01551", (61, 58)), ("image02206", (65, 65))] {
+        let d = intake::decode(&fixture(&format!("camera/{name}.jpg")), &policy.limits, policy.rules(KIND)).unwrap();
+        assert_eq!(d.pixels.dimensions(), size, "{name}");
+    }
 }
 
 #[test]
