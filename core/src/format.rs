@@ -108,7 +108,8 @@ pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
     // Entropy-coded data never holds FF D9 (0xFF is stuffed), so the first one after the first
     // scan header ends the image; data appended after it (motion photos) is ignored.
     match jpeg_segment(bytes, |m| m == 0xDA) {
-        Some(scan) => bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        // Searched from the end, where the marker almost always is.
+        Some(scan) => bytes[scan..].windows(2).rev().any(|w| w == [0xFF, 0xD9]),
         None => false,
     }
 }
