@@ -652,6 +652,34 @@ fn every_short_truncation_is_refused_or_read() {
     }
 }
 
+/// Found by `fuzz/` (target `check`, kind byte 6): a 414-byte baseline JPEG with four
+/// components and an odd sampling layout made zune-jpeg 0.5.15 panic in its AVX2 IDCT
+/// (`unwrap()` on `None`, idct/avx2.rs:246), and the panic escaped `check`. hexin-core now
+/// decodes JPEG strictly (this file is refused before the IDCT) and runs decoders under
+/// `catch_unwind`.
+#[test]
+fn jpeg_that_panics_zune_jpeg_0_5_15_is_handled() {
+    let jpeg = hex(ZUNE_IDCT_PANIC);
+    assert_eq!(jpeg.len(), 414);
+    let result = std::panic::catch_unwind(|| check(&jpeg, MaterialKind::VerificationForm, policy()).map(|_| ()));
+    match result {
+        Err(_) => panic!("check panicked"),
+        Ok(Err(e)) => assert!(INTAKE_CODES.contains(&e.code()), "{e}"),
+        Ok(Ok(())) => {}
+    }
+}
+
+const ZUNE_IDCT_PANIC: &str = "
+ffd8ffe000104a4649000100010000ff41640000ffc00014080030004004001101011101021101032200ffdb00430005
+03040404030504040405050506070c08070707070f0b0b090c110f12110f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f
+7f7f7f7f13172224221e241c1e1f1effdb0043010505050706070e08080e1e1411141e1e1e1e1e1e1e1e1e1e1e1e1e1e
+1e1e1e1effffff121e1e1e1e1e1e1e1e21001e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1effc4001f0000010501010101
+010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203000405
+120a41b7e21451457fffd9ffd9dae2e3e4e5e6e7b7e21451457fffd9ffd9f9faffda000c03010002000000003f00e40a
+41b7e2145145ffd9ffd9e6e7e8e9eaf2f3f4f2f3f4f5f6f7f8f9faffda000c03010002110311003f00e40a41b7e21451
+457fffd9ffd9dae2e3e4e5e6e7e8e9eaf2f3f4f5f6f7f8f9fada000c03010002110311003f00e40a41b7e21451457fff
+d9ffd951457fffd9ffd9f9faffda000c03010002000000003f00e4d9ffd9";
+
 // ---------------------------------------------------------------------------------------------
 // (c) Policies
 // ---------------------------------------------------------------------------------------------
@@ -1019,13 +1047,37 @@ fn png_claiming_modest_dimensions_but_carrying_no_pixels_is_corrupt() {
 // Seeds for the fuzz targets
 // ---------------------------------------------------------------------------------------------
 
+/// The APPn and COM segments (EXIF, ICC, maker notes, comments) of a JPEG, up to its first scan.
+fn jpeg_metadata(jpeg: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut p = 2;
+    while p + 4 <= jpeg.len() && jpeg[p] == 0xFF && jpeg[p + 1] != 0xDA {
+        let end = p + 2 + u16::from_be_bytes([jpeg[p + 2], jpeg[p + 3]]) as usize;
+        if end > jpeg.len() {
+            break;
+        }
+        if matches!(jpeg[p + 1], 0xE0..=0xEF | 0xFE) {
+            out.extend_from_slice(&jpeg[p..end]);
+        }
+        p = end;
+    }
+    out
+}
+
 /// Writes the valid files above (plus the oversized headers of section (d)) to
 /// `$HEXIN_FUZZ_SEEDS/images/` and the embedded policy, as TOML and as JSON, to
 /// `$HEXIN_FUZZ_SEEDS/policies/`. `scripts/fuzz.sh` turns them into the fuzz targets' corpora.
+///
+/// For each JPEG in `$HEXIN_FUZZ_SEEDS/photos/` it also writes `meta-<name>.jpeg`: that photo's
+/// metadata segments on the 64x48 baseline seed, so real camera EXIF (orientation, GPS, maker
+/// notes, broken blocks) is fuzzed at the cost of a tiny decode rather than a multi-megapixel one.
 #[test]
 #[ignore = "writes the fuzz seed corpus; run by scripts/fuzz.sh"]
 fn write_fuzz_seeds() {
-    let dir = std::path::PathBuf::from(std::env::var_os("HEXIN_FUZZ_SEEDS").expect("HEXIN_FUZZ_SEEDS names a directory"));
+    let Some(dir) = std::env::var_os("HEXIN_FUZZ_SEEDS").map(std::path::PathBuf::from) else {
+        println!("HEXIN_FUZZ_SEEDS is not set: nothing to write");
+        return;
+    };
     let (images, policies) = (dir.join("images"), dir.join("policies"));
     std::fs::create_dir_all(&images).unwrap();
     std::fs::create_dir_all(&policies).unwrap();
@@ -1037,6 +1089,21 @@ fn write_fuzz_seeds() {
     files.push(("png-claims-640x480-no-pixels.png".into(), png_claiming(640, 480)));
     files.push(("jpeg-claims-60000x60000.jpeg".into(), jpeg_claiming(60_000, 60_000)));
     files.push(("webp-claims-60000x60000.webp".into(), webp_claiming(60_000, 60_000)));
+    if let Ok(entries) = std::fs::read_dir(dir.join("photos")) {
+        let baseline = &seeds()[0].bytes;
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let photo = std::fs::read(&path).unwrap();
+            if !photo.starts_with(&[0xFF, 0xD8, 0xFF]) {
+                continue;
+            }
+            let mut bytes = baseline[..2].to_vec();
+            bytes.extend(jpeg_metadata(&photo));
+            bytes.extend_from_slice(&baseline[2..]);
+            let stem = path.file_stem().unwrap().to_string_lossy();
+            files.push((format!("meta-{stem}.jpeg"), bytes));
+        }
+    }
     for (name, bytes) in &files {
         std::fs::write(images.join(name), bytes).unwrap();
     }

@@ -15,7 +15,32 @@ fn policy() -> &'static Policy {
     POLICY.get_or_init(Policy::icp_default)
 }
 
-fuzz_target!(|data: &[u8]| {
+/// Known upstream decoder panics, by source path. libfuzzer-sys aborts on every panic, even
+/// one that `check` catches; for these the hook only notes the panic and lets it unwind, so the
+/// fuzzer can look past them *once hexin-core contains them*. If `check` does not catch it, the
+/// unwind reaches the target's `extern "C"` boundary and the process still aborts ("panic in a
+/// function that cannot unwind", right after the note): nothing is hidden.
+const CONTAINED_PANICS: &[&str] = &[
+    // zune-jpeg 0.5.15 (hexin-core's JPEG decoder): `unwrap()` on `None` in the AVX2 IDCT's store for
+    // an unusual component/sampling layout; decodes fine in 0.5.16-rc3. Same family as
+    // https://github.com/etemesi254/zune-image/issues/361.
+    "zune-jpeg-0.5.15/src/idct/",
+];
+
+fn contain_known_panics() {
+    let abort = std::panic::take_hook(); // libfuzzer-sys's: print, then abort
+    std::panic::set_hook(Box::new(move |info| {
+        let file = info.location().map(|l| l.file()).unwrap_or_default();
+        if CONTAINED_PANICS.iter().any(|known| file.contains(known)) {
+            let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+            eprintln!("note: known upstream panic at {at}; hexin-core must contain it");
+        } else {
+            abort(info);
+        }
+    }));
+}
+
+fuzz_target!(init: contain_known_panics(), |data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };
     let kind = MaterialKind::ALL[selector as usize % MaterialKind::ALL.len()];
     let policy = policy();
