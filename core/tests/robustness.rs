@@ -652,20 +652,23 @@ fn every_short_truncation_is_refused_or_read() {
     }
 }
 
-/// Found by `fuzz/` (target `check`, kind byte 6): a 414-byte baseline JPEG with four
-/// components and an odd sampling layout made zune-jpeg 0.5.15 panic in its AVX2 IDCT
-/// (`unwrap()` on `None`, idct/avx2.rs:246), and the panic escaped `check`. hexin-core now
-/// decodes JPEG strictly (this file is refused before the IDCT) and runs decoders under
-/// `catch_unwind`.
+/// Found by `fuzz/` (target `check`): JPEGs that make zune-jpeg 0.5.15 panic. The first (414
+/// bytes, four components with an odd sampling layout) hits an `unwrap()` on `None` in the AVX2
+/// IDCT (idct/avx2.rs:246) even in strict mode; the second (642 bytes) failed an assertion in
+/// the AVX2 upsampler (upsampler/avx2.rs:184) under lenient decoding and is now refused by strict
+/// mode. Both once escaped `check`; hexin-core now runs decoders under `catch_unwind`.
+/// zune-jpeg 0.5.16-rc3 decodes the first without panicking.
 #[test]
-fn jpeg_that_panics_zune_jpeg_0_5_15_is_handled() {
-    let jpeg = hex(ZUNE_IDCT_PANIC);
-    assert_eq!(jpeg.len(), 414);
-    let result = std::panic::catch_unwind(|| check(&jpeg, MaterialKind::VerificationForm, policy()).map(|_| ()));
-    match result {
-        Err(_) => panic!("check panicked"),
-        Ok(Err(e)) => assert!(INTAKE_CODES.contains(&e.code()), "{e}"),
-        Ok(Ok(())) => {}
+fn jpegs_that_panic_zune_jpeg_0_5_15_are_handled() {
+    for (name, hex_bytes, len) in [("idct", ZUNE_IDCT_PANIC, 414), ("upsampler", ZUNE_UPSAMPLER_PANIC, 642)] {
+        let jpeg = hex(hex_bytes);
+        assert_eq!(jpeg.len(), len, "{name}");
+        let result = std::panic::catch_unwind(|| check(&jpeg, MaterialKind::VerificationForm, policy()).map(|_| ()));
+        match result {
+            Err(_) => panic!("{name}: check panicked"),
+            Ok(Err(e)) => assert!(INTAKE_CODES.contains(&e.code()), "{name}: {e}"),
+            Ok(Ok(())) => {}
+        }
     }
 }
 
@@ -679,6 +682,22 @@ ffd8ffe000104a4649000100010000ff41640000ffc0001408003000400400110101110102110103
 41b7e2145145ffd9ffd9e6e7e8e9eaf2f3f4f2f3f4f5f6f7f8f9faffda000c03010002110311003f00e40a41b7e21451
 457fffd9ffd9dae2e3e4e5e6e7e8e9eaf2f3f4f5f6f7f8f9fada000c03010002110311003f00e40a41b7e21451457fff
 d9ffd951457fffd9ffd9f9faffda000c03010002000000003f00e4d9ffd9";
+
+const ZUNE_UPSAMPLER_PANIC: &str = "
+ffd8ff000001000100000400ffc00014080030004004001101011101021101032200ffdb004300054d4d002a03050404
+0405050506070c08070707070f0b0b090c110f1212110f111113161c1713141a1511111821181a1d1d1f1f1f13172224
+221e241c1e1f1effdb0043010505050706070e08080e1e1411141e1e1e1e1e1e1e1e1e1e1e1e0000001b1e1e1e1e1e1e
+1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e010002001effc4001f00000105010101010101000000000000
+00000102030405060708090a0bffc400b5100002010303020403050504040000017d010203000411040400000100ffdb
+00e000104a46494600010200000100010000ffc00011080030004003001100011101021101ffdb004300050304040403
+0504040405050506070c08070707070f0b0b090c110f1212110f111113161c1713141a15111118706e671d1d1f1f1f13
+172224221e241c1e1f1effdb0043010505050706070e08080efef8ff0000feecffdae1e2e3e4e5e6e7e8e9f1f2f3f4f6
+f7f8f9faffc4001f0100030101010101010101010000000000000102030405060708090a0bffc400b511000201020404
+030407050404000102770001020311040521310612af7bf2f92ec7ccf16f7665726578706f73e6eb7bdede4bb700007b
+978fe2fe0000000000d90000defcbe4bb7e21469ffd9f93fff00687d3ffc4526ddbeabff0093ff00f681451457cb714f
+16ff00ac1ec97b2fcdf6af7bf2f92ec7ccf16f7665726578706f73e6eb7bdede4bb700007b978fe2fe0000000000d900
+00defcbe4bb7e21469ffd9e9eaf2f3f4f5f6f7f8f9faffdd00040002ffda000c03000001110211020103024dffe00010
+46494601f92ec7ccf17200defcbe4b69ffd9";
 
 // ---------------------------------------------------------------------------------------------
 // (c) Policies
