@@ -85,7 +85,11 @@ pub fn header_dimensions(format: Format, bytes: &[u8]) -> Option<(u32, u32)> {
     let le32 = |o: usize| bytes.get(o..o + 4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     match format {
         Format::Png => (bytes.get(12..16)? == b"IHDR").then_some((be32(16)?, be32(20)?)),
-        Format::Bmp => Some((le32(18)?.unsigned_abs(), le32(22)?.unsigned_abs())),
+        Format::Bmp => match le32(14)? {
+            // BITMAPCOREHEADER (OS/2 1.x): 16-bit width and height.
+            12 => Some((le16(18)?, le16(20)?)),
+            _ => Some((le32(18)?.unsigned_abs(), le32(22)?.unsigned_abs())),
+        },
         Format::Webp => match bytes.get(12..16)? {
             b"VP8X" => Some((le24(24)? + 1, le24(27)? + 1)),
             b"VP8L" => {
@@ -157,6 +161,16 @@ mod tests {
         png.extend_from_slice(&50000u32.to_be_bytes());
         assert_eq!(header_dimensions(Format::Png, &png), Some((60000, 50000)));
         assert_eq!(header_dimensions(Format::Png, &png[..20]), None);
+    }
+
+    #[test]
+    fn bmp_header_dimensions_for_both_header_layouts() {
+        let os2 = b"BM\x1a\x24\0\0\0\0\0\0\x1a\0\0\0\x0c\0\0\0\x40\0\x30\0\x01\0\x18\0";
+        assert_eq!(header_dimensions(Format::Bmp, os2), Some((64, 48)));
+        let mut windows = b"BM\0\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0".to_vec();
+        windows.extend_from_slice(&64i32.to_le_bytes());
+        windows.extend_from_slice(&(-48i32).to_le_bytes()); // top-down
+        assert_eq!(header_dimensions(Format::Bmp, &windows), Some((64, 48)));
     }
 
     #[test]
