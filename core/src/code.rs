@@ -30,6 +30,72 @@ pub enum Code {
     BudgetUnreachable,
     /// A policy document that cannot be used.
     InvalidPolicy,
+    /// A resident ID number that fails GB 11643-1999 (length, birth date or check character).
+    InvalidIdNumber,
+    /// A unified social credit code that fails GB 32100-2015; a warning the host may override.
+    InvalidCreditCode,
+    /// Not a mainland mobile number.
+    InvalidPhone,
+    /// Not a usable email address.
+    InvalidEmail,
+    /// Not a valid domain name (internationalized names included).
+    InvalidDomain,
+    /// The ID expires within the policy's minimum remaining validity.
+    IdExpiring,
+    /// A field the submission needs is empty or absent.
+    MissingField,
+    /// The fields document cannot be read.
+    InvalidFields,
+    /// Not a province code hexin knows (GB/T 2260, first two digits).
+    UnknownProvince,
+    /// A material the policy requires for this subject and province is absent.
+    MissingMaterial,
+    /// The province accepts only a local ID for individuals.
+    NonLocalId,
+    /// Sealing was refused; the problems name each reason.
+    SealRefused,
+    /// The host's signer failed or returned an unusable key or signature.
+    SigningFailed,
+    /// The package has no manifest.json.
+    ManifestMissing,
+    /// The manifest is not a valid v1 manifest.
+    ManifestInvalid,
+    /// The manifest's schema version is not one this verifier knows.
+    UnsupportedManifestVersion,
+    /// The manifest's bytes are not its canonical form, so it was rewritten after sealing.
+    ManifestNotCanonical,
+    /// The manifest's content no longer matches its sealed digest.
+    ManifestTampered,
+    /// The package digest differs from the one the verifier expected.
+    DigestMismatch,
+    /// The signature or its public key does not verify.
+    SignatureInvalid,
+    /// The package is signed, but not by a key the verifier trusts.
+    UntrustedKey,
+    /// A file the manifest lists is absent.
+    FileMissing,
+    /// A file in the package is not in the manifest.
+    FileExtra,
+    /// A file's size differs from the manifest.
+    FileSizeMismatch,
+    /// A file's SHA-256 differs from the manifest.
+    FileHashMismatch,
+    /// Storing this would exceed the outbox's storage cap.
+    OutboxFull,
+    /// The outbox is encrypted and no key was given.
+    OutboxKeyRequired,
+    /// The key given is not the outbox's key, or the outbox is not encrypted.
+    OutboxKeyMismatch,
+    /// Another process has the outbox open.
+    OutboxLocked,
+    /// A stored file or record failed its integrity check.
+    OutboxCorrupt,
+    /// No package with this id in the outbox.
+    PackageNotFound,
+    /// The package's state does not allow this step.
+    InvalidState,
+    /// The device's storage failed (disk full, permissions, I/O).
+    StorageError,
 }
 
 impl Code {
@@ -48,6 +114,39 @@ impl Code {
             Code::NotColor => "not_color",
             Code::BudgetUnreachable => "budget_unreachable",
             Code::InvalidPolicy => "invalid_policy",
+            Code::InvalidIdNumber => "invalid_id_number",
+            Code::InvalidCreditCode => "invalid_credit_code",
+            Code::InvalidPhone => "invalid_phone",
+            Code::InvalidEmail => "invalid_email",
+            Code::InvalidDomain => "invalid_domain",
+            Code::IdExpiring => "id_expiring",
+            Code::MissingField => "missing_field",
+            Code::InvalidFields => "invalid_fields",
+            Code::UnknownProvince => "unknown_province",
+            Code::MissingMaterial => "missing_material",
+            Code::NonLocalId => "non_local_id",
+            Code::SealRefused => "seal_refused",
+            Code::SigningFailed => "signing_failed",
+            Code::ManifestMissing => "manifest_missing",
+            Code::ManifestInvalid => "manifest_invalid",
+            Code::UnsupportedManifestVersion => "unsupported_manifest_version",
+            Code::ManifestNotCanonical => "manifest_not_canonical",
+            Code::ManifestTampered => "manifest_tampered",
+            Code::DigestMismatch => "digest_mismatch",
+            Code::SignatureInvalid => "signature_invalid",
+            Code::UntrustedKey => "untrusted_key",
+            Code::FileMissing => "file_missing",
+            Code::FileExtra => "file_extra",
+            Code::FileSizeMismatch => "file_size_mismatch",
+            Code::FileHashMismatch => "file_hash_mismatch",
+            Code::OutboxFull => "outbox_full",
+            Code::OutboxKeyRequired => "outbox_key_required",
+            Code::OutboxKeyMismatch => "outbox_key_mismatch",
+            Code::OutboxLocked => "outbox_locked",
+            Code::OutboxCorrupt => "outbox_corrupt",
+            Code::PackageNotFound => "package_not_found",
+            Code::InvalidState => "invalid_state",
+            Code::StorageError => "storage_error",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The error type for input hexin refuses before any check can run.
 
 use crate::code::{Code, Message};
+use crate::problem::Problem;
 
 /// Why an input or a policy could not be used. Every variant maps to a stable [`Code`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -16,6 +17,36 @@ pub enum Error {
     CorruptImage { reason: String },
     #[error("invalid_policy: {field}: {reason}")]
     InvalidPolicy { field: String, reason: String },
+    #[error("invalid_fields: {reason}")]
+    InvalidFields { reason: String },
+    #[error("unknown_province: {province}")]
+    UnknownProvince { province: String },
+    #[error("seal_refused: {}", list(problems))]
+    SealRefused { problems: Vec<Problem> },
+    #[error("signing_failed: {reason}")]
+    SigningFailed { reason: String },
+    #[error("manifest_invalid: {reason}")]
+    ManifestInvalid { reason: String },
+    #[error("outbox_full: {bytes} bytes would exceed the cap of {limit}")]
+    OutboxFull { bytes: u64, limit: u64 },
+    #[error("outbox_key_required: the outbox is encrypted")]
+    OutboxKeyRequired,
+    #[error("outbox_key_mismatch: {reason}")]
+    OutboxKeyMismatch { reason: String },
+    #[error("outbox_locked: another process has {path} open")]
+    OutboxLocked { path: String },
+    #[error("outbox_corrupt: {reason}")]
+    OutboxCorrupt { reason: String },
+    #[error("package_not_found: {id}")]
+    PackageNotFound { id: String },
+    #[error("invalid_state: package {id} is {state}; {action} is not allowed")]
+    InvalidState { id: String, state: String, action: String },
+    #[error("storage_error: {op}: {reason}")]
+    Storage { op: String, reason: String },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
 }
 
 impl Error {
@@ -27,6 +58,19 @@ impl Error {
             Error::DimensionsTooLarge { .. } => Code::DimensionsTooLarge,
             Error::CorruptImage { .. } => Code::CorruptImage,
             Error::InvalidPolicy { .. } => Code::InvalidPolicy,
+            Error::InvalidFields { .. } => Code::InvalidFields,
+            Error::UnknownProvince { .. } => Code::UnknownProvince,
+            Error::SealRefused { .. } => Code::SealRefused,
+            Error::SigningFailed { .. } => Code::SigningFailed,
+            Error::ManifestInvalid { .. } => Code::ManifestInvalid,
+            Error::OutboxFull { .. } => Code::OutboxFull,
+            Error::OutboxKeyRequired => Code::OutboxKeyRequired,
+            Error::OutboxKeyMismatch { .. } => Code::OutboxKeyMismatch,
+            Error::OutboxLocked { .. } => Code::OutboxLocked,
+            Error::OutboxCorrupt { .. } => Code::OutboxCorrupt,
+            Error::PackageNotFound { .. } => Code::PackageNotFound,
+            Error::InvalidState { .. } => Code::InvalidState,
+            Error::Storage { .. } => Code::StorageError,
         }
     }
 
@@ -37,6 +81,7 @@ impl Error {
             Error::DimensionsTooLarge { width, height, limit_pixels, .. } => {
                 Some((*width as f64 * *height as f64, *limit_pixels as f64))
             }
+            Error::OutboxFull { bytes, limit } => Some((*bytes as f64, *limit as f64)),
             _ => None,
         }
     }
@@ -63,6 +108,54 @@ impl Error {
             Error::InvalidPolicy { field, reason } => Message::new(
                 format!("核验策略配置错误：{field}：{reason}"),
                 format!("The verification policy is invalid: {field}: {reason}"),
+            ),
+            Error::InvalidFields { reason } => Message::new(
+                format!("填写的信息无法读取：{reason}"),
+                format!("The submitted fields cannot be read: {reason}"),
+            ),
+            Error::UnknownProvince { province } => Message::new(
+                format!("未知的备案省份代码“{province}”，请使用行政区划代码前两位（如 32 江苏）。"),
+                format!("Unknown filing province \"{province}\": use the first two digits of the region code (for example 32, Jiangsu)."),
+            ),
+            Error::SealRefused { problems } => Message::new(
+                format!("资料不完整或未通过检查，无法封装：{}", problems.iter().map(|p| p.message.zh.as_str()).collect::<Vec<_>>().join("；")),
+                format!("The submission cannot be sealed: {}", problems.iter().map(|p| p.message.en.as_str()).collect::<Vec<_>>().join("; ")),
+            ),
+            Error::SigningFailed { .. } => Message::new(
+                "无法使用设备密钥签名，请重试；若持续失败，请重新安装应用。",
+                "The device key could not sign the package: try again, and reinstall the app if it keeps failing.",
+            ),
+            Error::ManifestInvalid { reason } => Message::new(
+                format!("资料包清单无效：{reason}"),
+                format!("The package manifest is invalid: {reason}"),
+            ),
+            Error::OutboxFull { limit, .. } => Message::new(
+                format!("待上传资料已占满存储上限（{} MB），请先上传或删除已有资料。", limit / 1_000_000),
+                format!("The outbox is full ({} MB cap): upload or delete stored packages first.", limit / 1_000_000),
+            ),
+            Error::OutboxKeyRequired | Error::OutboxKeyMismatch { .. } => Message::new(
+                "无法解密本地保存的资料，请重新登录后重试。",
+                "The stored materials cannot be decrypted: sign in again and retry.",
+            ),
+            Error::OutboxLocked { .. } => Message::new(
+                "资料正在被另一个进程使用，请稍后重试。",
+                "The stored materials are in use by another process: try again shortly.",
+            ),
+            Error::OutboxCorrupt { .. } => Message::new(
+                "本地保存的资料已损坏，请重新拍摄。",
+                "A stored material is damaged: capture it again.",
+            ),
+            Error::PackageNotFound { .. } => Message::new(
+                "找不到该资料包，可能已上传完成并被清理。",
+                "The package was not found: it may have been delivered and cleaned up.",
+            ),
+            Error::InvalidState { .. } => Message::new(
+                "资料包当前状态不允许此操作。",
+                "The package's current state does not allow this step.",
+            ),
+            Error::Storage { .. } => Message::new(
+                "手机存储读写失败，请检查剩余空间后重试。",
+                "The phone's storage failed: check free space and try again.",
             ),
         }
     }

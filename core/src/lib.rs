@@ -14,6 +14,7 @@ pub mod intake;
 mod material;
 pub mod normalize;
 pub mod policy;
+mod problem;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,7 @@ pub use error::Error;
 pub use material::MaterialKind;
 pub use normalize::Output;
 pub use policy::{Policy, Severity};
+pub use problem::Problem;
 
 use analysis::Analysis;
 
