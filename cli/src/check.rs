@@ -6,8 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use hexin_core::{Error, Finding, MaterialKind, Policy, Report, Severity, Verdict};
+use hexin_core::{Error, Finding, MaterialKind, Report, Severity, Verdict};
 use serde_json::{json, Value};
+
+use crate::{load_policy, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -40,12 +42,9 @@ enum Outcome {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let policy = match &args.policy {
-        None => Policy::icp_default(),
-        Some(path) => match fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| Policy::parse(&t).map_err(|e| e.to_string())) {
-            Ok(p) => p,
-            Err(e) => return usage_error(&format!("policy {}: {e}", path.display())),
-        },
+    let policy = match load_policy(args.policy.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&e),
     };
     if let Some(dir) = &args.out {
         if let Err(e) = fs::create_dir_all(dir) {
@@ -81,11 +80,6 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     ExitCode::from(if io_failed { 2 } else if rejected { 1 } else { 0 })
-}
-
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("hexin: {message}");
-    ExitCode::from(2)
 }
 
 fn output_name(file: &Path) -> String {

@@ -1,10 +1,14 @@
 //! `hexin`: the command line over hexin-core.
 
 mod check;
+mod seal;
+mod verify;
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hexin_core::Policy;
 
 /// hexin: on-device checks for identity-verification uploads.
 #[derive(Parser)]
@@ -18,11 +22,34 @@ struct Cli {
 enum Command {
     /// Check captures against a policy and normalize the accepted ones.
     Check(check::Args),
+    /// Check, normalize and seal a submission into a package directory.
+    Seal(seal::Args),
+    /// Verify a package directory: files, hashes, digest and signature.
+    Verify(verify::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Seal(args) => seal::run(args),
+        Command::Verify(args) => verify::run(args),
     }
+}
+
+/// The policy at `path`, or the embedded ICP policy.
+fn load_policy(path: Option<&Path>) -> Result<Policy, String> {
+    match path {
+        None => Ok(Policy::icp_default()),
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Policy::parse(&t).map_err(|e| e.to_string()))
+            .map_err(|e| format!("policy {}: {e}", path.display())),
+    }
+}
+
+/// Reports a usage or I/O error; exit status 2.
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("hexin: {message}");
+    ExitCode::from(2)
 }

@@ -6,15 +6,23 @@
 //! device. [`check`] runs them all.
 
 pub mod analysis;
+pub mod canonical;
 pub mod checks;
 mod code;
 mod error;
 pub mod format;
 pub mod intake;
+pub mod manifest;
 mod material;
 pub mod normalize;
 pub mod policy;
 mod problem;
+pub mod province;
+pub mod requirements;
+pub mod signature;
+pub mod seal;
+pub mod submission;
+pub mod verify;
 
 use serde::{Deserialize, Serialize};
 

@@ -50,6 +50,40 @@ impl MaterialKind {
     }
 }
 
+impl MaterialKind {
+    /// The name an applicant reads, in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            MaterialKind::IdCardFront => "身份证人像面",
+            MaterialKind::IdCardBack => "身份证国徽面",
+            MaterialKind::BusinessLicense => "营业执照",
+            MaterialKind::FacePhoto => "人脸照片",
+            MaterialKind::VerificationForm => "网站备案信息真实性核验单",
+            MaterialKind::AuthorizationLetter => "授权书",
+            MaterialKind::DomainCertificate => "域名证书",
+            MaterialKind::ResidencePermit => "居住证",
+            MaterialKind::PreApproval => "前置审批文件",
+            MaterialKind::Other => "其他材料",
+        }
+    }
+
+    /// The name an applicant reads, in English.
+    pub fn en(self) -> &'static str {
+        match self {
+            MaterialKind::IdCardFront => "ID card, photo side",
+            MaterialKind::IdCardBack => "ID card, emblem side",
+            MaterialKind::BusinessLicense => "business licence",
+            MaterialKind::FacePhoto => "face photo",
+            MaterialKind::VerificationForm => "signed verification form",
+            MaterialKind::AuthorizationLetter => "authorization letter",
+            MaterialKind::DomainCertificate => "domain certificate",
+            MaterialKind::ResidencePermit => "residence permit",
+            MaterialKind::PreApproval => "pre-approval document",
+            MaterialKind::Other => "other document",
+        }
+    }
+}
+
 impl std::fmt::Display for MaterialKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -1,7 +1,8 @@
 //! Policies: per-material rules as a versioned TOML or JSON document.
 //!
 //! A document has `schema`, `id`, `version`, `[limits]`, `[defaults]` (a complete rule set) and
-//! optional `[materials.<kind>]` tables that override any part of the defaults for one kind.
+//! optional `[materials.<kind>]` tables that override any part of the defaults for one kind, and
+//! `[requirements]`: which materials a submission needs by subject type and province.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::code::Message;
 use crate::format::Format;
 use crate::material::MaterialKind;
+use crate::requirements::Requirements;
 use crate::Error;
 
 /// The policy schema this SDK reads.
@@ -103,6 +105,8 @@ pub struct Policy {
     /// SHA-256 (hex) of the document's bytes, so a package can name exactly what judged it.
     pub digest: String,
     pub limits: Limits,
+    /// Which materials a submission needs; empty when the document has no `[requirements]`.
+    pub requirements: Requirements,
     rules: BTreeMap<MaterialKind, Rules>,
 }
 
@@ -116,6 +120,8 @@ struct Document {
     defaults: Value,
     #[serde(default)]
     materials: BTreeMap<MaterialKind, Value>,
+    #[serde(default)]
+    requirements: Requirements,
 }
 
 impl Policy {
@@ -166,7 +172,8 @@ impl Policy {
             };
             rules.insert(kind, resolved);
         }
-        Ok(Policy { id: doc.id, version: doc.version, digest, limits: doc.limits, rules })
+        doc.requirements.validate().map_err(|(field, reason)| invalid(field, reason))?;
+        Ok(Policy { id: doc.id, version: doc.version, digest, limits: doc.limits, requirements: doc.requirements, rules })
     }
 
     /// The rules for one material kind.
@@ -282,6 +289,10 @@ mod tests {
         assert_eq!(p.rules(MaterialKind::FacePhoto).checks.glare.severity, Severity::Warn);
         // An override touches only what it names.
         assert_eq!(p.rules(MaterialKind::FacePhoto).checks.glare.threshold, id.checks.glare.threshold);
+        assert_eq!(p.requirements.min_id_validity_days, 90);
+        assert!(p.requirements.enterprise.contains(&MaterialKind::BusinessLicense));
+        assert!(!p.requirements.individual.contains(&MaterialKind::BusinessLicense));
+        assert!(p.requirements.rules.iter().all(|r| !r.source.is_empty()));
     }
 
     #[test]
@@ -314,5 +325,10 @@ mod tests {
         assert_eq!(field_of("not [valid toml"), "document");
         assert_eq!(field_of("{\"schema\": 1"), "document");
         assert_eq!(field_of(""), "document");
+        let bad_province = ICP_DEFAULT.replace("provinces = [\"43\"", "provinces = [\"99\"");
+        assert_ne!(bad_province, ICP_DEFAULT);
+        assert_eq!(field_of(&bad_province), "requirements.rules[2].provinces");
+        let both = ICP_DEFAULT.replace("refuse = true", "refuse = true\nrequire = \"other\"");
+        assert_eq!(field_of(&both), "requirements.rules[3].require");
     }
 }

@@ -1,0 +1,132 @@
+//! `hexin seal`: check, normalize and seal one submission into a package directory.
+//!
+//! Exit status: 0 sealed, 1 refused (every reason is listed), 2 on usage or I/O errors.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::UNIX_EPOCH;
+
+use hexin_core::manifest::{Capture, CaptureSource};
+use hexin_core::requirements::SubjectKind;
+use hexin_core::seal::{self, Material, Sealing};
+use hexin_core::signature::SoftwareKey;
+use hexin_core::submission::{Fields, Submission};
+use hexin_core::{Error, MaterialKind};
+use serde_json::json;
+
+use crate::{load_policy, usage_error};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// individual or enterprise.
+    #[arg(long)]
+    subject: SubjectKind,
+    /// Filing province: GB/T 2260 code (32), or name (jiangsu, 江苏).
+    #[arg(long)]
+    province: String,
+    /// The fields document (JSON; schema in the README).
+    #[arg(long)]
+    fields: PathBuf,
+    /// A material as KIND=PATH, e.g. id-card-front=front.jpg; repeat for each.
+    #[arg(long = "material", value_parser = parse_material, required = true)]
+    materials: Vec<(MaterialKind, PathBuf)>,
+    /// Directory to write the package to; created, and must be empty.
+    #[arg(long)]
+    out: PathBuf,
+    /// Policy file (TOML or JSON); the embedded ICP policy by default.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Sign with this P-256 private key (PKCS#8 PEM).
+    #[arg(long)]
+    signing_key: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Language of the refusal's messages.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+    lang: String,
+}
+
+fn parse_material(s: &str) -> Result<(MaterialKind, PathBuf), String> {
+    let (kind, path) = s.split_once('=').ok_or("expected KIND=PATH")?;
+    Ok((kind.parse()?, PathBuf::from(path)))
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let policy = match load_policy(args.policy.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&e),
+    };
+    let key = match &args.signing_key {
+        None => None,
+        Some(path) => match fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|pem| SoftwareKey::from_pem(&pem).map_err(|e| e.to_string())) {
+            Ok(k) => Some(k),
+            Err(e) => return usage_error(&format!("--signing-key {}: {e}", path.display())),
+        },
+    };
+    let fields = match fs::read_to_string(&args.fields).map_err(|e| e.to_string()).and_then(|t| Fields::from_json(&t).map_err(|e| e.to_string())) {
+        Ok(f) => f,
+        Err(e) => return usage_error(&format!("--fields {}: {e}", args.fields.display())),
+    };
+    let submission = match Submission::new(args.subject, &args.province, fields) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let mut materials = vec![];
+    for (kind, path) in &args.materials {
+        let bytes = match fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return usage_error(&format!("{}: {e}", path.display())),
+        };
+        // A file on disk came from the library, not the app's camera; its time is its mtime.
+        let mtime = fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+        let capture = Capture::at(CaptureSource::Gallery, mtime.map(|d| d.as_secs() as i64).unwrap_or_else(seal::unix_now));
+        materials.push(Material { kind: *kind, capture, checked: hexin_core::check(&bytes, *kind, &policy) });
+    }
+    let sealing = match Sealing::new() {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let sealing = match &key {
+        Some(k) => sealing.signed_by(k),
+        None => sealing,
+    };
+    let package = match seal::seal(&submission, materials, &policy, &sealing) {
+        Ok(p) => p,
+        Err(Error::SealRefused { problems }) => {
+            if args.json {
+                println!("{}", json!({ "sealed": false, "problems": problems }));
+            } else {
+                println!("REFUSED: the submission cannot be sealed");
+                for p in &problems {
+                    let message = if args.lang == "zh" { &p.message.zh } else { &p.message.en };
+                    println!("  {}  {}: {message}", p.code, p.at);
+                }
+            }
+            return ExitCode::from(1);
+        }
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    if let Err(e) = package.write_to(&args.out) {
+        return usage_error(&e.to_string());
+    }
+    let m = &package.manifest;
+    if args.json {
+        let files: Vec<_> = m.materials.iter().map(|e| json!({ "kind": e.kind, "file": e.file, "bytes": e.bytes, "sha256": e.sha256 })).collect();
+        println!(
+            "{}",
+            json!({ "sealed": true, "package_id": m.package_id, "digest": package.digest, "signed": key.is_some(), "dir": args.out.display().to_string(), "files": files, "warnings": m.warnings })
+        );
+    } else {
+        println!("SEALED {} → {}", m.package_id, args.out.display());
+        println!("  digest {}{}", package.digest, if key.is_some() { " (signed)" } else { "" });
+        for e in &m.materials {
+            println!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
+        }
+        for w in &m.warnings {
+            println!("  warn  {}  {}: {}", w.code, w.at, if args.lang == "zh" { &w.message.zh } else { &w.message.en });
+        }
+    }
+    ExitCode::SUCCESS
+}

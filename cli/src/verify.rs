@@ -1,0 +1,57 @@
+//! `hexin verify`: check a package directory against its manifest.
+//!
+//! Exit status: 0 intact, 1 with the problems listed, 2 on usage errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use hexin_core::signature::parse_public_key;
+use hexin_core::verify::{verify_dir, Options};
+use serde_json::json;
+
+use crate::usage_error;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Require a signature by this P-256 public key (PEM, SEC1 or SubjectPublicKeyInfo DER); repeat to trust several.
+    #[arg(long = "trusted-key")]
+    trusted_keys: Vec<PathBuf>,
+    /// The package digest expected (64 hex characters), learned another way.
+    #[arg(long)]
+    expect_digest: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Language of the problems' messages.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+    lang: String,
+    /// The package directory (manifest.json and its files).
+    dir: PathBuf,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let mut options = Options { expected_digest: args.expect_digest.clone(), ..Options::default() };
+    for path in &args.trusted_keys {
+        match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| parse_public_key(&b)) {
+            Ok(key) => options.trusted_keys.push(key),
+            Err(e) => return usage_error(&format!("--trusted-key {}: {e}", path.display())),
+        }
+    }
+    let v = verify_dir(&args.dir, &options);
+    let intact = v.is_intact();
+    if args.json {
+        println!("{}", json!({ "intact": v.is_intact(), "package_id": v.package_id, "digest": v.digest, "signed_by": v.signed_by, "problems": v.problems }));
+    } else if intact {
+        println!("INTACT {}", args.dir.display());
+        println!("  package {}  digest {}", v.package_id.unwrap_or_default(), v.digest.unwrap_or_default());
+        if let Some(key) = v.signed_by {
+            println!("  signed by {key}");
+        }
+    } else {
+        println!("BROKEN {}", args.dir.display());
+        for p in &v.problems {
+            println!("  {}  {}: {}", p.code, p.at, if args.lang == "zh" { &p.message.zh } else { &p.message.en });
+        }
+    }
+    ExitCode::from(if intact { 0 } else { 1 })
+}

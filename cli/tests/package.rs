@@ -1,0 +1,137 @@
+//! `hexin seal` and `hexin verify` on the shipped examples: seal, verify, tamper, refuse, sign.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use hexin_core::signature::SoftwareKey;
+use serde_json::Value;
+
+fn hexin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hexin")).args(args).output().expect("run hexin")
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hexin-cli-package-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `hexin seal` arguments for an example: its fields and every photo in it, by kind.
+fn seal_args(example_name: &str, subject: &str, province: &str, out: &Path) -> Vec<String> {
+    let dir = example(example_name);
+    let mut args: Vec<String> = ["seal", "--subject", subject, "--province", province, "--json"].map(String::from).to_vec();
+    args.extend(["--fields".into(), dir.join("fields.json").display().to_string(), "--out".into(), out.display().to_string()]);
+    let mut photos: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "jpg")).collect();
+    photos.sort();
+    for photo in photos {
+        let kind = photo.file_stem().unwrap().to_string_lossy().into_owned();
+        args.extend(["--material".into(), format!("{kind}={}", photo.display())]);
+    }
+    args
+}
+
+fn run(args: &[String]) -> (i32, Value) {
+    let out = hexin(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json = serde_json::from_str(stdout.trim()).unwrap_or_else(|_| panic!("not JSON: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+fn verify(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let mut args: Vec<String> = vec!["verify".into(), "--json".into()];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push(dir.display().to_string());
+    run(&args)
+}
+
+fn problem_codes(v: &Value) -> Vec<String> {
+    v["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn examples_seal_and_verify_then_tampering_is_caught() {
+    for (name, subject, province) in [("individual", "individual", "11"), ("enterprise", "enterprise", "guangdong")] {
+        let out = temp_dir(name);
+        let (code, sealed) = run(&seal_args(name, subject, province, &out));
+        assert_eq!(code, 0, "{sealed}");
+        assert_eq!(sealed["sealed"], true);
+        let (code, verified) = verify(&out, &[]);
+        assert_eq!(code, 0, "{verified}");
+        assert_eq!(verified["digest"], sealed["digest"]);
+
+        // The digest given out of band must match.
+        let digest = sealed["digest"].as_str().unwrap();
+        assert_eq!(verify(&out, &["--expect-digest", digest]).0, 0);
+        let (code, v) = verify(&out, &["--expect-digest", &"ab".repeat(32)]);
+        assert_eq!((code, problem_codes(&v)), (1, vec!["digest_mismatch".to_string()]));
+
+        // One byte of one photo changed.
+        let first = sealed["files"][0]["file"].as_str().unwrap();
+        let path = out.join(first);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let third = bytes.len() / 3;
+        bytes[third] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let (code, v) = verify(&out, &[]);
+        assert_eq!((code, problem_codes(&v)), (1, vec!["file_hash_mismatch".to_string()]));
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}
+
+#[test]
+fn refusal_lists_every_reason_and_exits_1() {
+    let out = temp_dir("refused");
+    // The enterprise example filed in Jiangsu, without its business licence: Jiangsu also
+    // wants a domain certificate, which the example lacks.
+    let mut args = seal_args("enterprise", "enterprise", "32", &out);
+    let licence = args.iter().position(|a| a.starts_with("business-license=")).unwrap();
+    args.drain(licence - 1..=licence);
+    let (code, refused) = run(&args);
+    assert_eq!(code, 1);
+    assert_eq!(refused["sealed"], false);
+    let mut codes: Vec<String> = refused["problems"].as_array().unwrap().iter().map(|p| format!("{} {}", p["code"].as_str().unwrap(), p["at"].as_str().unwrap())).collect();
+    codes.sort();
+    assert_eq!(codes, ["missing_material business-license", "missing_material domain-certificate"]);
+    assert!(!out.exists(), "nothing is written for a refused submission");
+
+    // Bad flags are usage errors.
+    let bad_province = hexin(&["seal", "--subject", "individual", "--province", "99", "--fields", "x", "--material", "other=x", "--out", "y"]);
+    assert_eq!(bad_province.status.code(), Some(2));
+    let bad_material = hexin(&["seal", "--subject", "individual", "--province", "11", "--fields", "x", "--material", "passport=x", "--out", "y"]);
+    assert_eq!(bad_material.status.code(), Some(2));
+}
+
+#[test]
+fn signed_packages_verify_only_with_the_trusted_key() {
+    let dir = temp_dir("signed");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (key, stranger) = (SoftwareKey::generate().unwrap(), SoftwareKey::generate().unwrap());
+    let (key_pem, public_pem, stranger_pem) = (dir.join("key.pem"), dir.join("key.pub.pem"), dir.join("stranger.pub.pem"));
+    std::fs::write(&key_pem, key.to_pem()).unwrap();
+    std::fs::write(&public_pem, key.public_key_pem()).unwrap();
+    std::fs::write(&stranger_pem, stranger.public_key_pem()).unwrap();
+    let out = dir.join("package");
+    let mut args = seal_args("individual", "individual", "11", &out);
+    args.extend(["--signing-key".into(), key_pem.display().to_string()]);
+    let (code, sealed) = run(&args);
+    assert_eq!((code, &sealed["signed"]), (0, &Value::Bool(true)));
+
+    let trusted = ["--trusted-key", public_pem.to_str().unwrap()];
+    let (code, v) = verify(&out, &trusted);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["signed_by"].is_string());
+    let (code, v) = verify(&out, &["--trusted-key", stranger_pem.to_str().unwrap()]);
+    assert_eq!((code, problem_codes(&v)), (1, vec!["untrusted_key".to_string()]));
+
+    // An edited field, even with the digest recomputed, breaks the signature.
+    let manifest_path = out.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path).unwrap().replace("13800138000", "13900139000");
+    std::fs::write(&manifest_path, &text).unwrap();
+    let (code, v) = verify(&out, &trusted);
+    assert_eq!((code, problem_codes(&v)), (1, vec!["manifest_tampered".to_string(), "signature_invalid".to_string()]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,207 @@
+//! Manifest v1: the sealed description of a package (schema in the README).
+//!
+//! A package is a directory holding `manifest.json` and one file per material. The manifest is
+//! written in its RFC 8785 canonical form; its `seal.digest` is the SHA-256 of the canonical bytes
+//! of the manifest without the `seal` member, and `seal.signature`, when present, is an ECDSA
+//! P-256 signature over those same bytes.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::checks::{Finding, Metrics};
+use crate::material::MaterialKind;
+use crate::policy::{Policy, Rules};
+use crate::problem::Problem;
+use crate::requirements::SubjectKind;
+use crate::signature::Signature;
+use crate::submission::Fields;
+use crate::{canonical, Verdict};
+
+/// The manifest's file name inside a package.
+pub const FILE_NAME: &str = "manifest.json";
+/// The `schema` value of every hexin manifest.
+pub const SCHEMA: &str = "hexin.manifest";
+/// The manifest version this SDK writes and verifies.
+pub const VERSION: u32 = 1;
+
+/// A package's manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Always [`VERSION`] for what this SDK writes.
+    pub version: u32,
+    /// 32 lowercase hex characters, random.
+    pub package_id: String,
+    /// RFC 3339 UTC, e.g. `2026-11-28T12:43:55Z`.
+    pub created_at: String,
+    pub sdk: Sdk,
+    pub policy: PolicyRef,
+    pub subject: SubjectRef,
+    pub fields: Fields,
+    /// Field warnings the host chose to seal anyway (e.g. `invalid_credit_code`).
+    pub warnings: Vec<Problem>,
+    pub materials: Vec<Entry>,
+    /// Absent only while the manifest is being sealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Seal>,
+}
+
+/// The SDK that sealed the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sdk {
+    pub name: String,
+    pub version: String,
+}
+
+/// The policy the materials were judged by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRef {
+    pub id: String,
+    pub version: u32,
+    /// SHA-256 of the policy document's bytes.
+    pub digest: String,
+}
+
+impl PolicyRef {
+    /// Names `policy` exactly.
+    pub fn of(policy: &Policy) -> PolicyRef {
+        PolicyRef { id: policy.id.clone(), version: policy.version, digest: policy.digest.clone() }
+    }
+}
+
+/// Who files, and in which province.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectRef {
+    #[serde(rename = "type")]
+    pub kind: SubjectKind,
+    /// GB/T 2260 two-digit code.
+    pub province: String,
+}
+
+/// One material file of the package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub kind: MaterialKind,
+    /// A plain file name inside the package directory.
+    pub file: String,
+    pub media_type: String,
+    pub bytes: u64,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub capture: Capture,
+    pub check: CheckRecord,
+}
+
+/// Where and when the photo was taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capture {
+    pub source: CaptureSource,
+    /// RFC 3339 UTC.
+    pub time: String,
+}
+
+/// How the photo reached the SDK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaptureSource {
+    /// Taken in the app's camera screen.
+    Camera,
+    /// Picked from the photo library or a file.
+    Gallery,
+}
+
+/// The check report of a material, with the thresholds it was held to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRecord {
+    pub verdict: Verdict,
+    /// Warnings only: a blocking finding cannot be sealed.
+    pub findings: Vec<Finding>,
+    pub metrics: Metrics,
+    pub thresholds: Thresholds,
+    /// Blur effect re-measured on the normalized file.
+    pub output_blur: Option<f64>,
+    /// JPEG quality of the normalized file.
+    pub quality: u8,
+}
+
+/// The limits a material was checked against, copied from the policy's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub min_short_side: u32,
+    pub min_long_side: u32,
+    pub blurry: f64,
+    pub too_dark: f64,
+    pub overexposed: f64,
+    pub glare: f64,
+    pub not_color: f64,
+    pub color_required: bool,
+    pub output_max_bytes: u64,
+}
+
+impl Thresholds {
+    /// The thresholds of one material's rules.
+    pub fn of(r: &Rules) -> Thresholds {
+        Thresholds {
+            min_short_side: r.min_short_side,
+            min_long_side: r.min_long_side,
+            blurry: r.checks.blurry.threshold,
+            too_dark: r.checks.too_dark.threshold,
+            overexposed: r.checks.overexposed.threshold,
+            glare: r.checks.glare.threshold,
+            not_color: r.checks.not_color.threshold,
+            color_required: r.color_required,
+            output_max_bytes: r.output_max_bytes,
+        }
+    }
+}
+
+/// The seal: the digest of the unsealed manifest and an optional signature over the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seal {
+    /// SHA-256 (lowercase hex) of the canonical manifest without `seal`: the package digest.
+    pub digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+impl Manifest {
+    /// The canonical bytes of the manifest as it stands (with its seal, if any).
+    pub fn to_canonical(&self) -> Vec<u8> {
+        // A manifest holds no integer beyond 2^53 (sizes are bounded by the policy), so JCS applies.
+        canonical::to_vec(&serde_json::to_value(self).unwrap_or(Value::Null)).unwrap_or_default()
+    }
+}
+
+/// The bytes the digest and signature cover: the canonical form of `value` without `seal`.
+/// `None` if `value` is not an object or cannot be canonicalized.
+pub(crate) fn sealed_bytes(value: &Value) -> Option<Vec<u8>> {
+    let mut unsealed = value.as_object()?.clone();
+    unsealed.remove("seal");
+    canonical::to_vec(&Value::Object(unsealed))
+}
+
+/// Whether `name` is a plain file name that is safe to join to a package directory on any OS.
+pub fn is_safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && name != FILE_NAME
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Whether `s` is lowercase hex of `len` characters.
+pub(crate) fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}

@@ -1,0 +1,175 @@
+//! Sealing: a checked submission becomes a package with a digest and, optionally, a signature.
+
+use std::path::Path;
+
+use crate::date::{rfc3339_utc, Date};
+use crate::error::Error;
+use crate::manifest::{self, Capture, CheckRecord, Entry, Manifest, PolicyRef, Sdk, Seal, SubjectRef, Thresholds};
+use crate::material::MaterialKind;
+use crate::policy::{hex, Policy, Severity};
+use crate::problem::Problem;
+use crate::requirements;
+use crate::signature::{self, Signer};
+use crate::submission::Submission;
+use crate::{Report, Verdict};
+
+/// One captured material and the outcome of checking it.
+pub struct Material {
+    pub kind: MaterialKind,
+    pub capture: Capture,
+    /// What [`crate::check`] returned for the capture.
+    pub checked: Result<Report, Error>,
+}
+
+/// How to seal: the package's id and time, and who signs.
+pub struct Sealing<'a> {
+    /// 32 lowercase hex characters.
+    pub package_id: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: i64,
+    pub signer: Option<&'a dyn Signer>,
+}
+
+impl<'a> Sealing<'a> {
+    /// A random package id, the current time, unsigned.
+    pub fn new() -> Result<Sealing<'a>, Error> {
+        Ok(Sealing { package_id: new_package_id()?, created_at: unix_now(), signer: None })
+    }
+
+    /// Signs with `signer`.
+    pub fn signed_by(self, signer: &'a dyn Signer) -> Sealing<'a> {
+        Sealing { signer: Some(signer), ..self }
+    }
+}
+
+/// A sealed package: the manifest, its canonical bytes, and the files it lists.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub manifest: Manifest,
+    /// The exact bytes of `manifest.json`.
+    pub manifest_bytes: Vec<u8>,
+    /// The package digest (`seal.digest`).
+    pub digest: String,
+    /// File name and bytes of each material, in manifest order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Package {
+    /// Writes `manifest.json` and the files into `dir`, creating it; `dir` must hold nothing else.
+    pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
+        let storage = |e: std::io::Error| Error::Storage { op: format!("write {}", dir.display()), reason: e.to_string() };
+        std::fs::create_dir_all(dir).map_err(storage)?;
+        if std::fs::read_dir(dir).map_err(storage)?.next().is_some() {
+            return Err(Error::Storage { op: format!("write {}", dir.display()), reason: "the directory is not empty".into() });
+        }
+        for (name, bytes) in &self.files {
+            std::fs::write(dir.join(name), bytes).map_err(storage)?;
+        }
+        std::fs::write(dir.join(manifest::FILE_NAME), &self.manifest_bytes).map_err(storage)
+    }
+}
+
+/// Seals `materials` for `submission` under `policy`.
+///
+/// Refuses with [`Error::SealRefused`], listing every reason, when a field is invalid, a required
+/// material is missing, a capture could not be read, or a check blocks. Field warnings (such as
+/// `invalid_credit_code`) do not refuse; they are recorded in the manifest's `warnings`.
+pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, sealing: &Sealing) -> Result<Package, Error> {
+    if !manifest::is_hex(&sealing.package_id, 32) {
+        return Err(Error::InvalidFields { reason: "package_id must be 32 lowercase hex characters".into() });
+    }
+    let today = Date::from_unix_days(sealing.created_at.div_euclid(86_400));
+    let mut problems = submission.problems(policy, today);
+    let present: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
+    let mut accepted = vec![];
+    for m in materials {
+        match m.checked {
+            Err(e) => problems.push(Problem::block(e.code(), m.kind.as_str(), e.message())),
+            Ok(report) if report.verdict == Verdict::Reject || report.output.is_none() => {
+                for f in report.findings.iter().filter(|f| f.severity == Severity::Block) {
+                    problems.push(Problem::block(f.code, m.kind.as_str(), f.message.clone()));
+                }
+            }
+            Ok(report) => accepted.push((m.kind, m.capture, report)),
+        }
+    }
+    let (needed, refusals) = submission.required_materials(policy);
+    problems.extend(refusals);
+    problems.extend(requirements::missing(&needed, &present));
+    let (blocking, warnings): (Vec<Problem>, Vec<Problem>) = problems.into_iter().partition(|p| p.severity == Severity::Block);
+    if !blocking.is_empty() {
+        return Err(Error::SealRefused { problems: blocking });
+    }
+
+    let mut entries = vec![];
+    let mut files = vec![];
+    for (kind, capture, report) in accepted {
+        let Some(output) = report.output else { continue };
+        let file = file_name(kind, &entries);
+        entries.push(Entry {
+            kind,
+            file: file.clone(),
+            media_type: "image/jpeg".into(),
+            bytes: output.bytes,
+            sha256: output.sha256,
+            width: output.width,
+            height: output.height,
+            capture,
+            check: CheckRecord {
+                verdict: report.verdict,
+                findings: report.findings,
+                metrics: report.metrics,
+                thresholds: Thresholds::of(policy.rules(kind)),
+                output_blur: report.output_blur,
+                quality: output.quality,
+            },
+        });
+        files.push((file, output.jpeg));
+    }
+    let mut manifest = Manifest {
+        schema: manifest::SCHEMA.into(),
+        version: manifest::VERSION,
+        package_id: sealing.package_id.clone(),
+        created_at: rfc3339_utc(sealing.created_at),
+        sdk: Sdk { name: "hexin".into(), version: env!("CARGO_PKG_VERSION").into() },
+        policy: PolicyRef::of(policy),
+        subject: SubjectRef { kind: submission.subject, province: submission.province.code.into() },
+        fields: submission.fields.clone(),
+        warnings,
+        materials: entries,
+        seal: None,
+    };
+    let unsealed = manifest.to_canonical();
+    let digest = crate::normalize::sha256_hex(&unsealed);
+    let signature = sealing.signer.map(|s| signature::sign(s, &unsealed)).transpose()?;
+    manifest.seal = Some(Seal { digest: digest.clone(), signature });
+    let manifest_bytes = manifest.to_canonical();
+    Ok(Package { manifest, manifest_bytes, digest, files })
+}
+
+/// `id-card-front.jpg`, or `other-2.jpg` for the second of a kind.
+fn file_name(kind: MaterialKind, so_far: &[Entry]) -> String {
+    match so_far.iter().filter(|e| e.kind == kind).count() {
+        0 => format!("{kind}.jpg"),
+        n => format!("{kind}-{}.jpg", n + 1),
+    }
+}
+
+/// A random 128-bit package id, as 32 lowercase hex characters.
+pub fn new_package_id() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Storage { op: "random package id".into(), reason: e.to_string() })?;
+    Ok(hex(&bytes))
+}
+
+/// Seconds since the Unix epoch now.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+impl Capture {
+    /// A capture record from a source and a time in seconds since the Unix epoch.
+    pub fn at(source: manifest::CaptureSource, unix_secs: i64) -> Capture {
+        Capture { source, time: rfc3339_utc(unix_secs) }
+    }
+}

@@ -1,0 +1,170 @@
+//! A submission: who files, where, and the text fields of the filing.
+//!
+//! The fields document is JSON (schema in the README, example in `examples/*/fields.json`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::code::{Code, Message};
+use crate::date::Date;
+use crate::error::Error;
+use crate::fields::{self, Invalid};
+use crate::material::MaterialKind;
+use crate::policy::Policy;
+use crate::problem::Problem;
+use crate::province::{self, Province};
+use crate::requirements::{Facts, SubjectKind};
+
+/// What one applicant hands in besides the photos.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub subject: SubjectKind,
+    pub province: &'static Province,
+    pub fields: Fields,
+}
+
+impl Submission {
+    /// A submission for `province` (code or name, see [`province::find`]).
+    pub fn new(subject: SubjectKind, province: &str, fields: Fields) -> Result<Submission, Error> {
+        Ok(Submission { subject, province: province::find(province)?, fields })
+    }
+
+    /// Every problem with the fields on `today`: blocking ones, and warnings the host may
+    /// override (`invalid_credit_code`).
+    pub fn problems(&self, policy: &Policy, today: Date) -> Vec<Problem> {
+        let (f, mut out) = (&self.fields, vec![]);
+        let mut required = |at: &str, value: &str, label: (&str, &str)| {
+            let present = !value.trim().is_empty();
+            if !present {
+                out.push(missing(at, label));
+            }
+            present
+        };
+        let p = &f.responsible_person;
+        let checks: [(&str, &str, (&str, &str)); 6] = [
+            ("subject.name", &f.subject.name, ("主体名称", "the subject's name")),
+            ("responsible_person.name", &p.name, ("负责人姓名", "the responsible person's name")),
+            ("responsible_person.id_number", &p.id_number, ("负责人身份证号码", "the responsible person's ID number")),
+            ("responsible_person.id_valid_until", &p.id_valid_until, ("身份证有效期", "the ID's validity end date")),
+            ("responsible_person.phone", &p.phone, ("负责人手机号码", "the responsible person's mobile number")),
+            ("responsible_person.email", &p.email, ("负责人电子邮箱", "the responsible person's email")),
+        ];
+        let present: Vec<bool> = checks.iter().map(|(at, value, label)| required(at, value, *label)).collect();
+        let mut results: Vec<(&str, Result<(), Invalid>)> = vec![];
+        if present[2] {
+            results.push(("responsible_person.id_number", fields::id_number_on(&p.id_number, today).map(drop)));
+        }
+        if present[3] {
+            let min_days = policy.requirements.min_id_validity_days;
+            results.push(("responsible_person.id_valid_until", fields::id_validity(&p.id_valid_until, today, min_days)));
+        }
+        if present[4] {
+            results.push(("responsible_person.phone", fields::phone(&p.phone).map(drop)));
+        }
+        if present[5] {
+            results.push(("responsible_person.email", fields::email(&p.email).map(drop)));
+        }
+        if self.subject == SubjectKind::Enterprise {
+            match &f.subject.credit_code {
+                Some(code) if !code.trim().is_empty() => {
+                    if let Err(e) = fields::credit_code(code) {
+                        out.push(Problem::warn(e.code, "subject.credit_code", e.message));
+                    }
+                }
+                _ => out.push(missing("subject.credit_code", ("统一社会信用代码", "the unified social credit code"))),
+            }
+            if f.subject.legal_representative.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                out.push(missing("subject.legal_representative", ("法定代表人姓名", "the legal representative's name")));
+            }
+            if p.is_legal_representative.is_none() {
+                out.push(missing("responsible_person.is_legal_representative", ("负责人是否为法定代表人", "whether the responsible person is the legal representative")));
+            }
+        }
+        if f.website.name.trim().is_empty() {
+            out.push(missing("website.name", ("网站名称", "the website's name")));
+        }
+        if f.website.domains.is_empty() {
+            out.push(missing("website.domains", ("网站域名", "the website's domain")));
+        }
+        let domains: Vec<(String, Result<(), Invalid>)> =
+            f.website.domains.iter().enumerate().map(|(i, d)| (format!("website.domains[{i}]"), fields::domain(d).map(drop))).collect();
+        let named = results.into_iter().map(|(at, r)| (at.to_string(), r)).chain(domains);
+        out.extend(named.filter_map(|(at, r)| r.err().map(|e| Problem::block(e.code, at, e.message))));
+        out
+    }
+
+    /// The materials the policy requires of this submission, and any outright refusal by a
+    /// province rule (`non_local_id`).
+    pub fn required_materials(&self, policy: &Policy) -> (Vec<MaterialKind>, Vec<Problem>) {
+        let person = &self.fields.responsible_person;
+        let id = fields::id_number(&person.id_number).ok();
+        let facts = Facts {
+            subject: self.subject,
+            province: self.province,
+            id_province: id.as_ref().map(|id| id.province()),
+            legal_representative: person.is_legal_representative.unwrap_or(true),
+        };
+        policy.requirements.evaluate(&facts)
+    }
+}
+
+fn missing(at: &str, (zh, en): (&str, &str)) -> Problem {
+    Problem::block(Code::MissingField, at, Message::new(format!("请填写{zh}。"), format!("Fill in {en}.")))
+}
+
+/// The text fields of a filing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fields {
+    pub subject: SubjectFields,
+    pub responsible_person: Person,
+    pub website: Website,
+}
+
+/// The filing subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectFields {
+    /// The applicant's name (individual) or the organization's registered name (enterprise).
+    pub name: String,
+    /// Enterprise: the unified social credit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_code: Option<String>,
+    /// Enterprise: the legal representative's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_representative: Option<String>,
+}
+
+/// The person responsible for the filing, whose ID card and face are captured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: String,
+    pub id_number: String,
+    /// The ID card's validity end date, `YYYYMMDD` or `长期`.
+    pub id_valid_until: String,
+    pub phone: String,
+    pub email: String,
+    /// Enterprise: whether this person is the legal representative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_legal_representative: Option<bool>,
+}
+
+/// The site being filed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Website {
+    pub name: String,
+    pub domains: Vec<String>,
+}
+
+impl Fields {
+    /// Reads a fields document; the error names the field that is wrong.
+    pub fn from_json(text: &str) -> Result<Fields, Error> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let at = if path == "." { String::new() } else { format!("{path}: ") };
+            Error::InvalidFields { reason: format!("{at}{}", e.into_inner()) }
+        })
+    }
+}

@@ -1,0 +1,381 @@
+//! Sealing and verifying packages: round trips, refusals, and tampering of every kind.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use hexin_core::manifest::{Capture, CaptureSource};
+use hexin_core::requirements::SubjectKind;
+use hexin_core::seal::{seal, Material, Package, Sealing};
+use hexin_core::signature::{parse_public_key, SoftwareKey};
+use hexin_core::submission::{Fields, Submission};
+use hexin_core::verify::{self, verify, verify_dir, Options};
+use hexin_core::{Code, Error, MaterialKind, Policy};
+use support::{camera_jpeg, document, noisy, Scene};
+
+/// A fixed time: 2026-11-28T00:00:00Z.
+const NOW: i64 = 1_795_824_000;
+
+fn individual_fields() -> Fields {
+    Fields::from_json(include_str!("../../examples/individual/fields.json")).unwrap()
+}
+
+fn enterprise_fields() -> Fields {
+    Fields::from_json(include_str!("../../examples/enterprise/fields.json")).unwrap()
+}
+
+/// A camera-like photo of a document, different for each seed.
+fn photo(seed: u64, width: u32, height: u32) -> Vec<u8> {
+    camera_jpeg(&noisy(document(Scene { seed, ..Scene::new(width, height) }), 2.0, seed))
+}
+
+fn material(kind: MaterialKind, bytes: &[u8], policy: &Policy) -> Material {
+    Material { kind, capture: Capture::at(CaptureSource::Camera, NOW - 60), checked: hexin_core::check(bytes, kind, policy) }
+}
+
+fn materials(kinds: &[MaterialKind], size: (u32, u32), policy: &Policy) -> Vec<Material> {
+    kinds.iter().enumerate().map(|(i, &k)| material(k, &photo(i as u64 + 11, size.0, size.1), policy)).collect()
+}
+
+const INDIVIDUAL: [MaterialKind; 4] =
+    [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
+
+fn sealing<'a>() -> Sealing<'a> {
+    Sealing { package_id: "0123456789abcdef0123456789abcdef".into(), created_at: NOW, signer: None }
+}
+
+fn individual_package(signer: Option<&SoftwareKey>, size: (u32, u32)) -> Package {
+    let policy = Policy::icp_default();
+    let submission = Submission::new(SubjectKind::Individual, "11", individual_fields()).unwrap();
+    let mut sealing = sealing();
+    if let Some(key) = signer {
+        sealing = sealing.signed_by(key);
+    }
+    seal(&submission, materials(&INDIVIDUAL, size, &policy), &policy, &sealing).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hexin-package-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn in_memory(package: &Package) -> BTreeMap<String, Vec<u8>> {
+    package.files.iter().cloned().collect()
+}
+
+fn codes(v: &verify::Verification) -> Vec<Code> {
+    v.problems.iter().map(|p| p.code).collect()
+}
+
+#[test]
+fn seal_then_verify_round_trip() {
+    let key = SoftwareKey::generate().unwrap();
+    let package = individual_package(Some(&key), (1000, 750));
+    let m = &package.manifest;
+    assert_eq!(m.materials.len(), 4);
+    assert_eq!(m.created_at, "2026-11-28T00:00:00Z");
+    assert_eq!(m.policy.digest, Policy::icp_default().digest);
+    assert_eq!(m.subject.province, "11");
+    for (entry, (name, bytes)) in m.materials.iter().zip(&package.files) {
+        assert_eq!(&entry.file, name);
+        assert_eq!(entry.bytes, bytes.len() as u64);
+        assert!(bytes.starts_with(&[0xFF, 0xD8]));
+        assert_eq!(entry.check.thresholds.blurry, 0.5);
+    }
+
+    let dir = temp_dir("round-trip");
+    package.write_to(&dir).unwrap();
+    let trusted = Options { trusted_keys: vec![parse_public_key(key.public_key_pem().as_bytes()).unwrap()], expected_digest: Some(package.digest.clone()) };
+    let v = verify_dir(&dir, &trusted);
+    assert!(v.is_intact(), "{:#?}", v.problems);
+    assert_eq!(v.digest.as_deref(), Some(package.digest.as_str()));
+    assert_eq!(v.package_id.as_deref(), Some("0123456789abcdef0123456789abcdef"));
+    assert!(v.signed_by.is_some());
+
+    let stranger = SoftwareKey::generate().unwrap();
+    let other = Options { trusted_keys: vec![parse_public_key(stranger.public_key_pem().as_bytes()).unwrap()], ..Options::default() };
+    assert_eq!(codes(&verify_dir(&dir, &other)), [Code::UntrustedKey]);
+    let wrong_digest = Options { expected_digest: Some("0".repeat(64)), ..Options::default() };
+    assert_eq!(codes(&verify_dir(&dir, &wrong_digest)), [Code::DigestMismatch]);
+    // The seal is deterministic for a given id, time and inputs (ECDSA aside).
+    assert_eq!(individual_package(None, (1000, 750)).digest, package.digest);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn missing_extra_resized_and_changed_files_are_all_reported() {
+    let package = individual_package(None, (1000, 750));
+    let dir = temp_dir("files");
+    package.write_to(&dir).unwrap();
+    let names: Vec<&String> = package.files.iter().map(|(n, _)| n).collect();
+    std::fs::remove_file(dir.join(names[0])).unwrap();
+    let mut longer = package.files[1].1.clone();
+    longer.push(0);
+    std::fs::write(dir.join(names[1]), longer).unwrap();
+    let mut changed = package.files[2].1.clone();
+    changed[1000] ^= 0x10;
+    std::fs::write(dir.join(names[2]), changed).unwrap();
+    std::fs::write(dir.join("notes.txt"), b"extra").unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    let v = verify_dir(&dir, &Options::default());
+    let mut found: Vec<(Code, String)> = v.problems.iter().map(|p| (p.code, p.at.clone())).collect();
+    found.sort();
+    let mut expected = vec![
+        (Code::FileMissing, names[0].clone()),
+        (Code::FileSizeMismatch, names[1].clone()),
+        (Code::FileHashMismatch, names[2].clone()),
+        (Code::FileExtra, "notes.txt".to_string()),
+        (Code::FileExtra, "sub".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(found, expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Size and hash of each file computed once, so thousands of manifest mutations verify quickly.
+struct Measured(BTreeMap<String, (u64, String)>);
+
+impl verify::Files for Measured {
+    fn names(&self) -> Result<Vec<String>, String> {
+        Ok(self.0.keys().cloned().collect())
+    }
+    fn measure(&self, name: &str, _: u64) -> Result<Option<(u64, String)>, String> {
+        Ok(self.0.get(name).cloned())
+    }
+}
+
+#[test]
+fn every_single_byte_change_to_the_manifest_is_detected() {
+    let key = SoftwareKey::generate().unwrap();
+    for package in [individual_package(None, (1000, 750)), individual_package(Some(&key), (1000, 750))] {
+        let files = Measured(package.manifest.materials.iter().map(|e| (e.file.clone(), (e.bytes, e.sha256.clone()))).collect());
+        let bytes = &package.manifest_bytes;
+        assert!(verify(bytes, &files, &Options::default()).is_intact());
+        let mut checked = 0;
+        for i in 0..bytes.len() {
+            for flip in [0x01u8, 0x02, 0x20, 0x40, 0x80, 0xFF] {
+                let mut mutated = bytes.clone();
+                mutated[i] ^= flip;
+                let v = verify(&mutated, &files, &Options::default());
+                assert!(!v.is_intact(), "byte {i} ^ {flip:#04x} went undetected");
+                checked += 1;
+            }
+        }
+        assert!(checked > 6 * 3000, "{checked}");
+    }
+}
+
+#[test]
+fn every_single_byte_change_to_a_file_is_detected() {
+    let package = individual_package(None, (1000, 750));
+    let files = in_memory(&package);
+    // Every position of the smallest file, then a spread of positions in every file.
+    let (smallest, _) = package.files.iter().min_by_key(|(_, b)| b.len()).unwrap();
+    for (name, bytes) in &package.files {
+        let positions: Vec<usize> = if name == smallest { (0..bytes.len()).collect() } else { (0..bytes.len()).step_by(499).chain([bytes.len() - 1]).collect() };
+        for i in positions {
+            let mut mutated = files.clone();
+            mutated.get_mut(name).unwrap()[i] ^= 0x01;
+            let only = BTreeMap::from([(name.clone(), mutated.remove(name).unwrap())]);
+            let entry = package.manifest.materials.iter().find(|e| &e.file == name).unwrap();
+            let (size, sha) = verify::Files::measure(&only, name, entry.bytes).unwrap().unwrap();
+            assert_eq!(size, entry.bytes);
+            assert_ne!(sha, entry.sha256, "{name} byte {i}");
+        }
+    }
+    // And end to end through verify for a few of them.
+    for (name, bytes) in &package.files {
+        let mut mutated = files.clone();
+        mutated.get_mut(name).unwrap()[bytes.len() / 2] ^= 0x80;
+        assert_eq!(codes(&verify(&package.manifest_bytes, &mutated, &Options::default())), [Code::FileHashMismatch]);
+    }
+}
+
+#[test]
+fn manifest_edits_versions_and_garbage_get_their_codes() {
+    let key = SoftwareKey::generate().unwrap();
+    let package = individual_package(Some(&key), (1000, 750));
+    let files = in_memory(&package);
+    let text = String::from_utf8(package.manifest_bytes.clone()).unwrap();
+    let check = |t: &str| codes(&verify(t.as_bytes(), &files, &Options::default()));
+
+    // A consistent edit of a field (still canonical): the digest no longer matches.
+    let edited = text.replace("\"name\":\"张三\"", "\"name\":\"李四\"");
+    assert_ne!(edited, text);
+    assert_eq!(check(&edited), [Code::ManifestTampered, Code::SignatureInvalid]);
+    // Pretty-printed: same content, not the sealed bytes.
+    let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap();
+    assert_eq!(check(&pretty), [Code::ManifestNotCanonical]);
+    assert_eq!(check(&text.replace("\"version\":1", "\"version\":2")), [Code::UnsupportedManifestVersion]);
+    assert_eq!(check(&text.replace("\"version\":1,", "")), [Code::UnsupportedManifestVersion]);
+    assert_eq!(check(""), [Code::ManifestInvalid]);
+    assert_eq!(check("[]"), [Code::ManifestInvalid]);
+    assert_eq!(check(&"[".repeat(100_000)), [Code::ManifestInvalid]);
+    let traversal = text.replacen("\"file\":\"id-card-front.jpg\"", "\"file\":\"../id-card-front.jpg\"", 1);
+    assert!(check(&traversal).contains(&Code::ManifestInvalid));
+    let unknown_member = text.replacen("{\"created_at\"", "{\"comment\":\"x\",\"created_at\"", 1);
+    assert_ne!(unknown_member, text);
+    assert!(check(&unknown_member).contains(&Code::ManifestInvalid));
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(verify::MAX_MANIFEST_BYTES));
+    assert_eq!(check(&huge), [Code::ManifestInvalid]);
+    assert_eq!(codes(&verify_dir(&temp_dir("empty-nonexistent"), &Options::default())), [Code::ManifestMissing]);
+}
+
+#[test]
+fn sealing_refuses_with_every_reason() {
+    let policy = Policy::icp_default();
+    let mut fields = individual_fields();
+    fields.responsible_person.phone = "12345".into();
+    fields.responsible_person.id_valid_until = "20261231".into();
+    fields.website.domains.push("bad_domain".into());
+    let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
+    let blurry = camera_jpeg(&support::defocus(&document(Scene::new(1000, 750)), 6));
+    let given = vec![
+        material(MaterialKind::IdCardFront, &photo(1, 1000, 750), &policy),
+        material(MaterialKind::IdCardBack, &blurry, &policy),
+        material(MaterialKind::FacePhoto, b"not an image", &policy),
+    ];
+    let Err(Error::SealRefused { problems }) = seal(&submission, given, &policy, &sealing()) else { panic!("sealed") };
+    let mut found: Vec<(Code, &str)> = problems.iter().map(|p| (p.code, p.at.as_str())).collect();
+    found.sort();
+    let mut expected = vec![
+        (Code::InvalidPhone, "responsible_person.phone"),
+        (Code::IdExpiring, "responsible_person.id_valid_until"),
+        (Code::InvalidDomain, "website.domains[2]"),
+        (Code::Blurry, "id-card-back"),
+        (Code::CorruptImage, "face-photo"),
+        (Code::MissingMaterial, "verification-form"),
+    ];
+    expected.sort();
+    assert_eq!(found, expected);
+    assert!(problems.iter().all(|p| !p.message.zh.is_empty() && !p.message.en.is_empty()));
+}
+
+#[test]
+fn province_rules_add_materials_and_refuse() {
+    let policy = Policy::icp_default();
+    let kinds = |subject, province: &str, fields: Fields| {
+        let (needed, refusals) = Submission::new(subject, province, fields).unwrap().required_materials(&policy);
+        (needed, refusals.iter().map(|p| p.code).collect::<Vec<_>>())
+    };
+    // The example individual holds a Beijing ID (11…).
+    let (beijing, none) = kinds(SubjectKind::Individual, "11", individual_fields());
+    assert_eq!(beijing, INDIVIDUAL);
+    assert!(none.is_empty());
+    // Shanghai: an ID from elsewhere needs a residence permit.
+    let (shanghai, _) = kinds(SubjectKind::Individual, "shanghai", individual_fields());
+    assert!(shanghai.contains(&MaterialKind::ResidencePermit));
+    // Jiangsu: that, and a domain certificate for everyone.
+    let (jiangsu, _) = kinds(SubjectKind::Individual, "32", individual_fields());
+    assert!(jiangsu.contains(&MaterialKind::ResidencePermit) && jiangsu.contains(&MaterialKind::DomainCertificate));
+    // Xinjiang accepts only local IDs for individuals.
+    assert_eq!(kinds(SubjectKind::Individual, "65", individual_fields()).1, [Code::NonLocalId]);
+    // Enterprise: the business licence; an authorization letter in Shanghai when the
+    // responsible person is not the legal representative, not in Guangdong.
+    let mut delegate = enterprise_fields();
+    delegate.responsible_person.is_legal_representative = Some(false);
+    let (guangdong, _) = kinds(SubjectKind::Enterprise, "44", delegate.clone());
+    assert!(guangdong.contains(&MaterialKind::BusinessLicense) && !guangdong.contains(&MaterialKind::AuthorizationLetter));
+    let (shanghai, _) = kinds(SubjectKind::Enterprise, "31", delegate);
+    assert!(shanghai.contains(&MaterialKind::AuthorizationLetter));
+    let (shanghai_legal, _) = kinds(SubjectKind::Enterprise, "31", enterprise_fields());
+    assert!(!shanghai_legal.contains(&MaterialKind::AuthorizationLetter));
+
+    // Sealing an enterprise without its licence names it.
+    let submission = Submission::new(SubjectKind::Enterprise, "44", enterprise_fields()).unwrap();
+    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing()) else {
+        panic!("sealed without a licence")
+    };
+    assert_eq!(problems.iter().map(|p| (p.code, p.at.as_str())).collect::<Vec<_>>(), [(Code::MissingMaterial, "business-license")]);
+}
+
+#[test]
+fn credit_code_warning_is_sealed_not_refused() {
+    let policy = Policy::icp_default();
+    let mut fields = enterprise_fields();
+    let code = fields.subject.credit_code.clone().unwrap();
+    let last = if code.ends_with('0') { '1' } else { '0' };
+    fields.subject.credit_code = Some(format!("{}{last}", &code[..17]));
+    let submission = Submission::new(SubjectKind::Enterprise, "44", fields).unwrap();
+    let mut kinds = INDIVIDUAL.to_vec();
+    kinds.push(MaterialKind::BusinessLicense);
+    let package = seal(&submission, materials(&kinds, (1000, 750), &policy), &policy, &sealing()).unwrap();
+    assert_eq!(package.manifest.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), [Code::InvalidCreditCode]);
+}
+
+/// Regenerates the example materials: `HEXIN_WRITE_EXAMPLES=1 cargo test -p hexin-core --test
+/// package write_examples -- --ignored`.
+#[test]
+#[ignore]
+fn write_examples() {
+    if std::env::var_os("HEXIN_WRITE_EXAMPLES").is_none() {
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut kinds = INDIVIDUAL.to_vec();
+    kinds.push(MaterialKind::BusinessLicense);
+    for (i, kind) in kinds.iter().enumerate() {
+        let bytes = photo(i as u64 + 101, 1000, 750);
+        for (dir, wanted) in [("individual", *kind != MaterialKind::BusinessLicense), ("enterprise", true)] {
+            if wanted {
+                std::fs::write(root.join(dir).join(format!("{kind}.jpg")), &bytes).unwrap();
+            }
+        }
+    }
+}
+
+/// Writes seeds for the `manifest` and `verify` fuzz targets into `$HEXIN_FUZZ_SEEDS`
+/// (scripts/fuzz.sh runs it): real sealed manifests, signed and not, and whole packages in the
+/// `verify` target's encoding with small stand-in files, resealed (and re-signed) so they verify.
+#[test]
+#[ignore]
+fn write_fuzz_seeds() {
+    use base64::Engine;
+    use hexin_core::manifest::Seal;
+    use hexin_core::normalize::sha256_hex;
+    use hexin_core::signature::{Signature, Signer, ALGORITHM};
+
+    let Some(dir) = std::env::var_os("HEXIN_FUZZ_SEEDS").map(PathBuf::from) else {
+        println!("HEXIN_FUZZ_SEEDS is not set: nothing to write");
+        return;
+    };
+    let (manifests, packages) = (dir.join("manifests"), dir.join("packages"));
+    std::fs::create_dir_all(&manifests).unwrap();
+    std::fs::create_dir_all(&packages).unwrap();
+    let key = SoftwareKey::generate().unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for (name, signer) in [("unsigned", None), ("signed", Some(&key))] {
+        let package = individual_package(signer, (1000, 750));
+        std::fs::write(manifests.join(format!("{name}.json")), &package.manifest_bytes).unwrap();
+
+        let mut m = package.manifest.clone();
+        let mut files = vec![];
+        for (i, e) in m.materials.iter_mut().enumerate() {
+            let content = format!("stand-in {i}").into_bytes();
+            (e.bytes, e.sha256) = (content.len() as u64, sha256_hex(&content));
+            files.push((e.file.clone(), content));
+        }
+        m.seal = None;
+        let unsealed = m.to_canonical();
+        let signature = signer.map(|k| Signature {
+            algorithm: ALGORITHM.into(),
+            public_key: b64.encode(k.public_key().unwrap()),
+            value: b64.encode(k.sign(&unsealed).unwrap()),
+        });
+        m.seal = Some(Seal { digest: sha256_hex(&unsealed), signature });
+        let manifest = m.to_canonical();
+        let intact: BTreeMap<String, Vec<u8>> = files.iter().cloned().collect();
+        assert!(verify(&manifest, &intact, &Options::default()).is_intact());
+        let mut seed = (manifest.len() as u16).to_be_bytes().to_vec();
+        seed.extend(&manifest);
+        for (file, content) in &files {
+            seed.push(file.len() as u8);
+            seed.extend(file.as_bytes());
+            seed.extend((content.len() as u16).to_be_bytes());
+            seed.extend(content);
+        }
+        std::fs::write(packages.join(format!("{name}.bin")), seed).unwrap();
+    }
+}
