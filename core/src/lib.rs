@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod checks;
 mod code;
+pub mod date;
 mod error;
 pub mod format;
 pub mod intake;
