@@ -10,6 +10,7 @@ pub mod checks;
 mod code;
 pub mod date;
 mod error;
+pub mod fields;
 pub mod format;
 pub mod intake;
 mod material;
