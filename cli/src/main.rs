@@ -2,6 +2,7 @@
 
 mod check;
 mod seal;
+mod validate;
 mod verify;
 
 use std::path::Path;
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Check captures against a policy and normalize the accepted ones.
     Check(check::Args),
+    /// Validate one field value: id-number, credit-code, phone, email or domain.
+    Validate(validate::Args),
     /// Check, normalize and seal a submission into a package directory.
     Seal(seal::Args),
     /// Verify a package directory: files, hashes, digest and signature.
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Seal(args) => seal::run(args),
         Command::Verify(args) => verify::run(args),
     }

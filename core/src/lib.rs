@@ -1,15 +1,20 @@
-//! hexin-core: on-device checks and normalization for identity-verification captures.
+//! hexin-core: on-device checks, normalization and sealing for identity-verification uploads.
 //!
 //! The pipeline runs in stages, one module each: [`policy`] says what is acceptable,
 //! [`intake`] turns untrusted bytes into pixels, [`checks`] measures the capture on a small
 //! [`analysis`] copy, and [`normalize`] produces the upright, metadata-free JPEG that leaves the
-//! device. [`check`] runs them all.
+//! device. [`check`] runs them all. Then [`fields`] validates the text of a [`submission`],
+//! [`requirements`] says which materials its subject and [`province`] need, [`seal`] writes the
+//! [`manifest`] (its digest over [`canonical`] JSON, optionally a [`signature`]), and [`verify`]
+//! checks a package as a server receives it.
 
 pub mod analysis;
 pub mod canonical;
 pub mod checks;
 mod code;
+pub mod date;
 mod error;
+pub mod fields;
 pub mod format;
 pub mod intake;
 pub mod manifest;
@@ -19,8 +24,8 @@ pub mod policy;
 mod problem;
 pub mod province;
 pub mod requirements;
-pub mod signature;
 pub mod seal;
+pub mod signature;
 pub mod submission;
 pub mod verify;
 

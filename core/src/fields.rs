@@ -1,0 +1,319 @@
+//! Validators for the typed fields of a filing: ID numbers, credit codes, phones, emails,
+//! domains and ID validity.
+//!
+//! Each is a pure function of its input that answers `Ok` with the parsed or normalized value, or
+//! an [`Invalid`] with a stable [`Code`] and a message telling the user what to fix. None panics,
+//! whatever the string. Empty input gets the validator's own code; whether a field may be absent
+//! ([`Code::MissingField`]) is for the caller to decide.
+
+use crate::code::{Code, Message};
+use crate::date::Date;
+
+/// Why a field value is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub code: Code,
+    pub message: Message,
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message.en)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+fn invalid(code: Code, zh: impl Into<String>, en: impl Into<String>) -> Invalid {
+    Invalid { code, message: Message::new(zh, en) }
+}
+
+/// What a valid resident ID number says about its holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdNumber {
+    /// The six-digit GB/T 2260 region code of first registration.
+    pub region: String,
+    pub birth: Date,
+    /// The sequence number (17th digit) is odd for men and even for women.
+    pub male: bool,
+}
+
+impl IdNumber {
+    /// The province-level code: the first two digits of the region, e.g. `11` for Beijing.
+    pub fn province(&self) -> &str {
+        &self.region[..2]
+    }
+}
+
+/// Province-level codes (GB/T 2260) that begin ID numbers: the mainland provinces, plus 71, 81,
+/// 82 and 83 on residence permits for residents of Taiwan, Hong Kong and Macau.
+const PROVINCES: [&str; 35] = [
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82", "83",
+];
+
+/// Birth dates in ID numbers start here.
+const EARLIEST_BIRTH: Date = Date { year: 1900, month: 1, day: 1 };
+
+/// Validates a resident ID number (GB 11643-1999) against today's UTC date; see [`id_number_on`].
+pub fn id_number(s: &str) -> Result<IdNumber, Invalid> {
+    id_number_on(s, Date::today_utc())
+}
+
+/// Validates a resident ID number (GB 11643-1999): 18 characters, 17 digits and a check
+/// character that is a digit or an upper-case `X`; a known province code; a birth date from
+/// 1900-01-01 to `today`; and the ISO 7064 MOD 11-2 check character.
+///
+/// A lower-case `x` is refused, with a message asking for `X`: the number is copied onto filing
+/// forms as typed. Spaces are refused too, not trimmed.
+pub fn id_number_on(s: &str, today: Date) -> Result<IdNumber, Invalid> {
+    let bad = |zh: String, en: String| invalid(Code::InvalidIdNumber, zh, en);
+    if s.chars().any(char::is_whitespace) {
+        return Err(bad("身份证号码中不能有空格，请删除空格后重新输入。".into(), "The ID number must not contain spaces: remove them and enter it again.".into()));
+    }
+    let n = s.chars().count();
+    if n != 18 {
+        return Err(bad(
+            format!("身份证号码应为 18 位，当前为 {n} 位，请核对后重新输入。"),
+            format!("The ID number must have 18 characters, not {n}: check it and enter it again."),
+        ));
+    }
+    let b = s.as_bytes();
+    if !b[..17].iter().all(u8::is_ascii_digit) {
+        return Err(bad("身份证号码前 17 位只能是数字（半角 0-9），请核对后重新输入。".into(), "The first 17 characters of the ID number must be the digits 0-9 (half-width): check it and enter it again.".into()));
+    }
+    // The first 17 bytes are digits, so the last character starts at byte 17.
+    if &s[17..] == "x" {
+        return Err(bad("身份证号码最后一位的 X 须为大写，请改为大写 X 后重新输入。".into(), "The ID number's final X must be upper-case: enter it as X.".into()));
+    }
+    if b.len() != 18 || !(b[17].is_ascii_digit() || b[17] == b'X') {
+        return Err(bad("身份证号码最后一位只能是数字或大写 X，请核对后重新输入。".into(), "The ID number's last character must be a digit or an upper-case X: check it and enter it again.".into()));
+    }
+    if !PROVINCES.contains(&&s[..2]) {
+        return Err(bad(
+            format!("身份证号码前两位“{}”不是有效的省份代码，请核对后重新输入。", &s[..2]),
+            format!("The ID number's first two digits \"{}\" are not a province code: check it and enter it again.", &s[..2]),
+        ));
+    }
+    let Some(birth) = Date::parse_yyyymmdd(&s[6..14]) else {
+        return Err(bad("身份证号码第 7 至 14 位的出生日期不是有效日期，请核对后重新输入。".into(), "The birth date in the ID number (characters 7 to 14) is not a real date: check it and enter it again.".into()));
+    };
+    if birth < EARLIEST_BIRTH || birth > today {
+        return Err(bad("身份证号码中的出生日期不在 1900 年至今天之间，请核对后重新输入。".into(), "The birth date in the ID number is not between 1900 and today: check it and enter it again.".into()));
+    }
+    if b[17] != id_check_char(&b[..17]) {
+        return Err(bad("身份证号码校验位不正确，请核对后重新输入。".into(), "The ID number's check character is wrong: check it and enter it again.".into()));
+    }
+    Ok(IdNumber { region: s[..6].to_owned(), birth, male: (b[16] - b'0') % 2 == 1 })
+}
+
+/// ISO 7064 MOD 11-2 over 17 ASCII digits.
+fn id_check_char(body: &[u8]) -> u8 {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    b"10X98765432"[(sum % 11) as usize]
+}
+
+/// The 31 characters of a credit code, in value order 0..=30.
+const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// Validates a unified social credit code (GB 32100-2015): 18 characters from
+/// `0-9A-HJ-NPQRTUWXY` (no I, O, S, V or Z; letters upper-case) whose last is the MOD 31 check
+/// character of the first 17.
+///
+/// Some real, registered codes are reported to fail the check, so callers should treat
+/// [`Code::InvalidCreditCode`] as a warning the user may override after comparing the code with
+/// the business licence, not as a block. Spaces are refused, not trimmed.
+pub fn credit_code(s: &str) -> Result<(), Invalid> {
+    let bad = |zh: String, en: String| invalid(Code::InvalidCreditCode, zh, en);
+    if s.chars().any(char::is_whitespace) {
+        return Err(bad("统一社会信用代码中不能有空格，请删除空格后重新输入。".into(), "The unified social credit code must not contain spaces: remove them and enter it again.".into()));
+    }
+    let n = s.chars().count();
+    if n != 18 {
+        return Err(bad(
+            format!("统一社会信用代码应为 18 位，当前为 {n} 位，请对照营业执照核对。"),
+            format!("The unified social credit code must have 18 characters, not {n}: compare it with the business licence."),
+        ));
+    }
+    if s.chars().any(|c| "IOSVZ".contains(c.to_ascii_uppercase())) {
+        return Err(bad("统一社会信用代码不使用字母 I、O、S、V、Z，请检查是否把数字 1、0、5、2 看成了字母。".into(), "Unified social credit codes never use the letters I, O, S, V or Z: check for the digits 1, 0, 5 or 2 misread as letters.".into()));
+    }
+    if s.bytes().any(|c| c.is_ascii_lowercase()) {
+        return Err(bad("统一社会信用代码中的字母须为大写，请改为大写后重新输入。".into(), "The letters in a unified social credit code must be upper-case: enter them in capitals.".into()));
+    }
+    let values: Option<Vec<u32>> = s.bytes().map(|c| CREDIT_ALPHABET.iter().position(|&a| a == c).map(|v| v as u32)).collect();
+    let Some(values) = values else {
+        return Err(bad("统一社会信用代码只能包含数字和大写字母，请对照营业执照核对。".into(), "A unified social credit code has only digits and upper-case letters: compare it with the business licence.".into()));
+    };
+    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let sum: u32 = values.iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
+    if values[17] != (31 - sum % 31) % 31 {
+        return Err(bad("统一社会信用代码校验位不正确，请对照营业执照核对；如确认与执照一致，可继续提交。".into(), "The unified social credit code's check character is wrong: compare it with the business licence, and continue if it matches exactly.".into()));
+    }
+    Ok(())
+}
+
+/// Validates a mainland China mobile number and returns its 11 digits, e.g. `13800138000`.
+///
+/// Accepts surrounding whitespace, a `+86`, `0086` or `86` prefix, and spaces or hyphens
+/// between digits: `+86 138-0013-8000`. The number must be 11 digits, `1` then `3` to `9`.
+pub fn phone(s: &str) -> Result<String, Invalid> {
+    let bad = |zh: String, en: String| invalid(Code::InvalidPhone, zh, en);
+    let s = s.trim();
+    let (plus, rest) = match s.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let mut digits = String::new();
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' => {}
+            _ => return Err(bad("手机号码只能包含数字，可用空格或“-”分隔，请核对后重新输入。".into(), "A mobile number may contain only digits, separated by spaces or hyphens: check it and enter it again.".into())),
+        }
+    }
+    let national = if plus {
+        digits.strip_prefix("86").ok_or_else(|| bad("只支持中国大陆手机号码（+86），请填写大陆手机号码。".into(), "Only mainland China mobile numbers (+86) are accepted: enter a mainland mobile number.".into()))?
+    } else if digits.len() == 15 && digits.starts_with("0086") {
+        &digits[4..]
+    } else if digits.len() == 13 && digits.starts_with("86") {
+        &digits[2..]
+    } else {
+        &digits
+    };
+    if national.starts_with('0') {
+        return Err(bad("这像是固定电话号码，请填写 11 位手机号码。".into(), "This looks like a landline number: enter an 11-digit mobile number.".into()));
+    }
+    if national.len() != 11 {
+        return Err(bad(
+            format!("手机号码应为 11 位数字，当前为 {} 位，请核对后重新输入。", national.len()),
+            format!("A mobile number has 11 digits, not {}: check it and enter it again.", national.len()),
+        ));
+    }
+    if !national.starts_with('1') || !(b'3'..=b'9').contains(&national.as_bytes()[1]) {
+        return Err(bad("手机号码应以 13 至 19 开头，请核对后重新输入。".into(), "A mainland mobile number starts with 13 to 19: check it and enter it again.".into()));
+    }
+    Ok(national.to_owned())
+}
+
+/// Validates an email address and returns it with the domain in lower-case ASCII (Punycode for
+/// internationalized domains), e.g. `Li.Lei@例子.中国` → `Li.Lei@xn--fsqu00a.xn--fiqs8s`.
+///
+/// Pragmatic rather than full RFC 5322: surrounding whitespace is trimmed; exactly one `@`; a local
+/// part of 1 to 64 ASCII dot-atom characters (letters, digits and ``!#$%&'*+-/=?^_`{|}~``, with
+/// dots only between them); a domain accepted by [`domain`]; at most 254 characters in all. Local
+/// parts must be ASCII: Chinese providers issue ASCII mailbox names, and a non-ASCII local part
+/// (SMTPUTF8) is not deliverable everywhere. The local part's case is kept.
+pub fn email(s: &str) -> Result<String, Invalid> {
+    let bad = |zh: String, en: String| invalid(Code::InvalidEmail, zh, en);
+    let s = s.trim();
+    let Some((local, host)) = s.split_once('@') else {
+        return Err(bad("邮箱地址缺少“@”，请输入完整的邮箱地址，如 name@example.com。".into(), "The email address has no @: enter the whole address, for example name@example.com.".into()));
+    };
+    if host.contains('@') {
+        return Err(bad("邮箱地址只能包含一个“@”，请核对后重新输入。".into(), "An email address has exactly one @: check it and enter it again.".into()));
+    }
+    if local.is_empty() || local.len() > 64 {
+        return Err(bad("邮箱地址“@”前的部分应为 1 至 64 个字符。".into(), "The part before the @ must have 1 to 64 characters.".into()));
+    }
+    if !local.bytes().all(|c| c.is_ascii_alphanumeric() || b".!#$%&'*+-/=?^_`{|}~".contains(&c)) {
+        return Err(bad("邮箱地址“@”前的部分只能使用英文字母、数字和 . _ - + 等符号，请核对后重新输入。".into(), "The part before the @ may use only ASCII letters, digits and symbols such as . _ - +: check it and enter it again.".into()));
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Err(bad("邮箱地址“@”前的部分不能以“.”开头或结尾，也不能有连续的“..”。".into(), "The part before the @ must not start or end with a dot or have two dots in a row.".into()));
+    }
+    let host = domain(host).map_err(|e| bad(format!("邮箱地址“@”后的域名不正确：{}", e.message.zh), format!("The part after the @ is not a valid domain: {}", e.message.en)))?;
+    let address = format!("{local}@{host}");
+    if address.len() > 254 {
+        return Err(bad("邮箱地址过长，最多 254 个字符。".into(), "The email address is too long: at most 254 characters.".into()));
+    }
+    Ok(address)
+}
+
+/// Validates a domain name and returns its lower-case ASCII form, Punycode for internationalized
+/// labels: `例子.中国` → `xn--fsqu00a.xn--fiqs8s`, `Example.CN.` → `example.cn`.
+///
+/// Mapping follows UTS 46 with the STD3 ASCII rules (so full-width `。` and upper case are
+/// accepted, and spaces, `_` and `*` are not). Surrounding whitespace and one trailing dot are
+/// dropped. Then: at least two labels of 1 to 63 bytes, none starting or ending with `-`, at most
+/// 253 bytes, and a top-level label that is not all digits. IP addresses, URLs, wildcards and
+/// underscore names are refused with a message saying so.
+pub fn domain(s: &str) -> Result<String, Invalid> {
+    let bad = |zh: &str, en: &str| invalid(Code::InvalidDomain, zh, en);
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(bad("请填写域名，如 example.cn。", "Enter a domain name, for example example.cn."));
+    }
+    if s.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok() {
+        return Err(bad("请填写域名，而不是 IP 地址。", "Enter a domain name, not an IP address."));
+    }
+    if s.contains(['/', ':', '@']) {
+        return Err(bad("请只填写域名（如 example.cn），不要包含 http://、路径、端口或“@”。", "Enter only the domain name (for example example.cn), without http://, a path, a port or an @."));
+    }
+    if s.contains(char::is_whitespace) {
+        return Err(bad("域名中不能有空格。", "A domain name must not contain spaces."));
+    }
+    if s.contains(['_', '＿']) {
+        return Err(bad("域名中不能有下划线“_”，只能使用字母、数字和连字符“-”。", "A domain name must not contain underscores: use letters, digits and hyphens."));
+    }
+    if s.contains(['*', '＊']) {
+        return Err(bad("请填写具体的域名，不能使用通配符“*”。", "Enter a specific domain name, not a wildcard (*)."));
+    }
+    let uts46 = idna::uts46::Uts46::new();
+    let Ok(ascii) = uts46.to_ascii(s.as_bytes(), idna::AsciiDenyList::STD3, idna::uts46::Hyphens::Allow, idna::uts46::DnsLength::Ignore) else {
+        return Err(bad("域名包含不允许的字符，或国际化域名的编码有误，请核对后重新输入。", "The domain name has characters that are not allowed, or a badly encoded international label: check it and enter it again."));
+    };
+    let ascii = ascii.strip_suffix('.').unwrap_or(&ascii);
+    let labels: Vec<&str> = ascii.split('.').collect();
+    if labels.len() < 2 {
+        return Err(bad("域名应包含后缀，如 example.cn。", "A domain name needs a suffix, for example example.cn."));
+    }
+    if labels.iter().any(|l| l.is_empty()) {
+        return Err(bad("域名不能以“.”开头，也不能有连续的“..”。", "A domain name must not start with a dot or have two dots in a row."));
+    }
+    if labels.iter().any(|l| l.len() > 63) {
+        return Err(bad("域名的每一段（两个点之间的部分）最长 63 个字符。", "Each part of a domain name (between dots) may have at most 63 characters."));
+    }
+    if labels.iter().any(|l| l.starts_with('-') || l.ends_with('-')) {
+        return Err(bad("域名的每一段都不能以连字符“-”开头或结尾。", "No part of a domain name may start or end with a hyphen."));
+    }
+    if ascii.len() > 253 {
+        return Err(bad("域名过长，最长 253 个字符。", "The domain name is too long: at most 253 characters."));
+    }
+    if labels.last().is_some_and(|tld| tld.bytes().all(|c| c.is_ascii_digit())) {
+        return Err(bad("域名后缀不能全是数字；如果这是 IP 地址，请改填域名。", "A domain name's suffix cannot be all digits; if this is an IP address, enter a domain name instead."));
+    }
+    Ok(ascii.to_owned())
+}
+
+/// Checks an ID's validity end date, `YYYYMMDD` or `长期` (long-term, always fine), against
+/// `today`: it must leave at least `min_days` days (callers use 90, the filing rule of more than
+/// three months). Surrounding whitespace is trimmed.
+///
+/// Too few days left, or already expired, is [`Code::IdExpiring`]; an unreadable date is
+/// [`Code::InvalidFields`].
+pub fn id_validity(end: &str, today: Date, min_days: u32) -> Result<(), Invalid> {
+    let end = end.trim();
+    if end == "长期" {
+        return Ok(());
+    }
+    let Some(date) = Date::parse_yyyymmdd(end) else {
+        return Err(invalid(Code::InvalidFields, "证件有效期截止日期应为 8 位日期（如 20350101）或“长期”。", "The ID's expiry date must be 8 digits YYYYMMDD (for example 20350101) or 长期 (long-term)."));
+    };
+    let left = today.days_until(date);
+    if left < 0 {
+        return Err(invalid(Code::IdExpiring, format!("证件已于 {date} 过期，请先换领新证件。"), format!("The ID expired on {date}: renew it first.")));
+    }
+    if left < i64::from(min_days) {
+        let months = (min_days + 15) / 30;
+        let (zh_months, en_months) = if months > 0 { (format!("（约 {months} 个月）"), format!(" (about {months} months)")) } else { Default::default() };
+        return Err(invalid(
+            Code::IdExpiring,
+            format!("证件有效期仅剩 {left} 天，备案要求剩余有效期不少于 {min_days} 天{zh_months}，请先换领新证件。"),
+            format!("The ID expires in {left} days, but filing needs at least {min_days} days{en_months} of validity left: renew the ID first."),
+        ));
+    }
+    Ok(())
+}
