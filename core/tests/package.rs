@@ -379,3 +379,46 @@ fn write_fuzz_seeds() {
         std::fs::write(packages.join(format!("{name}.bin")), seed).unwrap();
     }
 }
+
+#[test]
+fn submission_problems_name_each_missing_or_invalid_field() {
+    let policy = Policy::icp_default();
+    let today = hexin_core::date::Date::new(2026, 11, 28).unwrap();
+    let problems = |subject, fields: Fields| {
+        let mut found: Vec<(Code, String)> =
+            Submission::new(subject, "44", fields).unwrap().problems(&policy, today).into_iter().map(|p| (p.code, p.at)).collect();
+        found.sort();
+        found
+    };
+    assert!(problems(SubjectKind::Individual, individual_fields()).is_empty());
+    assert!(problems(SubjectKind::Enterprise, enterprise_fields()).is_empty());
+
+    let mut bare = enterprise_fields();
+    bare.subject.credit_code = None;
+    bare.subject.legal_representative = Some(" ".into());
+    bare.responsible_person.is_legal_representative = None;
+    bare.responsible_person.email = String::new();
+    bare.responsible_person.id_number = "440305198805120016".into();
+    bare.website.domains.clear();
+    let at = |code, at: &str| (code, at.to_string());
+    let mut expected = vec![
+        at(Code::MissingField, "subject.credit_code"),
+        at(Code::MissingField, "subject.legal_representative"),
+        at(Code::MissingField, "responsible_person.is_legal_representative"),
+        at(Code::MissingField, "responsible_person.email"),
+        at(Code::MissingField, "website.domains"),
+        at(Code::InvalidIdNumber, "responsible_person.id_number"),
+    ];
+    expected.sort();
+    assert_eq!(problems(SubjectKind::Enterprise, bare.clone()), expected);
+    // An individual needs none of the enterprise fields.
+    let individual: Vec<Code> = problems(SubjectKind::Individual, bare).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(individual.iter().filter(|c| **c == Code::MissingField).count(), 2, "{individual:?}");
+
+    // Unknown members and wrong types in the fields file name the path.
+    let typo = include_str!("../../examples/individual/fields.json").replace("\"phone\"", "\"mobile\"");
+    let Err(e) = Fields::from_json(&typo) else { panic!("accepted a typo") };
+    assert_eq!(e.code(), Code::InvalidFields);
+    assert!(e.to_string().contains("responsible_person"), "{e}");
+    assert_eq!(Fields::from_json("{").unwrap_err().code(), Code::InvalidFields);
+}
