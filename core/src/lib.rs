@@ -13,6 +13,7 @@ pub mod format;
 pub mod intake;
 mod material;
 pub mod normalize;
+pub mod outbox;
 pub mod policy;
 mod problem;
 
