@@ -316,11 +316,11 @@ impl Outbox {
         })();
         match result {
             Ok(old) => {
-                self.collect(&conn, old.iter().filter(|s| **s != file.sha256))?;
+                self.collect(&conn, old.iter().filter(|s| **s != file.sha256));
                 Ok(file)
             }
             Err(e) => {
-                let _ = self.collect(&conn, written.iter());
+                self.collect(&conn, written.iter());
                 Err(e)
             }
         }
@@ -338,7 +338,8 @@ impl Outbox {
             db::touch(&tx, id, now())?;
         }
         tx.commit().map_err(|e| db::sql_err("remove_file", e))?;
-        self.collect(&conn, old.iter())
+        self.collect(&conn, old.iter());
+        Ok(())
     }
 
     /// Seals a package: in one transaction, replaces its whole file set with `files`, stores
@@ -379,9 +380,12 @@ impl Outbox {
             Ok(old)
         })();
         match result {
-            Ok(old) => self.collect(&conn, old.iter().filter(|s| !stored.iter().any(|f| &f.sha256 == *s))),
+            Ok(old) => {
+                self.collect(&conn, old.iter().filter(|s| !stored.iter().any(|f| &f.sha256 == *s)));
+                Ok(())
+            }
             Err(e) => {
-                let _ = self.collect(&conn, written.iter());
+                self.collect(&conn, written.iter());
                 Err(e)
             }
         }
@@ -406,7 +410,8 @@ impl Outbox {
             vec![]
         };
         tx.commit().map_err(|e| db::sql_err("set_state", e))?;
-        self.collect(&conn, old.iter())
+        self.collect(&conn, old.iter());
+        Ok(())
     }
 
     /// Every package, oldest first.
@@ -443,7 +448,8 @@ impl Outbox {
     }
 
     /// A file's content, decrypted and checked against its SHA-256 ([`Error::OutboxCorrupt`]
-    /// if the blob is missing, damaged or swapped).
+    /// if the blob is missing, damaged or swapped). A name the package does not have is
+    /// [`Error::Storage`] with `op: "read_file"`.
     pub fn read_file(&self, id: &str, name: &str) -> Result<Vec<u8>, Error> {
         check_id(id)?;
         check_name(name)?;
@@ -481,7 +487,8 @@ impl Outbox {
         let tx = conn.transaction().map_err(|e| db::sql_err("purge", e))?;
         let old = db::delete_package(&tx, id)?;
         tx.commit().map_err(|e| db::sql_err("purge", e))?;
-        self.collect(&conn, old.iter())
+        self.collect(&conn, old.iter());
+        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -533,14 +540,15 @@ impl Outbox {
         Ok(written)
     }
 
-    /// Deletes those of `names` that no file row refers to any more.
-    fn collect<'a>(&self, conn: &Connection, names: impl Iterator<Item = &'a String>) -> Result<(), Error> {
+    /// Deletes those of `names` that no file row refers to any more. Runs after a commit, so
+    /// it cannot fail the operation: a blob it could not delete is an orphan the next sweep
+    /// deletes.
+    fn collect<'a>(&self, conn: &Connection, names: impl Iterator<Item = &'a String>) {
         for name in names {
-            if !db::is_referenced(conn, name)? {
-                self.blobs.remove(name)?;
+            if let Ok(false) = db::is_referenced(conn, name) {
+                let _ = self.blobs.remove(name);
             }
         }
-        Ok(())
     }
 
     fn read_blob(&self, file: &StoredFile) -> Result<Vec<u8>, Error> {
