@@ -20,6 +20,7 @@ pub mod intake;
 pub mod manifest;
 mod material;
 pub mod normalize;
+pub mod outbox;
 pub mod policy;
 mod problem;
 pub mod province;

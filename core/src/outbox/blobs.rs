@@ -1,0 +1,150 @@
+//! Content-addressed blob files, written atomically.
+
+use std::collections::HashSet;
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+
+/// Prefix of temporary files; the open-time sweep deletes any it finds.
+const TEMP_PREFIX: &str = ".tmp-";
+
+pub(crate) fn io_err(op: &str, e: std::io::Error) -> Error {
+    Error::Storage { op: op.into(), reason: e.to_string() }
+}
+
+/// Whether `name` is a blob name: 64 lowercase hex digits.
+pub(crate) fn is_blob_name(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The `blobs/` directory.
+pub(crate) struct Blobs {
+    dir: PathBuf,
+}
+
+impl Blobs {
+    pub(crate) fn new(dir: PathBuf) -> Blobs {
+        Blobs { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Whether a blob of this name is on disk.
+    pub(crate) fn exists(&self, name: &str) -> Result<bool, Error> {
+        match fs::symlink_metadata(self.path(name)) {
+            Ok(m) => Ok(m.is_file()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_err("stat_blob", e)),
+        }
+    }
+
+    /// Writes a blob atomically unless one of this name is already there (identical content).
+    pub(crate) fn write(&self, name: &str, data: &[u8]) -> Result<(), Error> {
+        if self.exists(name)? {
+            return Ok(());
+        }
+        write_atomic(&self.dir, name, data)
+    }
+
+    /// Reads a blob, insisting on the size the database expects.
+    pub(crate) fn read(&self, name: &str, expected_len: u64) -> Result<Vec<u8>, Error> {
+        let path = self.path(name);
+        let corrupt = |why: String| Error::OutboxCorrupt { reason: format!("blob {name}: {why}") };
+        let len = match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => m.len(),
+            Ok(_) => return Err(corrupt("not a regular file".into())),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Err(corrupt("missing".into())),
+            Err(e) => return Err(io_err("read_blob", e)),
+        };
+        if len != expected_len {
+            return Err(corrupt(format!("{len} bytes on disk, expected {expected_len}")));
+        }
+        let data = fs::read(&path).map_err(|e| io_err("read_blob", e))?;
+        if data.len() as u64 != expected_len {
+            return Err(corrupt("changed size while reading".into()));
+        }
+        Ok(data)
+    }
+
+    /// Deletes a blob; one already gone is fine.
+    pub(crate) fn remove(&self, name: &str) -> Result<(), Error> {
+        match fs::remove_file(self.path(name)) {
+            Err(e) if e.kind() != ErrorKind::NotFound => Err(io_err("remove_blob", e)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Bytes of every regular file in the directory, as stored on disk.
+    pub(crate) fn usage(&self) -> Result<u64, Error> {
+        let mut total = 0u64;
+        for entry in fs::read_dir(&self.dir).map_err(|e| io_err("list_blobs", e))? {
+            let entry = entry.map_err(|e| io_err("list_blobs", e))?;
+            match entry.metadata() {
+                Ok(m) if m.is_file() => total = total.saturating_add(m.len()),
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err("stat_blob", e)),
+            }
+        }
+        Ok(total)
+    }
+
+    /// Deletes temporary files, files that are not blob names, and blobs not in `referenced`.
+    /// Subdirectories (which hexin never creates) are left alone.
+    pub(crate) fn sweep(&self, referenced: &HashSet<String>) -> Result<(), Error> {
+        let mut removed = false;
+        for entry in fs::read_dir(&self.dir).map_err(|e| io_err("list_blobs", e))? {
+            let entry = entry.map_err(|e| io_err("list_blobs", e))?;
+            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            if is_dir {
+                continue;
+            }
+            let name = entry.file_name();
+            let keep = name.to_str().is_some_and(|n| is_blob_name(n) && referenced.contains(n));
+            if !keep {
+                match fs::remove_file(entry.path()) {
+                    Err(e) if e.kind() != ErrorKind::NotFound => return Err(io_err("sweep", e)),
+                    _ => removed = true,
+                }
+            }
+        }
+        if removed {
+            sync_dir(&self.dir)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `dir/name` so that it either has all of `data` or does not exist: a temporary file
+/// in the same directory is written and fsynced, renamed over `name`, and the directory is
+/// fsynced so the rename itself is durable.
+pub(crate) fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<(), Error> {
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(|e| Error::Storage { op: "random".into(), reason: e.to_string() })?;
+    let temp = dir.join(format!("{TEMP_PREFIX}{}", hex(&suffix)));
+    let result = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        file.write_all(data)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, dir.join(name))
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&temp);
+        return Err(io_err("write_file", e));
+    }
+    sync_dir(dir)
+}
+
+/// Makes directory entries (creations, renames) durable.
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), Error> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io_err("sync_dir", e))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,302 @@
+//! The SQLite schema, its migrations and the queries the outbox runs.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Transaction};
+
+use super::{PackageState, StoredFile};
+use crate::Error;
+
+/// Schema migrations; migration `i` takes `PRAGMA user_version` from `i` to `i + 1`.
+///
+/// Add new steps at the end, never edit old ones. Issue 4's upload columns, for example, are
+/// `ALTER TABLE files ADD COLUMN upload_url TEXT; ALTER TABLE files ADD COLUMN
+/// confirmed_offset INTEGER NOT NULL DEFAULT 0;`.
+const MIGRATIONS: &[&str] = &[
+    // 1: packages, their files, and outbox-wide records.
+    "CREATE TABLE meta (
+        key TEXT PRIMARY KEY NOT NULL,
+        value BLOB
+    );
+    CREATE TABLE packages (
+        id TEXT PRIMARY KEY NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'sealed', 'uploading', 'committed')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        committed_at INTEGER,
+        wiped_at INTEGER,
+        draft BLOB,
+        manifest BLOB
+    );
+    CREATE TABLE files (
+        package_id TEXT NOT NULL REFERENCES packages (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL CHECK (bytes >= 0),
+        PRIMARY KEY (package_id, name)
+    );
+    CREATE INDEX files_by_blob ON files (sha256);",
+];
+
+/// Maps an SQLite error: a damaged database file is [`Error::OutboxCorrupt`], anything else
+/// [`Error::Storage`].
+pub(crate) fn sql_err(op: &str, e: rusqlite::Error) -> Error {
+    let corrupt = match &e {
+        rusqlite::Error::SqliteFailure(f, _) => matches!(f.code, ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase),
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => true,
+        _ => false,
+    };
+    if corrupt {
+        Error::OutboxCorrupt { reason: format!("database: {op}: {e}") }
+    } else {
+        Error::Storage { op: op.into(), reason: e.to_string() }
+    }
+}
+
+/// Opens the database in WAL mode with full fsync and brings its schema up to date. `init`
+/// runs inside the first migration's transaction when the database is new.
+pub(crate) fn open(path: &Path, init: impl FnOnce(&Transaction) -> Result<(), Error>) -> Result<Connection, Error> {
+    let mut conn = Connection::open(path).map_err(|e| sql_err("open", e))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| sql_err("journal_mode", e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Storage { op: "journal_mode".into(), reason: format!("SQLite kept journal mode {mode}") });
+    }
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
+        .map_err(|e| sql_err("pragma", e))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| sql_err("user_version", e))?;
+    let known = MIGRATIONS.len() as i64;
+    if !(0..=known).contains(&version) {
+        return Err(Error::OutboxCorrupt {
+            reason: format!("schema version {version} is not one this build knows (up to {known})"),
+        });
+    }
+    let mut init = Some(init);
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction().map_err(|e| sql_err("migrate", e))?;
+        tx.execute_batch(sql).map_err(|e| sql_err("migrate", e))?;
+        if step == 0 {
+            if let Some(init) = init.take() {
+                init(&tx)?;
+            }
+        }
+        tx.pragma_update(None, "user_version", step as i64 + 1).map_err(|e| sql_err("migrate", e))?;
+        tx.commit().map_err(|e| sql_err("migrate", e))?;
+    }
+    Ok(conn)
+}
+
+pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<Vec<u8>>, Error> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get::<_, Option<Vec<u8>>>(0))
+        .optional()
+        .map(Option::flatten)
+        .map_err(|e| sql_err("read_meta", e))
+}
+
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &[u8]) -> Result<(), Error> {
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", params![key, value])
+        .map(drop)
+        .map_err(|e| sql_err("write_meta", e))
+}
+
+/// One package's row, without its files.
+pub(crate) struct Package {
+    pub(crate) id: String,
+    pub(crate) state: PackageState,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+fn state_of(raw: &str) -> Result<PackageState, Error> {
+    PackageState::parse(raw).ok_or_else(|| Error::OutboxCorrupt { reason: "database: a package has an unknown state".into() })
+}
+
+pub(crate) fn package(conn: &Connection, id: &str) -> Result<Option<Package>, Error> {
+    let row = conn
+        .query_row("SELECT state, created_at, updated_at FROM packages WHERE id = ?1", [id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        })
+        .optional()
+        .map_err(|e| sql_err("read_package", e))?;
+    row.map(|(state, created_at, updated_at)| {
+        Ok(Package { id: id.to_owned(), state: state_of(&state)?, created_at, updated_at })
+    })
+    .transpose()
+}
+
+pub(crate) fn packages(conn: &Connection) -> Result<Vec<Package>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT id, state, created_at, updated_at FROM packages ORDER BY created_at, rowid")
+        .map_err(|e| sql_err("list", e))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))
+        .map_err(|e| sql_err("list", e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sql_err("list", e))?;
+    rows.into_iter()
+        .map(|(id, state, created_at, updated_at)| Ok(Package { id, state: state_of(&state)?, created_at, updated_at }))
+        .collect()
+}
+
+pub(crate) fn insert_package(conn: &Connection, id: &str, state: PackageState, now: i64, draft: Option<&[u8]>) -> Result<(), Error> {
+    conn.execute(
+        "INSERT INTO packages (id, state, created_at, updated_at, draft) VALUES (?1, ?2, ?3, ?3, ?4)",
+        params![id, state.as_str(), now, draft],
+    )
+    .map(drop)
+    .map_err(|e| sql_err("insert_package", e))
+}
+
+pub(crate) fn set_draft(conn: &Connection, id: &str, draft: &[u8], now: i64) -> Result<(), Error> {
+    conn.execute("UPDATE packages SET draft = ?2, updated_at = ?3 WHERE id = ?1", params![id, draft, now])
+        .map(drop)
+        .map_err(|e| sql_err("update_draft", e))
+}
+
+pub(crate) fn touch(conn: &Connection, id: &str, now: i64) -> Result<(), Error> {
+    conn.execute("UPDATE packages SET updated_at = ?2 WHERE id = ?1", params![id, now])
+        .map(drop)
+        .map_err(|e| sql_err("touch", e))
+}
+
+pub(crate) fn seal(conn: &Connection, id: &str, manifest: &[u8], now: i64) -> Result<(), Error> {
+    conn.execute(
+        "UPDATE packages SET state = 'sealed', manifest = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, manifest, now],
+    )
+    .map(drop)
+    .map_err(|e| sql_err("seal", e))
+}
+
+pub(crate) fn set_state(conn: &Connection, id: &str, state: PackageState, now: i64) -> Result<(), Error> {
+    let committed_at = (state == PackageState::Committed).then_some(now);
+    conn.execute(
+        "UPDATE packages SET state = ?2, updated_at = ?3, committed_at = COALESCE(?4, committed_at) WHERE id = ?1",
+        params![id, state.as_str(), now, committed_at],
+    )
+    .map(drop)
+    .map_err(|e| sql_err("set_state", e))
+}
+
+/// Deletes a package's files, draft and manifest; returns the blob names its files used.
+pub(crate) fn wipe(conn: &Connection, id: &str, now: i64) -> Result<Vec<String>, Error> {
+    let old = delete_files(conn, id)?;
+    conn.execute("UPDATE packages SET draft = NULL, manifest = NULL, wiped_at = ?2 WHERE id = ?1", params![id, now])
+        .map_err(|e| sql_err("wipe", e))?;
+    Ok(old)
+}
+
+/// Committed packages whose files are still kept and that were committed at or before `cutoff`.
+pub(crate) fn expired(conn: &Connection, cutoff: i64) -> Result<Vec<String>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT id FROM packages WHERE state = 'committed' AND wiped_at IS NULL AND committed_at <= ?1")
+        .map_err(|e| sql_err("expired", e))?;
+    let ids = stmt
+        .query_map([cutoff], |r| r.get(0))
+        .map_err(|e| sql_err("expired", e))?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(|e| sql_err("expired", e));
+    ids
+}
+
+pub(crate) fn delete_package(conn: &Connection, id: &str) -> Result<Vec<String>, Error> {
+    let old = delete_files(conn, id)?;
+    conn.execute("DELETE FROM packages WHERE id = ?1", [id]).map_err(|e| sql_err("purge", e))?;
+    Ok(old)
+}
+
+/// A sensitive column's stored bytes; `None` when the package is absent or the column empty.
+pub(crate) fn column(conn: &Connection, id: &str, column: Column) -> Result<Option<Vec<u8>>, Error> {
+    let sql = match column {
+        Column::Draft => "SELECT draft FROM packages WHERE id = ?1",
+        Column::Manifest => "SELECT manifest FROM packages WHERE id = ?1",
+    };
+    conn.query_row(sql, [id], |r| r.get::<_, Option<Vec<u8>>>(0))
+        .optional()
+        .map(Option::flatten)
+        .map_err(|e| sql_err("read_package", e))
+}
+
+/// The sensitive columns, sealed at rest when the outbox has a key.
+#[derive(Clone, Copy)]
+pub(crate) enum Column {
+    Draft,
+    Manifest,
+}
+
+impl Column {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Column::Draft => "draft",
+            Column::Manifest => "manifest",
+        }
+    }
+}
+
+pub(crate) fn files(conn: &Connection, id: &str) -> Result<Vec<StoredFile>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT name, sha256, bytes FROM files WHERE package_id = ?1 ORDER BY name")
+        .map_err(|e| sql_err("list_files", e))?;
+    let files = stmt
+        .query_map([id], |r| Ok(StoredFile { name: r.get(0)?, sha256: r.get(1)?, bytes: r.get(2)? }))
+        .map_err(|e| sql_err("list_files", e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sql_err("list_files", e));
+    files
+}
+
+pub(crate) fn file(conn: &Connection, id: &str, name: &str) -> Result<Option<StoredFile>, Error> {
+    conn.query_row("SELECT name, sha256, bytes FROM files WHERE package_id = ?1 AND name = ?2", [id, name], |r| {
+        Ok(StoredFile { name: r.get(0)?, sha256: r.get(1)?, bytes: r.get(2)? })
+    })
+    .optional()
+    .map_err(|e| sql_err("read_file", e))
+}
+
+/// Adds or replaces one file row; returns the blob name of the row it replaced.
+pub(crate) fn put_file(conn: &Connection, id: &str, file: &StoredFile) -> Result<Option<String>, Error> {
+    let old = delete_file(conn, id, &file.name)?;
+    conn.execute(
+        "INSERT INTO files (package_id, name, sha256, bytes) VALUES (?1, ?2, ?3, ?4)",
+        params![id, file.name, file.sha256, file.bytes],
+    )
+    .map_err(|e| sql_err("put_file", e))?;
+    Ok(old)
+}
+
+/// Deletes one file row; returns its blob name if there was one.
+pub(crate) fn delete_file(conn: &Connection, id: &str, name: &str) -> Result<Option<String>, Error> {
+    conn.query_row("DELETE FROM files WHERE package_id = ?1 AND name = ?2 RETURNING sha256", [id, name], |r| r.get(0))
+        .optional()
+        .map_err(|e| sql_err("remove_file", e))
+}
+
+/// Deletes all of a package's file rows; returns their blob names.
+pub(crate) fn delete_files(conn: &Connection, id: &str) -> Result<Vec<String>, Error> {
+    let mut stmt = conn.prepare("DELETE FROM files WHERE package_id = ?1 RETURNING sha256").map_err(|e| sql_err("remove_files", e))?;
+    let old = stmt
+        .query_map([id], |r| r.get(0))
+        .map_err(|e| sql_err("remove_files", e))?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(|e| sql_err("remove_files", e));
+    old
+}
+
+pub(crate) fn is_referenced(conn: &Connection, sha256: &str) -> Result<bool, Error> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ?1)", [sha256], |r| r.get(0))
+        .map_err(|e| sql_err("gc", e))
+}
+
+pub(crate) fn referenced(conn: &Connection) -> Result<HashSet<String>, Error> {
+    let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM files").map_err(|e| sql_err("gc", e))?;
+    let names = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(|e| sql_err("gc", e))?
+        .collect::<Result<HashSet<String>, _>>()
+        .map_err(|e| sql_err("gc", e));
+    names
+}

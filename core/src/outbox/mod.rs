@@ -1,0 +1,654 @@
+//! A durable on-device store for submission packages, waiting to be uploaded.
+//!
+//! # On-disk layout
+//!
+//! Everything lives in the directory the host names:
+//!
+//! ```text
+//! DIR/outbox.lock         held with an exclusive lock while an Outbox is open
+//! DIR/outbox.sqlite3      packages, their file lists, drafts and manifests (WAL, synchronous=FULL)
+//! DIR/outbox.sqlite3-wal  SQLite's write-ahead log (and -shm), while open
+//! DIR/blobs/<sha256>      one file per distinct content; the name is the SHA-256 hex of the plaintext
+//! DIR/blobs/.tmp-<hex>    a blob being written; never left behind after an open
+//! ```
+//!
+//! The database has a `packages` table (id, state, timestamps, draft, manifest), a `files`
+//! table keyed by `(package_id, name)` pointing at a blob by its hash, and a `meta` table with
+//! the key-check record. The schema version is `PRAGMA user_version`; migrations only append.
+//!
+//! # Crash safety
+//!
+//! Every change is ordered so that killing the process at any instant leaves a consistent
+//! outbox:
+//!
+//! 1. A blob is written whole before anything refers to it: a temporary file in `blobs/` is
+//!    written and fsynced, renamed to its hash, and the directory is fsynced.
+//! 2. Then one SQLite transaction changes the rows (add or replace a file, seal a package with
+//!    its whole file set and manifest, change state, wipe, purge). SQLite's WAL with
+//!    `synchronous=FULL` makes the transaction all-or-nothing and durable.
+//! 3. Only after that commit are blobs that no row refers to any more deleted.
+//!
+//! A crash between the steps leaves only unreferenced blobs or temporary files, which the
+//! sweep at [`Outbox::open`] (and [`Outbox::sweep`]) deletes. So after any reopen every file
+//! row has its blob, every blob is referenced, no temporary file remains, and a package is
+//! either fully sealed (manifest and all files) or not sealed at all. Identical content is
+//! stored once and a blob is deleted only when no package refers to it; all operations on one
+//! `Outbox` are serialized, and the lock file keeps other processes out.
+//!
+//! # Encryption at rest
+//!
+//! With [`OutboxConfig::key`], blobs and the sensitive columns (draft, manifest) are sealed
+//! with XChaCha20-Poly1305 under a fresh random 24-byte nonce per write:
+//! `b"HXE1" || nonce || ciphertext || tag`. The associated data binds a blob to its name
+//! (`hexin-outbox/v1/blob/<sha256>`) and a column to its package
+//! (`hexin-outbox/v1/<draft|manifest>/<id>`), so sealed values cannot be swapped. A key-check
+//! record sealed at creation tells a wrong key ([`Error::OutboxKeyMismatch`]) from damage.
+//! Package ids, file names, sizes, states, timestamps and the plaintext SHA-256 of each file
+//! are stored in the clear: ids and names must not carry personal data. An outbox is
+//! encrypted or not for life, decided when it is created.
+//!
+//! # Errors
+//!
+//! A malformed package id or file name is refused with [`Error::Storage`] with `op: "name"`
+//! (a host bug, not damage). A damaged database or blob is [`Error::OutboxCorrupt`]; failing
+//! I/O is [`Error::Storage`]. Nothing here panics on what it reads from disk, and nothing logs.
+
+mod blobs;
+mod crypto;
+mod db;
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::sha256_hex;
+use crate::Error;
+use blobs::{io_err, Blobs};
+use crypto::Cipher;
+use db::Column;
+
+/// The database file's name inside the outbox directory.
+pub const DB_FILE: &str = "outbox.sqlite3";
+/// The blob directory's name inside the outbox directory.
+pub const BLOB_DIR: &str = "blobs";
+/// The lock file's name inside the outbox directory.
+pub const LOCK_FILE: &str = "outbox.lock";
+/// The file name [`Outbox::export`] gives the manifest; reserved, so no material may use it.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// How an outbox is opened.
+#[derive(Clone)]
+pub struct OutboxConfig {
+    /// A 256-bit key to encrypt everything sensitive at rest; `None` stores it in the clear.
+    pub key: Option<[u8; 32]>,
+    /// Cap on the bytes the blobs take on disk; default 500 MB.
+    pub max_bytes: u64,
+    /// What happens to a package's files once it is committed.
+    pub retention: Retention,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig { key: None, max_bytes: 500_000_000, retention: Retention::WipeOnCommit }
+    }
+}
+
+impl std::fmt::Debug for OutboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxConfig")
+            .field("key", &self.key.map(|_| "<redacted>"))
+            .field("max_bytes", &self.max_bytes)
+            .field("retention", &self.retention)
+            .finish()
+    }
+}
+
+/// When a committed package's personal data (files, draft, manifest) is wiped. The package
+/// itself stays listed, with no files, until [`Outbox::purge`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// In the same transaction that marks it committed.
+    WipeOnCommit,
+    /// At the first open or [`Outbox::sweep`] at least this many days after the commit.
+    KeepDays(u32),
+}
+
+/// Where a package is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageState {
+    /// Being assembled: the draft and files can change.
+    Draft,
+    /// Manifest and files fixed, waiting to upload.
+    Sealed,
+    /// Upload in progress.
+    Uploading,
+    /// The server has confirmed it.
+    Committed,
+}
+
+impl PackageState {
+    /// The lowercase form, as in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageState::Draft => "draft",
+            PackageState::Sealed => "sealed",
+            PackageState::Uploading => "uploading",
+            PackageState::Committed => "committed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<PackageState> {
+        Some(match s {
+            "draft" => PackageState::Draft,
+            "sealed" => PackageState::Sealed,
+            "uploading" => PackageState::Uploading,
+            "committed" => PackageState::Committed,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for PackageState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One file of a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    /// The file's name in the package.
+    pub name: String,
+    /// SHA-256 of the content, lowercase hex.
+    pub sha256: String,
+    /// Size of the content (not of the encrypted blob).
+    pub bytes: u64,
+}
+
+/// A package as [`Outbox::list`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageSummary {
+    pub id: String,
+    pub state: PackageState,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// Sorted by name; empty once wiped after commit.
+    pub files: Vec<StoredFile>,
+    /// Sum of the files' sizes.
+    pub bytes: u64,
+}
+
+/// An open outbox. All methods take `&self` and are serialized internally.
+pub struct Outbox {
+    conn: Mutex<Connection>,
+    blobs: Blobs,
+    cipher: Option<Cipher>,
+    max_bytes: u64,
+    retention: Retention,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox").field("encrypted", &self.cipher.is_some()).finish_non_exhaustive()
+    }
+}
+
+const KEY_CHECK: &str = "key_check";
+const FORMAT: &str = "format";
+
+impl Outbox {
+    /// Opens (creating if needed) the outbox in `dir`, locks it against other processes
+    /// ([`Error::OutboxLocked`]), checks the key ([`Error::OutboxKeyRequired`],
+    /// [`Error::OutboxKeyMismatch`]) and runs [`Outbox::sweep`].
+    pub fn open(dir: &Path, config: OutboxConfig) -> Result<Outbox, Error> {
+        let blob_dir = dir.join(BLOB_DIR);
+        fs::create_dir_all(&blob_dir).map_err(|e| io_err("create_dir", e))?;
+        let lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(dir.join(LOCK_FILE))
+            .map_err(|e| io_err("lock", e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(Error::OutboxLocked { path: dir.display().to_string() }),
+            Err(TryLockError::Error(e)) => return Err(io_err("lock", e)),
+        }
+        let cipher = config.key.as_ref().map(Cipher::new);
+        let conn = db::open(&dir.join(DB_FILE), |tx| {
+            db::meta_set(tx, FORMAT, b"hexin-outbox")?;
+            if let Some(cipher) = &cipher {
+                db::meta_set(tx, KEY_CHECK, &cipher.seal(crypto::KEY_CHECK_AAD, crypto::KEY_CHECK_PLAINTEXT)?)?;
+            }
+            Ok(())
+        })?;
+        match (db::meta_get(&conn, KEY_CHECK)?, &cipher) {
+            (Some(_), None) => return Err(Error::OutboxKeyRequired),
+            (None, Some(_)) => {
+                return Err(Error::OutboxKeyMismatch { reason: "a key was given but the outbox is not encrypted".into() })
+            }
+            (Some(check), Some(cipher)) => {
+                let opened = cipher.open(crypto::KEY_CHECK_AAD, &check, "key check");
+                if opened.as_deref().ok() != Some(crypto::KEY_CHECK_PLAINTEXT) {
+                    return Err(Error::OutboxKeyMismatch { reason: "the key does not open this outbox".into() });
+                }
+            }
+            (None, None) => {}
+        }
+        let outbox = Outbox {
+            conn: Mutex::new(conn),
+            blobs: Blobs::new(blob_dir),
+            cipher,
+            max_bytes: config.max_bytes,
+            retention: config.retention,
+            _lock: lock,
+        };
+        outbox.sweep()?;
+        Ok(outbox)
+    }
+
+    /// Applies [`Retention::KeepDays`] to committed packages, then deletes temporary files and
+    /// blobs no package refers to. [`Outbox::open`] runs it; long-lived hosts may call it
+    /// now and then.
+    pub fn sweep(&self) -> Result<(), Error> {
+        let mut conn = self.lock();
+        if let Retention::KeepDays(days) = self.retention {
+            let now = now();
+            let cutoff = now.saturating_sub(i64::from(days) * 86_400);
+            let tx = conn.transaction().map_err(|e| db::sql_err("sweep", e))?;
+            for id in db::expired(&tx, cutoff)? {
+                db::wipe(&tx, &id, now)?;
+            }
+            tx.commit().map_err(|e| db::sql_err("sweep", e))?;
+        }
+        let referenced = db::referenced(&conn)?;
+        self.blobs.sweep(&referenced)
+    }
+
+    /// Creates a package in state draft. `draft` is the host's opaque document (it holds
+    /// personal data and is encrypted at rest when there is a key). An existing id is
+    /// [`Error::InvalidState`].
+    pub fn create_draft(&self, id: &str, draft: &[u8]) -> Result<(), Error> {
+        check_id(id)?;
+        let conn = self.lock();
+        if let Some(p) = db::package(&conn, id)? {
+            return Err(invalid(&p, "create_draft"));
+        }
+        let stored = self.seal_column(Column::Draft, id, draft)?;
+        db::insert_package(&conn, id, PackageState::Draft, now(), Some(&stored))
+    }
+
+    /// Replaces the draft document of a package in state draft.
+    pub fn update_draft(&self, id: &str, draft: &[u8]) -> Result<(), Error> {
+        check_id(id)?;
+        let conn = self.lock();
+        let p = self.package_in(&conn, id, &[PackageState::Draft], "update_draft")?;
+        let stored = self.seal_column(Column::Draft, &p.id, draft)?;
+        db::set_draft(&conn, id, &stored, now())
+    }
+
+    /// Stores a file in a package in state draft, replacing one of the same name (a retake).
+    /// [`Error::OutboxFull`] if the new blob would take the blobs past the cap; then nothing
+    /// is written.
+    pub fn put_file(&self, id: &str, name: &str, bytes: &[u8]) -> Result<StoredFile, Error> {
+        check_id(id)?;
+        check_name(name)?;
+        let mut conn = self.lock();
+        self.package_in(&conn, id, &[PackageState::Draft], "put_file")?;
+        let file = StoredFile { name: name.to_owned(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 };
+        let written = self.write_blobs(&[(&file.sha256, bytes)])?;
+        let result = (|| {
+            let tx = conn.transaction().map_err(|e| db::sql_err("put_file", e))?;
+            let old = db::put_file(&tx, id, &file)?;
+            db::touch(&tx, id, now())?;
+            tx.commit().map_err(|e| db::sql_err("put_file", e))?;
+            Ok(old)
+        })();
+        match result {
+            Ok(old) => {
+                self.collect(&conn, old.iter().filter(|s| **s != file.sha256));
+                Ok(file)
+            }
+            Err(e) => {
+                self.collect(&conn, written.iter());
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes a file from a package in state draft; a name it does not have is not an error.
+    pub fn remove_file(&self, id: &str, name: &str) -> Result<(), Error> {
+        check_id(id)?;
+        check_name(name)?;
+        let mut conn = self.lock();
+        self.package_in(&conn, id, &[PackageState::Draft], "remove_file")?;
+        let tx = conn.transaction().map_err(|e| db::sql_err("remove_file", e))?;
+        let old = db::delete_file(&tx, id, name)?;
+        if old.is_some() {
+            db::touch(&tx, id, now())?;
+        }
+        tx.commit().map_err(|e| db::sql_err("remove_file", e))?;
+        self.collect(&conn, old.iter());
+        Ok(())
+    }
+
+    /// Seals a package: in one transaction, replaces its whole file set with `files`, stores
+    /// `manifest`, and sets state sealed. The package must be a draft or not exist yet (then it
+    /// is created without a draft document). [`Error::OutboxFull`] leaves it unchanged.
+    pub fn seal(&self, id: &str, manifest: &[u8], files: &[(&str, &[u8])]) -> Result<(), Error> {
+        check_id(id)?;
+        let mut stored = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            check_name(name)?;
+            if stored.iter().any(|f: &StoredFile| f.name == *name) {
+                return Err(Error::Storage { op: "name".into(), reason: format!("file name {name:?} appears twice") });
+            }
+            stored.push(StoredFile { name: (*name).to_owned(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 });
+        }
+        let mut conn = self.lock();
+        let existing = db::package(&conn, id)?;
+        if let Some(p) = &existing {
+            if p.state != PackageState::Draft {
+                return Err(invalid(p, "seal"));
+            }
+        }
+        let manifest = self.seal_column(Column::Manifest, id, manifest)?;
+        let contents: Vec<(&str, &[u8])> = stored.iter().zip(files).map(|(f, (_, b))| (f.sha256.as_str(), *b)).collect();
+        let written = self.write_blobs(&contents)?;
+        let result = (|| {
+            let now = now();
+            let tx = conn.transaction().map_err(|e| db::sql_err("seal", e))?;
+            if existing.is_none() {
+                db::insert_package(&tx, id, PackageState::Draft, now, None)?;
+            }
+            let old = db::delete_files(&tx, id)?;
+            for file in &stored {
+                db::put_file(&tx, id, file)?;
+            }
+            db::seal(&tx, id, &manifest, now)?;
+            tx.commit().map_err(|e| db::sql_err("seal", e))?;
+            Ok(old)
+        })();
+        match result {
+            Ok(old) => {
+                self.collect(&conn, old.iter().filter(|s| !stored.iter().any(|f| &f.sha256 == *s)));
+                Ok(())
+            }
+            Err(e) => {
+                self.collect(&conn, written.iter());
+                Err(e)
+            }
+        }
+    }
+
+    /// Moves a package along: sealed → uploading, uploading → sealed (paused), uploading →
+    /// committed. Anything else is [`Error::InvalidState`]. Committing applies the retention.
+    pub fn set_state(&self, id: &str, state: PackageState) -> Result<(), Error> {
+        use PackageState::*;
+        check_id(id)?;
+        let mut conn = self.lock();
+        let p = db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        if !matches!((p.state, state), (Sealed, Uploading) | (Uploading, Sealed) | (Uploading, Committed)) {
+            return Err(invalid(&p, &format!("set_state({state})")));
+        }
+        let now = now();
+        let tx = conn.transaction().map_err(|e| db::sql_err("set_state", e))?;
+        db::set_state(&tx, id, state, now)?;
+        let old = if state == Committed && self.retention == Retention::WipeOnCommit {
+            db::wipe(&tx, id, now)?
+        } else {
+            vec![]
+        };
+        tx.commit().map_err(|e| db::sql_err("set_state", e))?;
+        self.collect(&conn, old.iter());
+        Ok(())
+    }
+
+    /// Every package, oldest first.
+    pub fn list(&self) -> Result<Vec<PackageSummary>, Error> {
+        let conn = self.lock();
+        db::packages(&conn)?
+            .into_iter()
+            .map(|p| {
+                let files = db::files(&conn, &p.id)?;
+                let bytes = files.iter().map(|f| f.bytes).sum();
+                Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
+            })
+            .collect()
+    }
+
+    /// One package's summary.
+    pub fn get(&self, id: &str) -> Result<PackageSummary, Error> {
+        check_id(id)?;
+        let conn = self.lock();
+        let p = db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        let files = db::files(&conn, id)?;
+        let bytes = files.iter().map(|f| f.bytes).sum();
+        Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
+    }
+
+    /// The draft document; empty if the package was sealed without one or has been wiped.
+    pub fn draft(&self, id: &str) -> Result<Vec<u8>, Error> {
+        Ok(self.read_column(Column::Draft, id)?.unwrap_or_default())
+    }
+
+    /// The manifest, once sealed (and until wiped after commit).
+    pub fn manifest(&self, id: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.read_column(Column::Manifest, id)
+    }
+
+    /// A file's content, decrypted and checked against its SHA-256 ([`Error::OutboxCorrupt`]
+    /// if the blob is missing, damaged or swapped). A name the package does not have is
+    /// [`Error::Storage`] with `op: "read_file"`.
+    pub fn read_file(&self, id: &str, name: &str) -> Result<Vec<u8>, Error> {
+        check_id(id)?;
+        check_name(name)?;
+        let conn = self.lock();
+        db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        let file = db::file(&conn, id, name)?
+            .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })?;
+        self.read_blob(&file)
+    }
+
+    /// Writes the package as a directory: every file under its name, then `manifest.json`
+    /// (last, so a directory with a manifest is complete). Each is written atomically. A
+    /// package without a manifest (a draft, or wiped) is [`Error::InvalidState`].
+    pub fn export(&self, id: &str, dir: &Path) -> Result<(), Error> {
+        check_id(id)?;
+        let conn = self.lock();
+        let p = db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        let manifest = match db::column(&conn, id, Column::Manifest)? {
+            Some(stored) => self.open_column(Column::Manifest, id, stored)?,
+            None => return Err(invalid(&p, "export")),
+        };
+        fs::create_dir_all(dir).map_err(|e| io_err("export", e))?;
+        for file in db::files(&conn, id)? {
+            let bytes = self.read_blob(&file)?;
+            blobs::write_atomic(dir, &file.name, &bytes)?;
+        }
+        blobs::write_atomic(dir, MANIFEST_FILE, &manifest)
+    }
+
+    /// Deletes a package in any state, and the blobs no other package uses.
+    pub fn purge(&self, id: &str) -> Result<(), Error> {
+        check_id(id)?;
+        let mut conn = self.lock();
+        db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        let tx = conn.transaction().map_err(|e| db::sql_err("purge", e))?;
+        let old = db::delete_package(&tx, id)?;
+        tx.commit().map_err(|e| db::sql_err("purge", e))?;
+        self.collect(&conn, old.iter());
+        Ok(())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic cannot leave a transaction open (rusqlite rolls back on drop), so a poisoned
+        // lock still guards a usable connection.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn package_in(&self, conn: &Connection, id: &str, states: &[PackageState], action: &str) -> Result<db::Package, Error> {
+        let p = db::package(conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        if !states.contains(&p.state) {
+            return Err(invalid(&p, action));
+        }
+        Ok(p)
+    }
+
+    fn stored_len(&self, plain: u64) -> u64 {
+        plain + if self.cipher.is_some() { crypto::OVERHEAD } else { 0 }
+    }
+
+    /// Checks the cap, then writes each distinct blob not yet on disk. Returns the names it
+    /// wrote, so a failed transaction can collect them.
+    fn write_blobs(&self, contents: &[(&str, &[u8])]) -> Result<Vec<String>, Error> {
+        let mut new: HashMap<&str, &[u8]> = HashMap::new();
+        for &(sha, bytes) in contents {
+            if !new.contains_key(sha) && !self.blobs.exists(sha)? {
+                new.insert(sha, bytes);
+            }
+        }
+        let adding: u64 = new.values().map(|b| self.stored_len(b.len() as u64)).sum();
+        let total = self.blobs.usage()?.saturating_add(adding);
+        if adding > 0 && total > self.max_bytes {
+            return Err(Error::OutboxFull { bytes: total, limit: self.max_bytes });
+        }
+        let mut written: Vec<String> = Vec::with_capacity(new.len());
+        for (sha, bytes) in new {
+            let result = match &self.cipher {
+                Some(c) => c.seal(&crypto::blob_aad(sha), bytes).and_then(|sealed| self.blobs.write(sha, &sealed)),
+                None => self.blobs.write(sha, bytes),
+            };
+            if let Err(e) = result {
+                for done in &written {
+                    let _ = self.blobs.remove(done);
+                }
+                return Err(e);
+            }
+            written.push(sha.to_owned());
+        }
+        Ok(written)
+    }
+
+    /// Deletes those of `names` that no file row refers to any more. Runs after a commit, so
+    /// it cannot fail the operation: a blob it could not delete is an orphan the next sweep
+    /// deletes.
+    fn collect<'a>(&self, conn: &Connection, names: impl Iterator<Item = &'a String>) {
+        for name in names {
+            if let Ok(false) = db::is_referenced(conn, name) {
+                let _ = self.blobs.remove(name);
+            }
+        }
+    }
+
+    fn read_blob(&self, file: &StoredFile) -> Result<Vec<u8>, Error> {
+        if !blobs::is_blob_name(&file.sha256) {
+            return Err(Error::OutboxCorrupt { reason: format!("file {:?} has a malformed hash", file.name) });
+        }
+        let data = self.blobs.read(&file.sha256, self.stored_len(file.bytes))?;
+        let plain = match &self.cipher {
+            Some(c) => c.open(&crypto::blob_aad(&file.sha256), &data, &format!("blob {}", file.sha256))?,
+            None => data,
+        };
+        if sha256_hex(&plain) != file.sha256 {
+            return Err(Error::OutboxCorrupt { reason: format!("blob {}: content does not match its hash", file.sha256) });
+        }
+        Ok(plain)
+    }
+
+    fn seal_column(&self, column: Column, id: &str, value: &[u8]) -> Result<Vec<u8>, Error> {
+        match &self.cipher {
+            Some(c) => c.seal(&crypto::column_aad(column.as_str(), id), value),
+            None => Ok(value.to_vec()),
+        }
+    }
+
+    fn open_column(&self, column: Column, id: &str, stored: Vec<u8>) -> Result<Vec<u8>, Error> {
+        match &self.cipher {
+            Some(c) => c.open(&crypto::column_aad(column.as_str(), id), &stored, &format!("{} of {id}", column.as_str())),
+            None => Ok(stored),
+        }
+    }
+
+    fn read_column(&self, column: Column, id: &str) -> Result<Option<Vec<u8>>, Error> {
+        check_id(id)?;
+        let conn = self.lock();
+        db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        db::column(&conn, id, column)?.map(|stored| self.open_column(column, id, stored)).transpose()
+    }
+}
+
+fn invalid(p: &db::Package, action: &str) -> Error {
+    Error::InvalidState { id: p.id.clone(), state: p.state.as_str().into(), action: action.into() }
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// A package id: 1 to 64 characters of `A-Z a-z 0-9 _ -`.
+fn check_id(id: &str) -> Result<(), Error> {
+    let ok = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Storage { op: "name".into(), reason: "a package id must be 1 to 64 characters of A-Z a-z 0-9 _ -".into() })
+    }
+}
+
+/// A file name: a plain name of at most 128 bytes, without `/`, `\`, NUL, `.` or `..`, and not
+/// the reserved `manifest.json`.
+fn check_name(name: &str) -> Result<(), Error> {
+    let bad = |why: &str| Err(Error::Storage { op: "name".into(), reason: format!("a file name {why}") });
+    if name.is_empty() || name.len() > 128 {
+        return bad("must be 1 to 128 bytes");
+    }
+    if name.contains(['/', '\\', '\0']) || name == "." || name == ".." || name.contains("..") {
+        return bad("must be a plain name without '/', '\\', '..' or NUL");
+    }
+    if name == MANIFEST_FILE {
+        return bad("may not be manifest.json, which the package's manifest uses");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_names_are_validated() {
+        for ok in ["a", "pkg_01-X", &"x".repeat(64)] {
+            assert!(check_id(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "a b", "a/b", "é", "a.b", &"x".repeat(65)] {
+            assert!(matches!(check_id(bad), Err(Error::Storage { ref op, .. }) if op == "name"), "{bad}");
+        }
+        for ok in ["id_front.jpg", "a", ".hidden", &"n".repeat(128), "身份证.jpg"] {
+            assert!(check_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", ".", "..", "a/b", "a\\b", "a\0b", "x..y", "../x", "manifest.json", &"n".repeat(129)] {
+            assert!(matches!(check_name(bad), Err(Error::Storage { ref op, .. }) if op == "name"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn state_strings_round_trip() {
+        use PackageState::*;
+        for s in [Draft, Sealed, Uploading, Committed] {
+            assert_eq!(PackageState::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(PackageState::parse("Sealed"), None);
+    }
+}
