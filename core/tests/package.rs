@@ -422,3 +422,25 @@ fn submission_problems_name_each_missing_or_invalid_field() {
     assert!(e.to_string().contains("responsible_person"), "{e}");
     assert_eq!(Fields::from_json("{").unwrap_err().code(), Code::InvalidFields);
 }
+
+/// A sealed package kept in an encrypted outbox comes back out byte-identical and verifies.
+#[test]
+fn sealed_package_survives_the_outbox() {
+    use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
+    let dir = temp_dir("outbox");
+    let package = individual_package(None, (1000, 750));
+    let id = package.manifest.package_id.clone();
+    let config = OutboxConfig { key: Some([7; 32]), ..OutboxConfig::default() };
+    {
+        let outbox = Outbox::open(&dir.join("outbox"), config.clone()).unwrap();
+        let files: Vec<(&str, &[u8])> = package.files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        outbox.seal(&id, &package.manifest_bytes, &files).unwrap();
+        outbox.set_state(&id, PackageState::Uploading).unwrap();
+    }
+    let outbox = Outbox::open(&dir.join("outbox"), config).unwrap();
+    assert_eq!(outbox.get(&id).unwrap().state, PackageState::Uploading);
+    outbox.export(&id, &dir.join("export")).unwrap();
+    let v = verify_dir(&dir.join("export"), &Options { expected_digest: Some(package.digest.clone()), ..Options::default() });
+    assert!(v.is_intact(), "{:?}", v.problems);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
