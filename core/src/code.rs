@@ -96,6 +96,16 @@ pub enum Code {
     InvalidState,
     /// The device's storage failed (disk full, permissions, I/O).
     StorageError,
+    /// The upload endpoint is not a usable tus 1.0.0 server URL.
+    InvalidEndpoint,
+    /// The server refused an upload with a client error (4xx); retrying would not help.
+    UploadRejected,
+    /// The network or server kept failing until the retry budget ran out; the upload can resume later.
+    UploadFailed,
+    /// The upload was cancelled or paused; it can resume later.
+    UploadCancelled,
+    /// The server refused the package's commit: what it stored does not match the manifest.
+    CommitRejected,
 }
 
 impl Code {
@@ -147,6 +157,11 @@ impl Code {
             Code::PackageNotFound => "package_not_found",
             Code::InvalidState => "invalid_state",
             Code::StorageError => "storage_error",
+            Code::InvalidEndpoint => "invalid_endpoint",
+            Code::UploadRejected => "upload_rejected",
+            Code::UploadFailed => "upload_failed",
+            Code::UploadCancelled => "upload_cancelled",
+            Code::CommitRejected => "commit_rejected",
         }
     }
 }

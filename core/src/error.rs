@@ -43,6 +43,16 @@ pub enum Error {
     InvalidState { id: String, state: String, action: String },
     #[error("storage_error: {op}: {reason}")]
     Storage { op: String, reason: String },
+    #[error("invalid_endpoint: {reason}")]
+    InvalidEndpoint { reason: String },
+    #[error("upload_rejected: HTTP {status}: {reason}")]
+    UploadRejected { status: u16, reason: String },
+    #[error("upload_failed after {attempts} attempts: {reason}")]
+    UploadFailed { attempts: u32, reason: String },
+    #[error("upload_cancelled")]
+    UploadCancelled,
+    #[error("commit_rejected: HTTP {status}: {reason}")]
+    CommitRejected { status: u16, reason: String },
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -71,6 +81,11 @@ impl Error {
             Error::PackageNotFound { .. } => Code::PackageNotFound,
             Error::InvalidState { .. } => Code::InvalidState,
             Error::Storage { .. } => Code::StorageError,
+            Error::InvalidEndpoint { .. } => Code::InvalidEndpoint,
+            Error::UploadRejected { .. } => Code::UploadRejected,
+            Error::UploadFailed { .. } => Code::UploadFailed,
+            Error::UploadCancelled => Code::UploadCancelled,
+            Error::CommitRejected { .. } => Code::CommitRejected,
         }
     }
 
@@ -156,6 +171,26 @@ impl Error {
             Error::Storage { .. } => Message::new(
                 "手机存储读写失败，请检查剩余空间后重试。",
                 "The phone's storage failed: check free space and try again.",
+            ),
+            Error::InvalidEndpoint { .. } => Message::new(
+                "上传服务地址无效，请更新应用或联系服务商。",
+                "The upload address is not usable: update the app or contact the provider.",
+            ),
+            Error::UploadRejected { status, .. } => Message::new(
+                format!("服务器拒绝了上传（HTTP {status}），请联系服务商。"),
+                format!("The server refused the upload (HTTP {status}): contact the provider."),
+            ),
+            Error::UploadFailed { .. } => Message::new(
+                "网络不稳定，上传暂停；资料已安全保存在手机上，网络恢复后会自动继续。",
+                "The network is unstable and the upload paused; your materials are safe on the phone and will continue when the network is back.",
+            ),
+            Error::UploadCancelled => Message::new(
+                "上传已暂停，资料已安全保存在手机上，可随时继续。",
+                "The upload is paused; your materials are safe on the phone and can continue at any time.",
+            ),
+            Error::CommitRejected { .. } => Message::new(
+                "服务器核对资料包未通过，请重新提交。",
+                "The server could not confirm the package: submit it again.",
             ),
         }
     }
