@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use std::{env, fs};
 
-use hexin_core::outbox::{Outbox, OutboxConfig, PackageState, PackageSummary, Retention};
+use hexin_core::outbox::{Outbox, OutboxConfig, PackageState, PackageSummary, Retention, UploadMark};
 use hexin_core::{Code, Error};
 
 /// SplitMix64, enough randomness for sizes, delays and content.
@@ -419,6 +419,56 @@ fn a_newer_schema_is_refused() {
     db.pragma_update(None, "user_version", 99).unwrap();
     drop(db);
     assert_eq!(Outbox::open(tmp.path(), config(None)).unwrap_err().code(), Code::OutboxCorrupt);
+}
+
+#[test]
+fn upload_marks_follow_the_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ob = open(tmp.path(), Some(KEY));
+    let mut rng = Rng(9);
+    let (front, back, retake) = (photo(&mut rng, 20_000), photo(&mut rng, 30_000), photo(&mut rng, 25_000));
+    let mark = |offset| UploadMark { url: "http://127.0.0.1:1/files/abc".into(), offset };
+    ob.create_draft("p", b"{}").unwrap();
+    let f = ob.put_file("p", "front.jpg", &front).unwrap();
+    let b = ob.put_file("p", "back.jpg", &back).unwrap();
+    assert_eq!(ob.upload_mark("p", "front.jpg").unwrap(), None);
+    // Uploaded early, from the draft.
+    assert!(ob.set_upload_mark("p", "front.jpg", &f.sha256, &mark(20_000)).unwrap());
+    assert!(ob.set_upload_mark("p", "back.jpg", &b.sha256, &mark(4_096)).unwrap());
+    // A mark for content the file no longer has is dropped.
+    assert!(!ob.set_upload_mark("p", "front.jpg", &b.sha256, &mark(1)).unwrap());
+    assert_eq!(ob.upload_mark("p", "front.jpg").unwrap(), Some(mark(20_000)));
+    // A retake starts its upload over.
+    ob.put_file("p", "back.jpg", &retake).unwrap();
+    assert_eq!(ob.upload_mark("p", "back.jpg").unwrap(), None);
+    // Sealing keeps the marks of unchanged content only.
+    ob.seal("p", b"manifest", &[("front.jpg", &front), ("back.jpg", &back)]).unwrap();
+    assert_eq!(ob.upload_mark("p", "front.jpg").unwrap(), Some(mark(20_000)));
+    assert_eq!(ob.upload_mark("p", "back.jpg").unwrap(), None);
+    ob.set_state("p", PackageState::Uploading).unwrap();
+    assert!(ob.set_upload_mark("p", "back.jpg", &b.sha256, &mark(30_000)).unwrap());
+    drop(ob);
+    // Marks survive a reopen; a committed package takes none.
+    let ob = open(tmp.path(), Some(KEY));
+    assert_eq!(ob.upload_mark("p", "back.jpg").unwrap(), Some(mark(30_000)));
+    ob.set_state("p", PackageState::Committed).unwrap();
+    assert!(matches!(ob.set_upload_mark("p", "back.jpg", &b.sha256, &mark(1)), Err(Error::InvalidState { .. })));
+}
+
+/// An outbox written before upload marks existed (schema 1) is migrated at open.
+#[test]
+fn a_schema_1_outbox_is_migrated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ob = open(tmp.path(), None);
+    ob.create_draft("old", b"{}").unwrap();
+    let f = ob.put_file("old", "a.jpg", b"jpeg").unwrap();
+    drop(ob);
+    let db = rusqlite::Connection::open(tmp.path().join("outbox.sqlite3")).unwrap();
+    db.execute_batch("ALTER TABLE files DROP COLUMN upload_url; ALTER TABLE files DROP COLUMN confirmed_offset; PRAGMA user_version = 1;").unwrap();
+    drop(db);
+    let ob = open(tmp.path(), None);
+    assert_eq!(ob.read_file("old", "a.jpg").unwrap(), b"jpeg");
+    assert!(ob.set_upload_mark("old", "a.jpg", &f.sha256, &UploadMark { url: "u".into(), offset: 4 }).unwrap());
 }
 
 #[test]

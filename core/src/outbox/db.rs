@@ -5,14 +5,12 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Transaction};
 
-use super::{PackageState, StoredFile};
+use super::{PackageState, StoredFile, UploadMark};
 use crate::Error;
 
 /// Schema migrations; migration `i` takes `PRAGMA user_version` from `i` to `i + 1`.
 ///
-/// Add new steps at the end, never edit old ones. Issue 4's upload columns, for example, are
-/// `ALTER TABLE files ADD COLUMN upload_url TEXT; ALTER TABLE files ADD COLUMN
-/// confirmed_offset INTEGER NOT NULL DEFAULT 0;`.
+/// Add new steps at the end, never edit old ones.
 const MIGRATIONS: &[&str] = &[
     // 1: packages, their files, and outbox-wide records.
     "CREATE TABLE meta (
@@ -37,6 +35,9 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (package_id, name)
     );
     CREATE INDEX files_by_blob ON files (sha256);",
+    // 2: each file's tus upload URL and the offset the server last confirmed.
+    "ALTER TABLE files ADD COLUMN upload_url TEXT;
+    ALTER TABLE files ADD COLUMN confirmed_offset INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Maps an SQLite error: a damaged database file is [`Error::OutboxCorrupt`], anything else
@@ -284,6 +285,39 @@ pub(crate) fn delete_files(conn: &Connection, id: &str) -> Result<Vec<String>, E
         .collect::<Result<Vec<String>, _>>()
         .map_err(|e| sql_err("remove_files", e));
     old
+}
+
+/// Every file's upload mark, by (name, sha256): kept across a seal that keeps the content.
+pub(crate) fn upload_marks(conn: &Connection, id: &str) -> Result<Vec<(String, String, UploadMark)>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT name, sha256, upload_url, confirmed_offset FROM files WHERE package_id = ?1 AND upload_url IS NOT NULL")
+        .map_err(|e| sql_err("upload_marks", e))?;
+    let marks = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, UploadMark { url: r.get(2)?, offset: r.get(3)? })))
+        .map_err(|e| sql_err("upload_marks", e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sql_err("upload_marks", e));
+    marks
+}
+
+pub(crate) fn upload_mark(conn: &Connection, id: &str, name: &str) -> Result<Option<UploadMark>, Error> {
+    conn.query_row(
+        "SELECT upload_url, confirmed_offset FROM files WHERE package_id = ?1 AND name = ?2 AND upload_url IS NOT NULL",
+        [id, name],
+        |r| Ok(UploadMark { url: r.get(0)?, offset: r.get(1)? }),
+    )
+    .optional()
+    .map_err(|e| sql_err("upload_mark", e))
+}
+
+/// Records a file's upload mark if the row still holds `sha256`; returns whether it did.
+pub(crate) fn set_upload_mark(conn: &Connection, id: &str, name: &str, sha256: &str, mark: &UploadMark) -> Result<bool, Error> {
+    conn.execute(
+        "UPDATE files SET upload_url = ?4, confirmed_offset = ?5 WHERE package_id = ?1 AND name = ?2 AND sha256 = ?3",
+        params![id, name, sha256, mark.url, mark.offset],
+    )
+    .map(|n| n == 1)
+    .map_err(|e| sql_err("set_upload_mark", e))
 }
 
 pub(crate) fn is_referenced(conn: &Connection, sha256: &str) -> Result<bool, Error> {

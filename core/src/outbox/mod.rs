@@ -171,6 +171,13 @@ pub struct StoredFile {
     pub bytes: u64,
 }
 
+/// Where one file's upload stands: its tus URL and the offset the server last confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadMark {
+    pub url: String,
+    pub offset: u64,
+}
+
 /// A package as [`Outbox::list`] shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageSummary {
@@ -371,9 +378,14 @@ impl Outbox {
             if existing.is_none() {
                 db::insert_package(&tx, id, PackageState::Draft, now, None)?;
             }
+            // Files uploaded early (from the draft) keep their uploads if their content stays.
+            let marks = db::upload_marks(&tx, id)?;
             let old = db::delete_files(&tx, id)?;
             for file in &stored {
                 db::put_file(&tx, id, file)?;
+            }
+            for (name, sha256, mark) in &marks {
+                db::set_upload_mark(&tx, id, name, sha256, mark)?;
             }
             db::seal(&tx, id, &manifest, now)?;
             tx.commit().map_err(|e| db::sql_err("seal", e))?;
@@ -389,6 +401,25 @@ impl Outbox {
                 Err(e)
             }
         }
+    }
+
+    /// The upload mark of a file, if its upload has begun.
+    pub fn upload_mark(&self, id: &str, name: &str) -> Result<Option<UploadMark>, Error> {
+        check_id(id)?;
+        check_name(name)?;
+        db::upload_mark(&self.lock(), id, name)
+    }
+
+    /// Records where a file's upload stands, in a package not yet committed. `sha256` names the
+    /// content uploaded: if the file was retaken meanwhile, the mark is dropped and `false`
+    /// returned.
+    pub fn set_upload_mark(&self, id: &str, name: &str, sha256: &str, mark: &UploadMark) -> Result<bool, Error> {
+        check_id(id)?;
+        check_name(name)?;
+        let conn = self.lock();
+        use PackageState::*;
+        self.package_in(&conn, id, &[Draft, Sealed, Uploading], "set_upload_mark")?;
+        db::set_upload_mark(&conn, id, name, sha256, mark)
     }
 
     /// Moves a package along: sealed → uploading, uploading → sealed (paused), uploading →
