@@ -459,3 +459,29 @@ async fn restart_keeps_uploads_resumable() {
     assert_eq!(rest.status(), StatusCode::NO_CONTENT);
     assert_eq!(sha256_file(&server.stored_uploads()[0].path), sha);
 }
+
+#[tokio::test]
+async fn malformed_requests_close_only_their_connection() {
+    use std::io::{Read, Write};
+    let server = TusServer::start();
+    let proxy = FaultProxy::start(server.addr());
+    for junk in [
+        &b"garbage\r\n\r\n"[..],
+        &[b'x'; 20_000],
+        b"PATCH /files/x HTTP/1.1\r\nContent-Length: nope\r\n\r\n",
+    ] {
+        let mut socket = std::net::TcpStream::connect(proxy.addr()).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let _ = socket.write_all(junk);
+        let mut answer = Vec::new();
+        let _ = socket.read_to_end(&mut answer);
+        assert!(
+            answer.is_empty() || answer.starts_with(b"HTTP/1.1 4"),
+            "{answer:?}"
+        );
+    }
+    let url = create(&client(), &proxy.url("/files/"), 10, &[]).await;
+    assert_eq!(offset(&client(), &url).await, 0);
+}
