@@ -28,6 +28,7 @@ pub mod requirements;
 pub mod seal;
 pub mod signature;
 pub mod submission;
+pub mod upload;
 pub mod verify;
 
 use serde::{Deserialize, Serialize};

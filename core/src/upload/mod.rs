@@ -1,0 +1,55 @@
+//! Resumable uploads with the tus 1.0.0 protocol (<https://tus.io/protocols/resumable-upload>).
+//!
+//! [`TusClient`] talks to one creation endpoint and caches what the server supports;
+//! [`upload_file`] sends one file in chunks, resuming from whatever offset the server
+//! confirms, and tells the host through [`TransferHooks`] what to persist. Failures are
+//! sorted by the HTTP status: 404/410 start a new upload, 409 re-reads the offset, other 4xx
+//! end with [`Error::UploadRejected`](crate::Error::UploadRejected), and 5xx, 429, timeouts
+//! and dropped connections are retried with backoff until
+//! [`Error::UploadFailed`](crate::Error::UploadFailed).
+
+mod headers;
+mod retry;
+mod transfer;
+mod tus;
+
+use std::time::Duration;
+
+pub use transfer::{upload_file, Resume, Source, TransferHooks, Uploaded};
+pub use tus::{ServerCaps, TusClient};
+
+/// How uploads are chunked, retried and timed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadConfig {
+    /// Bytes per PATCH request, and the most of a file held in memory at once. The 1 MiB
+    /// default keeps memory flat and loses at most 1 MiB of work when a mobile connection
+    /// drops mid-request, while keeping per-request overhead small. 0 counts as 1.
+    pub chunk_size: usize,
+    /// Failed attempts in a row (without new bytes confirmed) before giving up. Default 8.
+    pub max_attempts: u32,
+    /// Time spent failing in a row (without new bytes confirmed) before giving up. Default 10 min.
+    pub max_elapsed: Duration,
+    /// The first backoff ceiling; it doubles per failure. Default 500 ms.
+    pub base_delay: Duration,
+    /// The largest backoff ceiling (a server's `Retry-After` may ask for longer). Default 30 s.
+    pub max_delay: Duration,
+    /// How long a response may stay silent (connection idle) before the request fails;
+    /// request bodies get extra time in proportion to their size. Default 30 s.
+    pub request_timeout: Duration,
+    /// How many files a caller should upload at once; not used by this module. Default 2.
+    pub parallel: usize,
+}
+
+impl Default for UploadConfig {
+    fn default() -> Self {
+        UploadConfig {
+            chunk_size: 1024 * 1024,
+            max_attempts: 8,
+            max_elapsed: Duration::from_secs(600),
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+            parallel: 2,
+        }
+    }
+}

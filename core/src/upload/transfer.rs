@@ -1,0 +1,265 @@
+//! Uploading one file resumably: create or resume, then PATCH chunk by chunk, recovering from
+//! failures by asking the server where it is.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io::SeekFrom;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::headers;
+use super::retry::Budget;
+use super::tus::{Failure, TusClient};
+use crate::date::unix_now;
+use crate::Error;
+
+/// The bytes to upload.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A file, read one chunk at a time; it must not change while uploading.
+    Path(PathBuf),
+    /// Bytes already in memory.
+    Bytes(Arc<[u8]>),
+}
+
+/// An upload started earlier, as last persisted through [`TransferHooks`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resume {
+    pub url: String,
+    /// The last confirmed offset; shown as progress until the server's `HEAD` answer, which
+    /// alone decides where the upload continues.
+    pub offset: u64,
+}
+
+/// A finished upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    /// The upload's URL on the server.
+    pub url: String,
+    pub length: u64,
+    /// Every request body byte sent in this call, re-sends included (a chunk whose request
+    /// failed after connecting counts in full); 0 when the server already had every byte.
+    pub sent_bytes: u64,
+}
+
+/// What [`upload_file`] tells the host while it works; called on the uploading task, so keep
+/// them quick.
+pub trait TransferHooks: Send + Sync {
+    /// A new upload URL exists: persist it before any further byte is sent. With
+    /// creation-with-upload the first chunk travels in the creating request itself.
+    fn created(&self, url: &str);
+    /// The server confirmed this offset (after every chunk, and after each `HEAD`): persist it.
+    fn confirmed(&self, url: &str, offset: u64);
+    /// Bytes the server has confirmed, out of `total`, for the UI.
+    fn progress(&self, sent: u64, total: u64);
+}
+
+/// Uploads one file, resuming `resume` when given, and returns once the server holds every
+/// byte.
+///
+/// With `resume`, the server is asked with `HEAD` where the upload stands; a URL it no longer
+/// knows (404, 410, 403, a different length), or that is not a valid upload URL, starts a new
+/// upload, announced through [`TransferHooks::created`]. Cancelling `cancel` ends the call
+/// with [`Error::UploadCancelled`]; the last confirmed offset stays valid for a later resume.
+/// Metadata keys must be printable ASCII without spaces or commas
+/// ([`Error::InvalidFields`] otherwise); an unreadable file is [`Error::Storage`].
+pub async fn upload_file(
+    client: &TusClient,
+    source: &Source,
+    metadata: &BTreeMap<String, String>,
+    resume: Option<Resume>,
+    hooks: &dyn TransferHooks,
+    cancel: &CancellationToken,
+) -> Result<Uploaded, Error> {
+    let metadata = headers::encode_metadata(metadata).map_err(|reason| Error::InvalidFields { reason })?;
+    let (mut reader, length) = Reader::open(source).await?;
+    let mut budget = Budget::new(client.retry_policy());
+    let caps = client.caps_within(&mut budget, cancel).await?;
+    if let Some(max) = caps.max_size.filter(|&max| length > max) {
+        let reason = format!("the file is {length} bytes; the server's Tus-Max-Size is {max}");
+        return Err(Error::UploadRejected { status: 413, reason });
+    }
+    let checksum = caps.sha256_checksums();
+    let with_upload = caps.supports("creation-with-upload");
+    let chunk_size = u64::try_from(client.config.chunk_size.max(1)).unwrap_or(u64::MAX);
+
+    let mut run = Run { length, offset: 0, high: 0, expires: None, sent: 0 };
+    let mut step = Step::Create;
+    if let Some(url) = resume.as_ref().and_then(|r| client.upload_url(&r.url).ok()) {
+        hooks.progress(resume.map_or(0, |r| r.offset).min(length), length);
+        step = Step::Head(url);
+    }
+    loop {
+        if cancel.is_cancelled() {
+            return Err(Error::UploadCancelled);
+        }
+        step = match step {
+            Step::Create => {
+                let first = match with_upload && length > 0 {
+                    true => Some(reader.read(0, chunk_size.min(length)).await?),
+                    false => None,
+                };
+                let body_len = first.as_ref().map_or(0, |b| b.len() as u64);
+                match cancellable(cancel, client.create(length, &metadata, first)).await {
+                    Ok(created) => {
+                        run.sent += body_len;
+                        hooks.created(created.url.as_str());
+                        run.expires = created.expires;
+                        match created.offset {
+                            Some(offset) => {
+                                run.confirm(&created.url, offset, hooks, &mut budget);
+                                Step::Patch(created.url)
+                            }
+                            None => Step::Head(created.url),
+                        }
+                    }
+                    Err(failure) => {
+                        run.count(&failure, body_len);
+                        failure.absorb(&mut budget, cancel).await?;
+                        Step::Create
+                    }
+                }
+            }
+            Step::Head(_) if run.expires.is_some_and(|at| at <= unix_now()) => Step::Create,
+            Step::Head(url) => match cancellable(cancel, client.head(&url, length)).await {
+                Ok(position) => {
+                    run.expires = position.expires.or(run.expires);
+                    run.confirm(&url, position.offset, hooks, &mut budget);
+                    Step::Patch(url)
+                }
+                Err(failure) => {
+                    let gone = matches!(failure, Failure::Gone(_));
+                    failure.absorb(&mut budget, cancel).await?;
+                    if gone {
+                        Step::Create
+                    } else {
+                        Step::Head(url)
+                    }
+                }
+            },
+            Step::Patch(url) if run.offset >= length => {
+                return Ok(Uploaded { url: url.into(), length, sent_bytes: run.sent });
+            }
+            Step::Patch(url) => {
+                let chunk = reader.read(run.offset, chunk_size.min(length - run.offset)).await?;
+                let len = chunk.len() as u64;
+                match cancellable(cancel, client.patch(&url, run.offset, chunk, checksum)).await {
+                    Ok(position) => {
+                        run.sent += len;
+                        run.expires = position.expires.or(run.expires);
+                        run.confirm(&url, position.offset, hooks, &mut budget);
+                        Step::Patch(url)
+                    }
+                    Err(failure) => {
+                        run.count(&failure, len);
+                        let gone = matches!(failure, Failure::Gone(_));
+                        failure.absorb(&mut budget, cancel).await?;
+                        if gone {
+                            Step::Create
+                        } else {
+                            Step::Head(url)
+                        }
+                    }
+                }
+            }
+        };
+    }
+}
+
+/// The next request to make.
+enum Step {
+    Create,
+    Head(Url),
+    Patch(Url),
+}
+
+/// The state of one `upload_file` call.
+struct Run {
+    length: u64,
+    /// The offset the server last confirmed for the current URL.
+    offset: u64,
+    /// The highest offset confirmed in this call, on any URL: only passing it counts as
+    /// progress that resets the retry budget, so a server that keeps losing uploads still
+    /// runs the budget out.
+    high: u64,
+    expires: Option<i64>,
+    sent: u64,
+}
+
+impl Run {
+    fn confirm(&mut self, url: &Url, offset: u64, hooks: &dyn TransferHooks, budget: &mut Budget) {
+        self.offset = offset;
+        if offset > self.high {
+            self.high = offset;
+            budget.progressed();
+        }
+        hooks.confirmed(url.as_str(), offset);
+        hooks.progress(offset, self.length);
+    }
+
+    /// Adds a failed request's body to the bytes sent, unless it never connected.
+    fn count(&mut self, failure: &Failure, body_len: u64) {
+        if !matches!(failure, Failure::Retry { unsent: true, .. }) {
+            self.sent += body_len;
+        }
+    }
+}
+
+/// Runs a request unless `cancel` fires first, which drops (aborts) it.
+async fn cancellable<T>(
+    cancel: &CancellationToken,
+    request: impl Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
+    tokio::select! {
+        _ = cancel.cancelled() => Err(Failure::Fatal(Error::UploadCancelled)),
+        result = request => result,
+    }
+}
+
+/// Reads chunks of a [`Source`]; a file is never held whole in memory.
+enum Reader<'a> {
+    File(tokio::fs::File),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Reader<'a> {
+    async fn open(source: &'a Source) -> Result<(Reader<'a>, u64), Error> {
+        match source {
+            Source::Bytes(bytes) => Ok((Reader::Bytes(bytes), bytes.len() as u64)),
+            Source::Path(path) => {
+                let file = tokio::fs::File::open(path).await.map_err(|e| storage("open upload source", e))?;
+                let length = file.metadata().await.map_err(|e| storage("stat upload source", e))?.len();
+                Ok((Reader::File(file), length))
+            }
+        }
+    }
+
+    /// `len` bytes from `offset`; the caller keeps both within the source's length.
+    async fn read(&mut self, offset: u64, len: u64) -> Result<Vec<u8>, Error> {
+        let out_of_range = || Error::Storage {
+            op: "read upload source".into(),
+            reason: format!("{len} bytes at {offset} out of range"),
+        };
+        match self {
+            Reader::Bytes(bytes) => {
+                let start = usize::try_from(offset).map_err(|_| out_of_range())?;
+                let end = usize::try_from(offset.saturating_add(len)).map_err(|_| out_of_range())?;
+                bytes.get(start..end).map(<[u8]>::to_vec).ok_or_else(out_of_range)
+            }
+            Reader::File(file) => {
+                let mut buf = vec![0; usize::try_from(len).map_err(|_| out_of_range())?];
+                file.seek(SeekFrom::Start(offset)).await.map_err(|e| storage("seek upload source", e))?;
+                file.read_exact(&mut buf).await.map_err(|e| storage("read upload source", e))?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+fn storage(op: &str, error: std::io::Error) -> Error {
+    Error::Storage { op: op.into(), reason: error.to_string() }
+}
