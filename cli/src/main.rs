@@ -1,7 +1,9 @@
 //! `hexin`: the command line over hexin-core.
 
 mod check;
+mod outbox;
 mod seal;
+mod upload;
 mod validate;
 mod verify;
 
@@ -29,6 +31,10 @@ enum Command {
     Seal(seal::Args),
     /// Verify a package directory: files, hashes, digest and signature.
     Verify(verify::Args),
+    /// Upload a sealed package through the outbox to a tus server; exit 0 once committed.
+    Upload(upload::Args),
+    /// List, resume or purge the packages in an outbox.
+    Outbox(outbox::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +44,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Seal(args) => seal::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Upload(args) => upload::run(args),
+        Command::Outbox(args) => outbox::run(args),
     }
 }
 

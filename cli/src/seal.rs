@@ -81,7 +81,7 @@ pub fn run(args: Args) -> ExitCode {
         };
         // A file on disk came from the library, not the app's camera; its time is its mtime.
         let mtime = fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-        let capture = Capture::at(CaptureSource::Gallery, mtime.map(|d| d.as_secs() as i64).unwrap_or_else(seal::unix_now));
+        let capture = Capture::at(CaptureSource::Gallery, mtime.map(|d| d.as_secs() as i64).unwrap_or_else(hexin_core::date::unix_now));
         materials.push(Material { kind: *kind, capture, checked: hexin_core::check(&bytes, *kind, &policy) });
     }
     let sealing = match Sealing::new() {

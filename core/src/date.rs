@@ -103,7 +103,7 @@ fn civil_from_days(days: i64) -> (i128, u8, u8) {
 }
 
 /// Seconds since the epoch, negative if the clock is set before 1970.
-pub(crate) fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
         Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),

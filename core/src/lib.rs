@@ -13,6 +13,7 @@ pub mod canonical;
 pub mod checks;
 mod code;
 pub mod date;
+pub mod delivery;
 mod error;
 pub mod fields;
 pub mod format;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::date::{rfc3339_utc, Date};
+use crate::date::{rfc3339_utc, unix_now, Date};
 use crate::error::Error;
 use crate::manifest::{self, Capture, CheckRecord, Entry, Manifest, PolicyRef, Sdk, Seal, SubjectRef, Thresholds};
 use crate::material::MaterialKind;
@@ -160,11 +160,6 @@ pub fn new_package_id() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| Error::Storage { op: "random package id".into(), reason: e.to_string() })?;
     Ok(hex(&bytes))
-}
-
-/// Seconds since the Unix epoch now.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 impl Capture {

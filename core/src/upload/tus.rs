@@ -146,6 +146,11 @@ impl TusClient {
         Ok(TusClient { endpoint, http, config, caps: OnceCell::new() })
     }
 
+    /// How this client chunks, retries and times out.
+    pub fn config(&self) -> &UploadConfig {
+        &self.config
+    }
+
     /// What the server supports; discovered once with `OPTIONS` (retried per the config) and cached.
     pub async fn caps(&self) -> Result<ServerCaps, Error> {
         let mut budget = Budget::new(self.retry_policy());

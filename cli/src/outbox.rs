@@ -1,0 +1,149 @@
+//! `hexin outbox list|resume|purge`: what waits on this device, and getting it delivered.
+//!
+//! Exit status: 0 done (resume: every package delivered), 1 when a package failed, 2 on usage
+//! or storage errors.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
+use serde_json::json;
+
+use crate::upload::{report_failure, Connection};
+use crate::usage_error;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the outbox is and how to open it.
+#[derive(clap::Args)]
+pub struct Location {
+    /// The outbox directory.
+    #[arg(long)]
+    pub outbox: PathBuf,
+    /// A file holding the outbox's 256-bit key as 64 hex characters; the outbox is then
+    /// encrypted at rest (decided when it is created).
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// List every package and its state.
+    List {
+        #[command(flatten)]
+        at: Location,
+        /// One JSON object per package.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deliver every package left sealed or uploading.
+    Resume {
+        #[command(flatten)]
+        at: Location,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Delete packages: the given ids, or every committed one.
+    Purge {
+        #[command(flatten)]
+        at: Location,
+        /// Purge every committed package.
+        #[arg(long)]
+        committed: bool,
+        /// Package ids to purge, whatever their state.
+        ids: Vec<String>,
+    },
+}
+
+impl Location {
+    /// Opens the outbox, reading the key file if given.
+    pub fn open(&self) -> Result<Outbox, String> {
+        let key = self.key_file.as_deref().map(read_key).transpose()?;
+        Outbox::open(&self.outbox, OutboxConfig { key, ..OutboxConfig::default() }).map_err(|e| format!("outbox {}: {e}", self.outbox.display()))
+    }
+}
+
+fn read_key(path: &Path) -> Result<[u8; 32], String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--key-file {}: {e}", path.display()))?;
+    let hex = text.trim();
+    let bytes: Option<Vec<u8>> =
+        (hex.len() == 64).then(|| (0..32).map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()).collect()).flatten();
+    bytes.and_then(|b| b.try_into().ok()).ok_or_else(|| format!("--key-file {}: expected 64 hex characters", path.display()))
+}
+
+pub fn run(args: Args) -> ExitCode {
+    match args.command {
+        Command::List { at, json } => list(&at, json),
+        Command::Resume { at, connection } => resume(&at, &connection),
+        Command::Purge { at, committed, ids } => purge(&at, committed, &ids),
+    }
+}
+
+fn list(at: &Location, as_json: bool) -> ExitCode {
+    let packages = match at.open().and_then(|o| o.list().map_err(|e| e.to_string())) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&e),
+    };
+    for p in &packages {
+        if as_json {
+            println!("{}", json!(p));
+        } else {
+            println!("{}  {:<9}  {} files  {} bytes", p.id, p.state.as_str(), p.files.len(), p.bytes);
+        }
+    }
+    if !as_json && packages.is_empty() {
+        println!("(empty)");
+    }
+    ExitCode::SUCCESS
+}
+
+fn resume(at: &Location, connection: &Connection) -> ExitCode {
+    let outbox = match at.open() {
+        Ok(o) => Arc::new(o),
+        Err(e) => return usage_error(&e),
+    };
+    let results = match connection.run(outbox, |uploader, cancel| async move { uploader.resume_all(&cancel).await }) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) | Err(e) => return usage_error(&e.to_string()),
+    };
+    let mut failed = false;
+    for (id, result) in results {
+        match result {
+            Ok(d) => connection.say(&json!({ "event": "delivered", "package_id": id, "digest": d.digest, "sent_bytes": d.sent_bytes })),
+            Err(e) => {
+                failed = true;
+                report_failure(connection.json, &id, &e);
+            }
+        }
+    }
+    ExitCode::from(if failed { 1 } else { 0 })
+}
+
+fn purge(at: &Location, committed: bool, ids: &[String]) -> ExitCode {
+    if !committed && ids.is_empty() {
+        return usage_error("outbox purge: give package ids or --committed");
+    }
+    let outbox = match at.open() {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let mut targets = ids.to_vec();
+    if committed {
+        match outbox.list() {
+            Ok(list) => targets.extend(list.into_iter().filter(|p| p.state == PackageState::Committed).map(|p| p.id)),
+            Err(e) => return usage_error(&e.to_string()),
+        }
+    }
+    for id in targets {
+        if let Err(e) = outbox.purge(&id) {
+            return usage_error(&format!("purge {id}: {e}"));
+        }
+        println!("purged {id}");
+    }
+    ExitCode::SUCCESS
+}

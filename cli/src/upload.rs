@@ -1,0 +1,192 @@
+//! `hexin upload`: deliver a sealed package directory through the outbox to a tus server.
+//!
+//! The package is verified, stored in the outbox (or found there from an earlier, interrupted
+//! run) and uploaded; a progress bar on a terminal, JSON events otherwise (or with `--json`).
+//! Exit status: 0 only when the server acknowledged the commit; 1 when the package is broken or
+//! the upload failed (it stays in the outbox: run the command again or `hexin outbox resume`);
+//! 2 on usage or storage errors.
+
+use std::future::Future;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use hexin_core::delivery::{Event, Listener, Uploader};
+use hexin_core::manifest;
+use hexin_core::outbox::{Outbox, PackageState};
+use hexin_core::upload::{TusClient, UploadConfig};
+use hexin_core::verify::{verify_dir, Options};
+use hexin_core::Error;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+use crate::outbox::Location;
+use crate::usage_error;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    at: Location,
+    #[command(flatten)]
+    connection: Connection,
+    /// The sealed package directory (manifest.json and its files).
+    package: PathBuf,
+}
+
+/// The server and how to talk to it.
+#[derive(clap::Args)]
+pub struct Connection {
+    /// The tus creation endpoint, e.g. http://127.0.0.1:1080/files/
+    #[arg(long)]
+    endpoint: String,
+    /// Bytes per PATCH request.
+    #[arg(long, default_value_t = UploadConfig::default().chunk_size)]
+    chunk_size: usize,
+    /// Materials uploaded at once.
+    #[arg(long, default_value_t = UploadConfig::default().parallel)]
+    parallel: usize,
+    /// JSON events on stdout instead of a progress bar (the default when stdout is not a terminal).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Connection {
+    /// Runs `work` with an uploader for `outbox` on a Tokio runtime.
+    pub fn run<F, Fut, T>(&self, outbox: Arc<Outbox>, work: F) -> Result<T, Error>
+    where
+        F: FnOnce(Uploader, CancellationToken) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        let config = UploadConfig { chunk_size: self.chunk_size, parallel: self.parallel, ..UploadConfig::default() };
+        let client = Arc::new(TusClient::new(&self.endpoint, config)?);
+        let listener: Arc<dyn Listener> = if self.json || !std::io::stdout().is_terminal() {
+            Arc::new(JsonLines)
+        } else {
+            Arc::new(ProgressBar::default())
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Storage { op: "tokio runtime".into(), reason: e.to_string() })?;
+        Ok(runtime.block_on(work(Uploader::new(outbox, client, listener), CancellationToken::new())))
+    }
+
+    /// Prints a final line: JSON, or readable text.
+    pub fn say(&self, value: &Value) {
+        if self.json || !std::io::stdout().is_terminal() {
+            println!("{value}");
+        } else {
+            eprintln!();
+            println!("{} {}", value["event"].as_str().unwrap_or_default().to_uppercase(), value["package_id"].as_str().unwrap_or_default());
+            if let Some(digest) = value["digest"].as_str() {
+                println!("  digest {digest}, {} bytes sent", value["sent_bytes"]);
+            }
+        }
+    }
+}
+
+/// Prints why a package was not delivered.
+pub fn report_failure(json: bool, id: &str, e: &Error) {
+    if json || !std::io::stdout().is_terminal() {
+        println!("{}", json!({ "event": "failed", "package_id": id, "code": e.code(), "error": e.to_string(), "message": e.message() }));
+    } else {
+        eprintln!();
+        println!("FAILED {id}: {e}\n  {}", e.message().en);
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let v = verify_dir(&args.package, &Options::default());
+    if !v.is_intact() {
+        for p in &v.problems {
+            eprintln!("hexin: {}: {} {}: {}", args.package.display(), p.code, p.at, p.message.en);
+        }
+        return ExitCode::from(1);
+    }
+    let Some(id) = v.package_id else { return usage_error("the package has no id") };
+    let outbox = match args.at.open() {
+        Ok(o) => Arc::new(o),
+        Err(e) => return usage_error(&e),
+    };
+    match outbox.get(&id) {
+        Ok(p) if p.state == PackageState::Committed => {
+            args.connection.say(&json!({ "event": "delivered", "package_id": id, "note": "already delivered earlier" }));
+            return ExitCode::SUCCESS;
+        }
+        Ok(_) => {}
+        Err(Error::PackageNotFound { .. }) => {
+            if let Err(e) = store(&outbox, &id, &args.package) {
+                return usage_error(&e.to_string());
+            }
+        }
+        Err(e) => return usage_error(&e.to_string()),
+    }
+    let pid = id.clone();
+    let result = args.connection.run(outbox, |uploader, cancel| async move { uploader.deliver(&pid, &cancel).await });
+    match result.and_then(|r| r) {
+        Ok(d) => {
+            args.connection.say(&json!({ "event": "delivered", "package_id": id, "digest": d.digest, "sent_bytes": d.sent_bytes, "bytes": d.bytes }));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_failure(args.connection.json, &id, &e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Copies a verified package directory into the outbox as a sealed package.
+fn store(outbox: &Outbox, id: &str, dir: &std::path::Path) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Storage { op: format!("read {}", dir.display()), reason: e.to_string() };
+    let manifest_bytes = std::fs::read(dir.join(manifest::FILE_NAME)).map_err(io)?;
+    let m: manifest::Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| Error::ManifestInvalid { reason: e.to_string() })?;
+    let files = m.materials.iter().map(|e| Ok((e.file.clone(), std::fs::read(dir.join(&e.file)).map_err(io)?))).collect::<Result<Vec<_>, Error>>()?;
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    outbox.seal(id, &manifest_bytes, &refs)
+}
+
+/// Events as JSON lines on stdout.
+struct JsonLines;
+
+impl Listener for JsonLines {
+    fn on_event(&self, event: Event) {
+        let mut out = std::io::stdout().lock();
+        let _ = serde_json::to_writer(&mut out, &event);
+        let _ = writeln!(out);
+    }
+}
+
+/// A one-line progress bar on stderr.
+#[derive(Default)]
+struct ProgressBar {
+    shown: Mutex<u64>,
+}
+
+impl Listener for ProgressBar {
+    fn on_event(&self, event: Event) {
+        let line = match &event {
+            Event::Progress { package_id, package_sent, package_total, .. } => {
+                let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
+                *shown = *package_sent;
+                let fraction = if *package_total == 0 { 1.0 } else { *package_sent as f64 / *package_total as f64 };
+                let filled = (fraction * 30.0).round() as usize;
+                format!(
+                    "\r{} [{}{}] {:>5.1}%  {:.1}/{:.1} MB",
+                    &package_id[..package_id.len().min(8)],
+                    "#".repeat(filled.min(30)),
+                    " ".repeat(30 - filled.min(30)),
+                    fraction * 100.0,
+                    *package_sent as f64 / 1e6,
+                    *package_total as f64 / 1e6
+                )
+            }
+            Event::Committed { .. } => "\rcommit acknowledged".to_string() + &" ".repeat(40),
+            _ => return,
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "{line}");
+        let _ = err.flush();
+    }
+}

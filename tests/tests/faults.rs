@@ -1,0 +1,310 @@
+//! The upload flow against the real tus server, through a fault proxy: every case ends with the
+//! package delivered byte-identical (checked by `verify` on what the server assembled), and the
+//! bytes sent more than once are counted and bounded.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hexin_core::delivery::{Event, Listener, Uploader};
+use hexin_core::manifest::{Capture, CaptureSource};
+use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
+use hexin_core::requirements::SubjectKind;
+use hexin_core::seal::{seal, Material, Package, Sealing};
+use hexin_core::submission::{Fields, Submission};
+use hexin_core::upload::{TusClient, UploadConfig};
+use hexin_core::verify::{verify_dir, Options};
+use hexin_core::{Code, Error, MaterialKind, Policy};
+use hexin_e2e::{sha256_file, FaultProxy, TusServer};
+use tokio_util::sync::CancellationToken;
+
+const CHUNK: usize = 16 * 1024;
+
+/// The individual example, checked and sealed.
+fn example_package() -> Package {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/individual");
+    let policy = Policy::icp_default();
+    let fields = Fields::from_json(&std::fs::read_to_string(dir.join("fields.json")).unwrap()).unwrap();
+    let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
+    let kinds = [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
+    let materials = kinds
+        .iter()
+        .map(|&kind| {
+            let bytes = std::fs::read(dir.join(format!("{kind}.jpg"))).unwrap();
+            Material { kind, capture: Capture::at(CaptureSource::Camera, 1_795_824_000), checked: hexin_core::check(&bytes, kind, &policy) }
+        })
+        .collect();
+    seal(&submission, materials, &policy, &Sealing::new().unwrap()).unwrap()
+}
+
+/// An action run on each event, to inject a fault at the right moment.
+type Action = Box<dyn FnMut(&Event) + Send>;
+
+/// Events as they arrive, and the action to run on each.
+#[derive(Default)]
+struct Recorder {
+    events: Mutex<Vec<Event>>,
+    on_event: Mutex<Option<Action>>,
+}
+
+impl Listener for Recorder {
+    fn on_event(&self, event: Event) {
+        if let Some(action) = self.on_event.lock().unwrap().as_mut() {
+            action(&event);
+        }
+        self.events.lock().unwrap().push(event);
+    }
+}
+
+struct Case {
+    server: Arc<Mutex<TusServer>>,
+    proxy: Arc<FaultProxy>,
+    outbox: Arc<Outbox>,
+    package: Package,
+    recorder: Arc<Recorder>,
+    _dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new() -> Case {
+        let server = TusServer::start();
+        let proxy = Arc::new(FaultProxy::start(server.addr()));
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Arc::new(Outbox::open(&dir.path().join("outbox"), OutboxConfig { key: Some([3; 32]), ..OutboxConfig::default() }).unwrap());
+        let package = example_package();
+        let files: Vec<(&str, &[u8])> = package.files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        outbox.seal(&package.manifest.package_id, &package.manifest_bytes, &files).unwrap();
+        Case { server: Arc::new(Mutex::new(server)), proxy, outbox, package, recorder: Arc::default(), _dir: dir }
+    }
+
+    fn id(&self) -> &str {
+        &self.package.manifest.package_id
+    }
+
+    fn on_event(&self, action: impl FnMut(&Event) + Send + 'static) {
+        *self.recorder.on_event.lock().unwrap() = Some(Box::new(action));
+    }
+
+    fn uploader(&self, config: UploadConfig) -> Uploader {
+        let client = TusClient::new(&self.proxy.url("/files/"), config).unwrap();
+        Uploader::new(self.outbox.clone(), Arc::new(client), self.recorder.clone())
+    }
+
+    fn deliver(&self, config: UploadConfig, cancel: &CancellationToken) -> Result<hexin_core::delivery::Delivery, Error> {
+        let uploader = self.uploader(config);
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(uploader.deliver(self.id(), cancel))
+    }
+
+    fn material_bytes(&self) -> u64 {
+        self.package.files.iter().map(|(_, b)| b.len() as u64).sum()
+    }
+
+    /// Request body bytes the proxy forwarded to the server beyond one copy of each material
+    /// and of every commit document sent.
+    fn resent_bytes(&self) -> u64 {
+        let resent = self.resent();
+        eprintln!("re-sent bytes: {resent}");
+        resent
+    }
+
+    /// Whether some request got no response: the fault really cut one.
+    fn a_request_was_cut(&self) -> bool {
+        self.proxy.requests().iter().any(|r| r.status.is_none())
+    }
+
+    fn resent(&self) -> u64 {
+        let forwarded = self.proxy.body_bytes_forwarded("PATCH") + self.proxy.body_bytes_forwarded("POST");
+        let commits: u64 = self.server.lock().unwrap().stored_uploads().iter().filter(|u| u.metadata.get("kind").map(String::as_str) == Some("commit")).map(|u| u.size).sum();
+        forwarded.saturating_sub(self.material_bytes() + commits)
+    }
+
+    /// The package is committed in the outbox, and the server assembled it byte-identical:
+    /// `verify` passes with the expected digest, and every stored upload matches its sha256.
+    fn assert_delivered(&self) {
+        assert_eq!(self.outbox.get(self.id()).unwrap().state, PackageState::Committed);
+        let server = self.server.lock().unwrap();
+        let dir = server.packages_dir().join(self.id());
+        let v = verify_dir(&dir, &Options { expected_digest: Some(self.package.digest.clone()), ..Options::default() });
+        assert!(v.is_intact(), "{:?}", v.problems);
+        for (name, bytes) in &self.package.files {
+            assert_eq!(&std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
+        }
+        for upload in server.stored_uploads().iter().filter(|u| Some(u.size) == u.length) {
+            assert_eq!(Some(&sha256_file(&upload.path)), upload.metadata.get("sha256"), "stored upload {}", upload.id);
+        }
+        assert!(self.recorder.events.lock().unwrap().iter().any(|e| matches!(e, Event::Committed { .. })));
+    }
+}
+
+fn config() -> UploadConfig {
+    UploadConfig { chunk_size: CHUNK, parallel: 2, base_delay: Duration::from_millis(50), max_delay: Duration::from_secs(2), ..UploadConfig::default() }
+}
+
+#[test]
+fn a_clean_delivery_sends_every_byte_once() {
+    let case = Case::new();
+    let delivery = case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    assert_eq!(case.resent_bytes(), 0);
+    assert_eq!(delivery.bytes, case.material_bytes());
+    // Committing wiped the photos from the device.
+    assert!(case.outbox.get(case.id()).unwrap().files.is_empty());
+    let progress = case.recorder.events.lock().unwrap().iter().filter(|e| matches!(e, Event::Progress { .. })).count();
+    assert!(progress >= case.package.files.len(), "{progress} progress events");
+}
+
+#[test]
+fn a_connection_cut_mid_patch_resends_at_most_one_chunk() {
+    let case = Case::new();
+    case.proxy.cut_after(CHUNK as u64 / 2);
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    assert!(case.a_request_was_cut());
+    case.assert_delivered();
+    assert!(case.resent_bytes() <= CHUNK as u64, "re-sent {}", case.resent_bytes());
+}
+
+#[test]
+fn a_reset_during_patch_is_retried() {
+    let case = Case::new();
+    case.proxy.reset_next_patch();
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    assert!(case.a_request_was_cut());
+    case.assert_delivered();
+    assert!(case.resent_bytes() <= CHUNK as u64, "re-sent {}", case.resent_bytes());
+}
+
+#[test]
+fn a_stall_longer_than_the_timeout_is_retried() {
+    let case = Case::new();
+    case.proxy.stall(Duration::from_secs(3));
+    let config = UploadConfig { request_timeout: Duration::from_millis(800), ..config() };
+    case.deliver(config, &CancellationToken::new()).unwrap();
+    assert!(case.a_request_was_cut());
+    case.assert_delivered();
+    assert!(case.resent_bytes() <= CHUNK as u64, "re-sent {}", case.resent_bytes());
+}
+
+#[test]
+fn bursts_of_server_errors_are_retried_honouring_retry_after() {
+    let case = Case::new();
+    case.proxy.respond_with(503, 3, Some(1));
+    let start = std::time::Instant::now();
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    let statuses: Vec<Option<u16>> = case.proxy.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == Some(503)).count(), 3);
+    // Retry-After: 1 was honoured at least once before the burst ended.
+    assert!(start.elapsed() >= Duration::from_secs(1));
+    assert_eq!(case.resent_bytes(), 0);
+}
+
+#[test]
+fn client_errors_are_not_retried_and_the_package_waits() {
+    let case = Case::new();
+    case.proxy.respond_with(413, 1, None);
+    let err = case.deliver(UploadConfig { parallel: 1, ..config() }, &CancellationToken::new()).unwrap_err();
+    assert_eq!((err.code(), matches!(err, Error::UploadRejected { status: 413, .. })), (Code::UploadRejected, true));
+    assert_eq!(case.proxy.requests().iter().filter(|r| r.status == Some(413)).count(), 1);
+    assert_eq!(case.outbox.get(case.id()).unwrap().state, PackageState::Uploading);
+    // The next attempt delivers it.
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+}
+
+/// Cancelled after some progress, the package is paused; resuming re-sends at most a chunk
+/// per file that was in flight.
+#[test]
+fn cancel_then_resume() {
+    let case = Case::new();
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    case.on_event(move |e| {
+        if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
+            trigger.cancel();
+        }
+    });
+    let err = case.deliver(config(), &cancel).unwrap_err();
+    assert_eq!(err.code(), Code::UploadCancelled);
+    assert_eq!(case.outbox.get(case.id()).unwrap().state, PackageState::Sealed);
+    case.on_event(|_| {});
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    assert!(case.resent_bytes() <= 2 * CHUNK as u64, "re-sent {}", case.resent_bytes());
+}
+
+/// An upload the server expired (410) starts again from the local copy.
+#[test]
+fn an_expired_upload_starts_again() {
+    let case = Case::new();
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    case.on_event(move |e| {
+        if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
+            trigger.cancel();
+        }
+    });
+    let config1 = UploadConfig { parallel: 1, ..config() };
+    assert_eq!(case.deliver(config1.clone(), &cancel).unwrap_err().code(), Code::UploadCancelled);
+    // The file whose upload was cut short by the cancel.
+    let (first, mark) = case
+        .package
+        .files
+        .iter()
+        .find_map(|(name, bytes)| case.outbox.upload_mark(case.id(), name).unwrap().filter(|m| m.offset < bytes.len() as u64).map(|m| (name, m)))
+        .expect("an upload was under way");
+    let upload_id = mark.url.rsplit('/').next().unwrap().to_owned();
+    case.proxy.gone_for(&upload_id);
+    case.on_event(|_| {});
+    case.deliver(config1, &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    assert_ne!(case.outbox.upload_mark(case.id(), first).ok().flatten().map(|m| m.url), Some(mark.url.clone()));
+    assert!(case.proxy.requests().iter().any(|r| r.status == Some(410)));
+    // The expired part is sent again, nothing more.
+    assert!(case.resent_bytes() <= mark.offset + CHUNK as u64, "re-sent {}", case.resent_bytes());
+}
+
+/// The server restarts while files are uploading; pooled connections die and the client
+/// resumes from the offsets the new process reads back from its store.
+#[test]
+fn a_server_restart_mid_upload() {
+    let case = Case::new();
+    let server = case.server.clone();
+    let mut restarted = false;
+    case.on_event(move |e| {
+        if !restarted && matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 4 * CHUNK as u64) {
+            restarted = true;
+            server.lock().unwrap().restart();
+        }
+    });
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    assert!(case.resent_bytes() <= 2 * CHUNK as u64, "re-sent {}", case.resent_bytes());
+}
+
+/// A refused commit is an error, not a delivery; the next attempt sends the commit afresh.
+#[test]
+fn a_refused_commit_is_not_a_delivery() {
+    let case = Case::new();
+    let proxy_faults = Arc::new(Mutex::new(0usize));
+    let files = case.package.files.len();
+    let counter = proxy_faults.clone();
+    let proxy = case.proxy.clone();
+    case.on_event(move |e| {
+        if matches!(e, Event::Uploaded { .. }) {
+            let mut n = counter.lock().unwrap();
+            *n += 1;
+            if *n == files {
+                proxy.respond_with(422, 1, None);
+            }
+        }
+    });
+    let err = case.deliver(UploadConfig { parallel: 1, ..config() }, &CancellationToken::new()).unwrap_err();
+    assert_eq!(err.code(), Code::CommitRejected);
+    assert_eq!(case.outbox.get(case.id()).unwrap().state, PackageState::Uploading);
+    case.on_event(|_| {});
+    let again = case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    // Only the commit went again: the materials' marks said they were all there.
+    assert!(again.sent_bytes < 10_000, "{}", again.sent_bytes);
+}
