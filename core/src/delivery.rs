@@ -201,12 +201,14 @@ impl Uploader {
     /// Uploads one stored file unless its mark says the server has it all; returns bytes sent.
     async fn send(&self, id: &str, file: StoredFile, described: Described, totals: Arc<Totals>, cancel: CancellationToken) -> Result<u64, Error> {
         let mark = self.outbox.upload_mark(id, &file.name)?;
+        let hooks = FileHooks { uploader: self, id, file: &file, totals: &totals };
         if mark.as_ref().is_some_and(|m| m.offset == file.bytes) {
+            // Sent by an earlier run: it counts towards the package's progress.
+            hooks.progress(file.bytes, file.bytes);
             return Ok(0);
         }
         let bytes: Arc<[u8]> = self.outbox.read_file(id, &file.name)?.into();
         let metadata = metadata(id, &file.name, &described.media_type, &described.kind, &file.sha256);
-        let hooks = FileHooks { uploader: self, id, file: &file, totals: &totals };
         let resume = mark.map(|m| Resume { url: m.url, offset: m.offset });
         let uploaded = upload_file(&self.client, &Source::Bytes(bytes), &metadata, resume, &hooks, &cancel).await?;
         self.listener.on_event(Event::Uploaded { package_id: id.into(), file: file.name.clone(), url: uploaded.url });
