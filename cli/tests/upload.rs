@@ -126,8 +126,10 @@ fn sigkill_mid_upload_then_resume() {
         assert_eq!(list[0]["state"], "uploading", "killed {fault} at {threshold} of {total}");
     }
     assert_eq!(kills, 3);
-    let finish = hexin(&args);
+    // What an app does at start-up: resume everything the outbox holds.
+    let finish = hexin(&["outbox", "resume", "--outbox", outbox.to_str().unwrap(), "--endpoint", &endpoint, "--chunk-size", &chunk, "--json"]);
     assert!(finish.status.success(), "{}", String::from_utf8_lossy(&finish.stdout));
+    assert!(json_lines(&finish).iter().any(|e| e["event"] == "delivered" && e["package_id"] == id.as_str()));
     let v = hexin(&["verify", server.packages_dir().join(&id).to_str().unwrap()]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
 

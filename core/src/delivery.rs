@@ -115,6 +115,17 @@ impl Uploader {
         result
     }
 
+    /// Gives a package up: terminates its uploads on the server (where the server offers
+    /// termination) and purges it from the outbox. For an applicant who cancels the filing.
+    pub async fn abandon(&self, id: &str) -> Result<(), Error> {
+        for file in self.outbox.get(id)?.files {
+            if let Some(mark) = self.outbox.upload_mark(id, &file.name)? {
+                self.client.terminate(&mark.url).await?;
+            }
+        }
+        self.outbox.purge(id)
+    }
+
     /// Delivers every package left sealed or uploading, oldest first (at app start-up).
     pub async fn resume_all(&self, cancel: &CancellationToken) -> Result<Vec<(String, Result<Delivery, Error>)>, Error> {
         let mut results = vec![];

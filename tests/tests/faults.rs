@@ -308,3 +308,50 @@ fn a_refused_commit_is_not_a_delivery() {
     // Only the commit went again: the materials' marks said they were all there.
     assert!(again.sent_bytes < 10_000, "{}", again.sent_bytes);
 }
+
+/// Cancelling a filing for good terminates its uploads on the server and empties the outbox.
+#[test]
+fn abandoning_a_package_terminates_its_uploads() {
+    let case = Case::new();
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    case.on_event(move |e| {
+        if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
+            trigger.cancel();
+        }
+    });
+    assert_eq!(case.deliver(config(), &cancel).unwrap_err().code(), Code::UploadCancelled);
+    let urls: Vec<String> = case.package.files.iter().filter_map(|(n, _)| case.outbox.upload_mark(case.id(), n).unwrap()).map(|m| m.url).collect();
+    assert!(!urls.is_empty());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(case.uploader(config()).abandon(case.id())).unwrap();
+    assert_eq!(case.outbox.get(case.id()).unwrap_err().code(), Code::PackageNotFound);
+    let head = |url: &str| {
+        runtime.block_on(reqwest::Client::new().head(url).header("Tus-Resumable", "1.0.0").send()).unwrap().status().as_u16()
+    };
+    for url in &urls {
+        assert!(matches!(head(url), 404 | 410), "{url} still exists");
+    }
+}
+
+/// A material accepted while the applicant is still capturing uploads from the draft at once;
+/// sealing keeps that upload, so delivering sends only the rest and the commit.
+#[test]
+fn materials_upload_from_the_draft_before_sealing() {
+    let case = Case::new();
+    // Start over with the package as a draft holding its first file.
+    case.outbox.purge(case.id()).unwrap();
+    let (first, bytes) = &case.package.files[0];
+    case.outbox.create_draft(case.id(), b"{}").unwrap();
+    case.outbox.put_file(case.id(), first, bytes).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let early = runtime.block_on(case.uploader(config()).upload_file(case.id(), first, &CancellationToken::new())).unwrap();
+    assert_eq!(early, bytes.len() as u64);
+    let files: Vec<(&str, &[u8])> = case.package.files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    case.outbox.seal(case.id(), &case.package.manifest_bytes, &files).unwrap();
+    let delivery = case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    assert_eq!(case.resent_bytes(), 0);
+    let rest: u64 = case.package.files[1..].iter().map(|(_, b)| b.len() as u64).sum();
+    assert!(delivery.sent_bytes >= rest && delivery.sent_bytes < rest + 10_000, "{} sent, {rest} left", delivery.sent_bytes);
+}

@@ -83,7 +83,7 @@ pub async fn upload_file(
         let reason = format!("the file is {length} bytes; the server's Tus-Max-Size is {max}");
         return Err(Error::UploadRejected { status: 413, reason });
     }
-    let checksum = caps.sha256_checksums();
+    let checksum = caps.checksum();
     let with_upload = caps.supports("creation-with-upload");
     let chunk_size = u64::try_from(client.config.chunk_size.max(1)).unwrap_or(u64::MAX);
 

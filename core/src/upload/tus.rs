@@ -45,9 +45,35 @@ impl ServerCaps {
         self.extensions.iter().any(|e| e == extension)
     }
 
-    /// Whether PATCH bodies get an `Upload-Checksum` (SHA-256 only).
-    pub(super) fn sha256_checksums(&self) -> bool {
-        self.supports("checksum") && self.checksum_algorithms.iter().any(|a| a.eq_ignore_ascii_case("sha256"))
+    /// The algorithm for PATCH bodies' `Upload-Checksum`: SHA-256 when offered, else SHA-1.
+    pub(super) fn checksum(&self) -> Option<Checksum> {
+        let offers = |name: &str| self.checksum_algorithms.iter().any(|a| a.eq_ignore_ascii_case(name));
+        if !self.supports("checksum") {
+            None
+        } else if offers("sha256") {
+            Some(Checksum::Sha256)
+        } else if offers("sha1") {
+            Some(Checksum::Sha1)
+        } else {
+            None
+        }
+    }
+}
+
+/// A checksum extension algorithm hexin sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Checksum {
+    Sha256,
+    Sha1,
+}
+
+impl Checksum {
+    /// The `Upload-Checksum` header value for `chunk`.
+    fn header(self, chunk: &[u8]) -> String {
+        match self {
+            Checksum::Sha256 => format!("sha256 {}", BASE64.encode(Sha256::digest(chunk))),
+            Checksum::Sha1 => format!("sha1 {}", BASE64.encode(sha1::Sha1::digest(chunk))),
+        }
     }
 }
 
@@ -288,15 +314,15 @@ impl TusClient {
         url: &Url,
         offset: u64,
         chunk: Vec<u8>,
-        checksum: bool,
+        checksum: Option<Checksum>,
     ) -> Result<Position, Failure> {
         let len = chunk.len() as u64;
         let mut request = self
             .tus(Method::PATCH, url.clone())
             .header("upload-offset", offset)
             .header(CONTENT_TYPE, OFFSET_OCTET_STREAM);
-        if checksum {
-            request = request.header("upload-checksum", format!("sha256 {}", BASE64.encode(Sha256::digest(&chunk))));
+        if let Some(algorithm) = checksum {
+            request = request.header("upload-checksum", algorithm.header(&chunk));
         }
         let response = self.send(request.body(chunk), len).await?;
         let response = check(response, "PATCH").await?;
@@ -439,12 +465,17 @@ mod tests {
             caps.supports("creation-with-upload") && caps.supports("termination") && !caps.supports("concatenation")
         );
         assert_eq!(caps.max_size, Some(1 << 30));
-        assert!(caps.sha256_checksums());
+        assert_eq!(caps.checksum(), Some(Checksum::Sha256));
+        let sha1_only = ServerCaps { checksum_algorithms: vec!["sha1".into(), "md5".into()], ..caps.clone() };
+        assert_eq!(sha1_only.checksum(), Some(Checksum::Sha1));
+        // RFC 3174's "abc": a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d.
+        assert_eq!(Checksum::Sha1.header(b"abc"), "sha1 qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+        assert_eq!(Checksum::Sha256.header(b"abc"), "sha256 ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
 
         let bare = parse_caps(&map(&[("tus-version", "1.0.0"), ("tus-extension", "creation"), ("tus-max-size", "-1")]))
             .unwrap();
         assert_eq!(bare.max_size, None);
-        assert!(!bare.sha256_checksums());
+        assert_eq!(bare.checksum(), None);
 
         assert!(parse_caps(&map(&[("tus-version", "0.2.2"), ("tus-extension", "creation")])).is_err());
         assert!(parse_caps(&map(&[("tus-version", "1.0.0"), ("tus-extension", "termination")])).is_err());
