@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: build hexin, check real camera photos, then seal the shipped
-# individual and enterprise examples into packages and verify them.
+# The main job on a fresh machine, the whole flow: build hexin, check real camera photos, check
+# and seal the shipped individual and enterprise examples into packages, start the local tus
+# server, upload both through an encrypted outbox with a progress bar, and verify what the
+# server stored.
 #   target/demo/checked/       normalized JPEGs of the accepted real photos
 #   target/demo/individual/    a sealed package (manifest.json + materials)
 #   target/demo/enterprise/    another, signed with a throwaway P-256 key
+#   target/demo/outbox/        the on-device outbox (encrypted with target/demo/outbox.key)
+#   target/demo/server/        what the tus server stored: uploads, and the assembled packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node.sh
 photos="${HEXIN_REAL_PHOTOS:-../shared/fixtures/real-photos}"
 cargo build --release -q -p hexin-cli
 hexin=./target/release/hexin
@@ -43,4 +48,32 @@ mapfile -t enterprise < <(materials enterprise)
 $hexin seal --subject enterprise --province guangdong --fields examples/enterprise/fields.json \
     "${enterprise[@]}" --signing-key "$key" --out target/demo/enterprise
 $hexin verify --trusted-key "$key.pub" target/demo/enterprise
-echo "packages in target/demo/"
+
+echo "== 4. start the local tus server"
+mkdir -p target/demo/server
+node tests/tus-server/server.mjs --store target/demo/server/store --packages target/demo/server/packages --port 0 \
+    >target/demo/server/log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+    endpoint=$(sed -n 's/^listening //p' target/demo/server/log)
+    [ -n "$endpoint" ] && break
+    sleep 0.1
+done
+[ -n "$endpoint" ] || { cat target/demo/server/log; exit 1; }
+echo "tus server at $endpoint"
+
+echo "== 5. upload both packages through the encrypted outbox"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >target/demo/outbox.key
+for package in individual enterprise; do
+    $hexin upload --endpoint "$endpoint" --outbox target/demo/outbox --key-file target/demo/outbox.key target/demo/$package
+done
+$hexin outbox list --outbox target/demo/outbox --key-file target/demo/outbox.key
+
+echo "== 6. verify what the server stored"
+for package in individual enterprise; do
+    id=$(sed -n 's/.*"package_id":"\([0-9a-f]*\)".*/\1/p' target/demo/$package/manifest.json)
+    digest=$(sed -n 's/.*"seal":{"digest":"\([0-9a-f]*\)".*/\1/p' target/demo/$package/manifest.json)
+    $hexin verify --expect-digest "$digest" "target/demo/server/packages/$id"
+done
+echo "done: everything is in target/demo/"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: the Rust suites (unit, pipeline, real photos, CLI, property tests) and the
-# fuzz targets for a bounded time. Installs what it needs (cargo-fuzz) idempotently.
+# Runs every test: the Rust suites (unit, pipeline, real photos, CLI, property tests, the
+# outbox under SIGKILL, uploads against the real tus server with faults) and the fuzz targets
+# for a bounded time. Installs what it needs idempotently: Node.js and the tus server's npm
+# packages (scripts/node.sh), cargo-fuzz (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node.sh
 
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast
