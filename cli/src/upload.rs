@@ -40,9 +40,10 @@ pub struct Connection {
     /// The tus creation endpoint, e.g. http://127.0.0.1:1080/files/
     #[arg(long)]
     endpoint: String,
-    /// Bytes per PATCH request.
-    #[arg(long, default_value_t = UploadConfig::default().chunk_size)]
-    chunk_size: usize,
+    /// Bytes per PATCH request, fixed. By default chunks start at 1 MiB and double while the
+    /// network keeps up, to 8 MiB.
+    #[arg(long)]
+    chunk_size: Option<usize>,
     /// Materials uploaded at once.
     #[arg(long, default_value_t = UploadConfig::default().parallel)]
     parallel: usize,
@@ -58,7 +59,10 @@ impl Connection {
         F: FnOnce(Uploader, CancellationToken) -> Fut,
         Fut: Future<Output = T>,
     {
-        let config = UploadConfig { chunk_size: self.chunk_size, parallel: self.parallel, ..UploadConfig::default() };
+        let mut config = UploadConfig { parallel: self.parallel, ..UploadConfig::default() };
+        if let Some(fixed) = self.chunk_size {
+            (config.chunk_size, config.max_chunk_size) = (fixed, fixed);
+        }
         let client = Arc::new(TusClient::new(&self.endpoint, config)?);
         let listener: Arc<dyn Listener> = if self.json || !std::io::stdout().is_terminal() {
             Arc::new(JsonLines)

@@ -138,7 +138,7 @@ impl Case {
 }
 
 fn config() -> UploadConfig {
-    UploadConfig { chunk_size: CHUNK, parallel: 2, base_delay: Duration::from_millis(50), max_delay: Duration::from_secs(2), ..UploadConfig::default() }
+    UploadConfig { chunk_size: CHUNK, max_chunk_size: CHUNK, parallel: 2, base_delay: Duration::from_millis(50), max_delay: Duration::from_secs(2), ..UploadConfig::default() }
 }
 
 #[test]

@@ -21,10 +21,13 @@ pub use tus::{ServerCaps, TusClient};
 /// How uploads are chunked, retried and timed out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadConfig {
-    /// Bytes per PATCH request, and the most of a file held in memory at once. The 1 MiB
-    /// default keeps memory flat and loses at most 1 MiB of work when a mobile connection
-    /// drops mid-request, while keeping per-request overhead small. 0 counts as 1.
+    /// Bytes of the first PATCH request, and of the one after any failure. The 1 MiB default
+    /// loses at most 1 MiB of work when a mobile connection drops mid-request. 0 counts as 1.
     pub chunk_size: usize,
+    /// Chunks double while each is confirmed within a second, up to this; it bounds the memory a
+    /// transfer holds (one chunk) whatever the file's size. Default 8 MiB; equal to
+    /// `chunk_size` for fixed chunks.
+    pub max_chunk_size: usize,
     /// Failed attempts in a row (without new bytes confirmed) before giving up. Default 8.
     pub max_attempts: u32,
     /// Time spent failing in a row (without new bytes confirmed) before giving up. Default 10 min.
@@ -44,6 +47,7 @@ impl Default for UploadConfig {
     fn default() -> Self {
         UploadConfig {
             chunk_size: 1024 * 1024,
+            max_chunk_size: 8 * 1024 * 1024,
             max_attempts: 8,
             max_elapsed: Duration::from_secs(600),
             base_delay: Duration::from_millis(500),

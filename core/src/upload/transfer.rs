@@ -6,6 +6,7 @@ use std::future::Future;
 use std::io::SeekFrom;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::sync::CancellationToken;
@@ -85,7 +86,7 @@ pub async fn upload_file(
     }
     let checksum = caps.checksum();
     let with_upload = caps.supports("creation-with-upload");
-    let chunk_size = u64::try_from(client.config.chunk_size.max(1)).unwrap_or(u64::MAX);
+    let mut chunks = ChunkSize::new(&client.config);
 
     let mut run = Run { length, offset: 0, high: 0, expires: None, sent: 0 };
     let mut step = Step::Create;
@@ -100,7 +101,7 @@ pub async fn upload_file(
         step = match step {
             Step::Create => {
                 let first = match with_upload && length > 0 {
-                    true => Some(reader.read(0, chunk_size.min(length)).await?),
+                    true => Some(reader.read(0, chunks.current.min(length)).await?),
                     false => None,
                 };
                 let body_len = first.as_ref().map_or(0, |b| b.len() as u64);
@@ -145,16 +146,19 @@ pub async fn upload_file(
                 return Ok(Uploaded { url: url.into(), length, sent_bytes: run.sent });
             }
             Step::Patch(url) => {
-                let chunk = reader.read(run.offset, chunk_size.min(length - run.offset)).await?;
+                let chunk = reader.read(run.offset, chunks.current.min(length - run.offset)).await?;
                 let len = chunk.len() as u64;
+                let started = Instant::now();
                 match cancellable(cancel, client.patch(&url, run.offset, chunk, checksum)).await {
                     Ok(position) => {
+                        chunks.succeeded(len, started.elapsed());
                         run.sent += len;
                         run.expires = position.expires.or(run.expires);
                         run.confirm(&url, position.offset, hooks, &mut budget);
                         Step::Patch(url)
                     }
                     Err(failure) => {
+                        chunks.failed();
                         run.count(&failure, len);
                         let gone = matches!(failure, Failure::Gone(_));
                         failure.absorb(&mut budget, cancel).await?;
@@ -167,6 +171,37 @@ pub async fn upload_file(
                 }
             }
         };
+    }
+}
+
+/// Bytes per PATCH: start at `chunk_size`, double after a full chunk that took under
+/// [`FAST_CHUNK`] up to `max_chunk_size`, and fall back to `chunk_size` after any failure. A
+/// fast network soon sends large chunks (per-request overhead is what makes small chunks slow on
+/// loopback and LAN), while a flaky one keeps them small, so an interruption loses little.
+struct ChunkSize {
+    current: u64,
+    start: u64,
+    max: u64,
+}
+
+/// A chunk confirmed faster than this lets the next one double.
+const FAST_CHUNK: Duration = Duration::from_secs(1);
+
+impl ChunkSize {
+    fn new(config: &super::UploadConfig) -> ChunkSize {
+        let start = u64::try_from(config.chunk_size.max(1)).unwrap_or(u64::MAX);
+        let max = u64::try_from(config.max_chunk_size).unwrap_or(u64::MAX).max(start);
+        ChunkSize { current: start, start, max }
+    }
+
+    fn succeeded(&mut self, len: u64, took: Duration) {
+        if len == self.current && took < FAST_CHUNK {
+            self.current = self.current.saturating_mul(2).min(self.max);
+        }
+    }
+
+    fn failed(&mut self) {
+        self.current = self.start;
     }
 }
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Upload throughput on loopback: hexin's tus client against curl, side by side in one run, on
+# the same local @tus/server (tests/tus-server) and the same random files.
+#
+#   bash bench/upload.sh            # sizes 10, 50, 200 MB; ROUNDS=5 interleaved rounds
+#   SIZES="50" ROUNDS=9 bash bench/upload.sh
+#
+# Timings, both measured inside the process (no process start-up): curl = the time_total of its
+# creation POST plus that of one PATCH carrying the whole file (-T streams it from disk); hexin =
+# upload_file from its first request (OPTIONS, then creation-with-upload carrying the first
+# chunk) to the last acknowledged PATCH. Neither includes hashing. Prints medians, the throughput ratio
+# hexin / curl (goal >= 0.8 at 50 MB) and hexin's peak RSS per size (goal: flat).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/node.sh
+SIZES=${SIZES:-"10 50 200"}
+ROUNDS=${ROUNDS:-5}
+CHUNKS=${CHUNKS:-"default 1048576 8388608"}
+
+cargo build --release -q -p hexin-core --example tus_upload
+bin=${CARGO_TARGET_DIR:-target}/release/examples/tus_upload
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+node tests/tus-server/server.mjs --store "$work/store" --packages "$work/packages" --port 0 >"$work/log" 2>&1 &
+server=$!
+for _ in $(seq 100); do
+    endpoint=$(sed -n 's/^listening //p' "$work/log")
+    [ -n "$endpoint" ] && break
+    sleep 0.1
+done
+[ -n "$endpoint" ] || { cat "$work/log"; exit 1; }
+
+curl_upload() { # FILE SIZE SHA → seconds: curl's own time_total of the POST plus the PATCH
+    local headers location post patch
+    headers="$work/headers"
+    post=$(curl -sS -o /dev/null -D "$headers" -w '%{time_total}' -X POST "$endpoint" -H 'Tus-Resumable: 1.0.0' \
+        -H "Upload-Length: $2" -H "Upload-Metadata: filename YmVuY2guYmlu,sha256 $(printf %s "$3" | base64 -w0)")
+    location=$(tr -d '\r' <"$headers" | sed -n 's/^[Ll]ocation: //p')
+    patch=$(curl -sS -o /dev/null -w '%{time_total}' -X PATCH -T "$1" "$location" -H 'Tus-Resumable: 1.0.0' \
+        -H 'Upload-Offset: 0' -H 'Content-Type: application/offset+octet-stream' -H 'Expect:')
+    echo "$post + $patch" | bc -l
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+printf '%-6s %-22s %10s %9s %8s %12s\n' size tool median_s MB/s ratio peak_rss_MB
+for size in $SIZES; do
+    file="$work/file-$size"
+    head -c "$((size * 1000000))" /dev/urandom >"$file"
+    sha=$(sha256sum "$file" | cut -d' ' -f1)
+    : >"$work/curl-$size"
+    for chunk in $CHUNKS; do : >"$work/hexin-$size-$chunk"; : >"$work/rss-$size-$chunk"; done
+    for _ in $(seq "$ROUNDS"); do
+        curl_upload "$file" "$((size * 1000000))" "$sha" >>"$work/curl-$size"
+        rm -rf "$work/store"/*
+        for chunk in $CHUNKS; do
+            line=$("$bin" "$endpoint" "$file" "$sha" ${chunk#default})
+            echo "$line" | sed 's/.*"seconds":\([0-9.]*\).*/\1/' >>"$work/hexin-$size-$chunk"
+            echo "$line" | sed 's/.*"peak_rss_kb":\([0-9]*\).*/\1/' >>"$work/rss-$size-$chunk"
+            rm -rf "$work/store"/*
+        done
+    done
+    curl_s=$(median <"$work/curl-$size")
+    printf '%-6s %-22s %10.3f %9.0f %8s %12s\n' "${size}MB" curl "$curl_s" "$(echo "$size / $curl_s" | bc -l)" 1.00 -
+    for chunk in $CHUNKS; do
+        s=$(median <"$work/hexin-$size-$chunk")
+        rss=$(sort -g "$work/rss-$size-$chunk" | tail -1)
+        label="hexin fixed $((${chunk/default/0} / 1048576)) MiB"
+        [ "$chunk" = default ] && label="hexin default (1-8 MiB)"
+        printf '%-6s %-22s %10.3f %9.0f %8.2f %12.1f\n' "${size}MB" "$label" "$s" \
+            "$(echo "$size / $s" | bc -l)" "$(echo "$curl_s / $s" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+    done
+    rm -f "$file"
+done
+echo "ratio = hexin throughput / curl throughput (goal >= 0.8 at 50 MB); peak RSS should not grow with the file"
