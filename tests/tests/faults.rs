@@ -355,3 +355,24 @@ fn materials_upload_from_the_draft_before_sealing() {
     let rest: u64 = case.package.files[1..].iter().map(|(_, b)| b.len() as u64).sum();
     assert!(delivery.sent_bytes >= rest && delivery.sent_bytes < rest + 10_000, "{} sent, {rest} left", delivery.sent_bytes);
 }
+
+/// A 409 (offset conflict) makes the client ask the server's offset and carry on; a 429 is
+/// retried like a 5xx.
+#[test]
+fn conflicts_and_rate_limits_are_survived() {
+    for status in [409, 429] {
+        let case = Case::new();
+        let proxy = case.proxy.clone();
+        let mut armed = true;
+        case.on_event(move |e| {
+            if armed && matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 2 * CHUNK as u64) {
+                armed = false;
+                proxy.respond_with(status, 2, None);
+            }
+        });
+        case.deliver(config(), &CancellationToken::new()).unwrap();
+        case.assert_delivered();
+        assert_eq!(case.proxy.requests().iter().filter(|r| r.status == Some(status)).count(), 2, "{status}");
+        assert_eq!(case.resent_bytes(), 0, "{status}");
+    }
+}
