@@ -88,7 +88,8 @@ impl Uploader {
     }
 
     /// Uploads one file of a package, e.g. a material accepted while the applicant is still
-    /// capturing the next; sealing keeps its upload if the content stays the same.
+    /// capturing the next; sealing keeps its upload if the content stays the same. Returns the
+    /// bytes sent.
     pub async fn upload_file(&self, id: &str, name: &str, cancel: &CancellationToken) -> Result<u64, Error> {
         let file = self.outbox.get(id)?.files.into_iter().find(|f| f.name == name).ok_or_else(|| Error::Storage {
             op: "upload_file".into(),

@@ -6,7 +6,8 @@
 //! device. [`check`] runs them all. Then [`fields`] validates the text of a [`submission`],
 //! [`requirements`] says which materials its subject and [`province`] need, [`seal`] writes the
 //! [`manifest`] (its digest over [`canonical`] JSON, optionally a [`signature`]), and [`verify`]
-//! checks a package as a server receives it. [`upload`] sends files to a tus server, resumably.
+//! checks a package as a server receives it. The [`outbox`] keeps packages on the device, and
+//! [`delivery`] sends them with the resumable tus client in [`upload`]. [`upload`] sends files to a tus server, resumably.
 
 pub mod analysis;
 pub mod canonical;

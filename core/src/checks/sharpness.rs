@@ -14,7 +14,7 @@ use crate::analysis::Analysis;
 
 const H: isize = 11;
 const HALF: isize = H / 2;
-/// Gradient (in the units of [`gradient`] on the ×11 plane) below which a pixel is noise:
+/// Gradient (summed luma differences on the ×11 plane) below which a pixel is noise:
 /// a luma step of 6 between pixels two apart.
 pub const EDGE_FLOOR: u32 = 6 * 4 * H as u32;
 
