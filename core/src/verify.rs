@@ -184,7 +184,8 @@ fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<(Value, Manifest)>
             return None;
         }
     }
-    if canonical::to_vec(&value).as_deref() != Some(bytes) {
+    let canonical = canonical::to_vec(&value);
+    if canonical.as_deref() != Some(bytes) {
         problems.push(problem(
             Code::ManifestNotCanonical,
             manifest::FILE_NAME,
@@ -202,7 +203,7 @@ fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<(Value, Manifest)>
     // Members the schema does not know, or values it would write differently, are not v1.
     // (Compared canonically: JCS writes 55.0 as 55, which reads back as an integer.)
     let rewritten = serde_json::to_value(&manifest).ok().and_then(|v| canonical::to_vec(&v));
-    if rewritten.is_none() || rewritten != canonical::to_vec(&value) {
+    if rewritten.is_none() || rewritten != canonical {
         problems.push(invalid("members or values outside the v1 schema"));
         return None;
     }

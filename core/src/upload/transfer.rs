@@ -132,15 +132,7 @@ pub async fn upload_file(
                     run.confirm(&url, position.offset, hooks, &mut budget);
                     Step::Patch(url)
                 }
-                Err(failure) => {
-                    let gone = matches!(failure, Failure::Gone(_));
-                    failure.absorb(&mut budget, cancel).await?;
-                    if gone {
-                        Step::Create
-                    } else {
-                        Step::Head(url)
-                    }
-                }
+                Err(failure) => recover(failure, url, &mut budget, cancel).await?,
             },
             Step::Patch(url) if run.offset >= length => {
                 return Ok(Uploaded { url: url.into(), length, sent_bytes: run.sent });
@@ -160,13 +152,7 @@ pub async fn upload_file(
                     Err(failure) => {
                         chunks.failed();
                         run.count(&failure, len);
-                        let gone = matches!(failure, Failure::Gone(_));
-                        failure.absorb(&mut budget, cancel).await?;
-                        if gone {
-                            Step::Create
-                        } else {
-                            Step::Head(url)
-                        }
+                        recover(failure, url, &mut budget, cancel).await?
                     }
                 }
             }
@@ -203,6 +189,14 @@ impl ChunkSize {
     fn failed(&mut self) {
         self.current = self.start;
     }
+}
+
+/// After a failed request on `url`, once the retry budget allows: a new upload if the server
+/// no longer has it, else `HEAD` to learn where it stands.
+async fn recover(failure: Failure, url: Url, budget: &mut Budget, cancel: &CancellationToken) -> Result<Step, Error> {
+    let gone = matches!(failure, Failure::Gone(_));
+    failure.absorb(budget, cancel).await?;
+    Ok(if gone { Step::Create } else { Step::Head(url) })
 }
 
 /// The next request to make.
