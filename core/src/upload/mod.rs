@@ -8,6 +8,7 @@
 //! and dropped connections are retried with backoff until
 //! [`Error::UploadFailed`](crate::Error::UploadFailed).
 
+mod body;
 mod headers;
 mod retry;
 mod transfer;
@@ -24,9 +25,9 @@ pub struct UploadConfig {
     /// Bytes of the first PATCH request, and of the one after any failure. The 1 MiB default
     /// loses at most 1 MiB of work when a mobile connection drops mid-request. 0 counts as 1.
     pub chunk_size: usize,
-    /// Chunks double while each is confirmed within a second, up to this; it bounds the memory a
-    /// transfer holds (one chunk) whatever the file's size. Default 8 MiB; equal to
-    /// `chunk_size` for fixed chunks.
+    /// Chunks double while each is confirmed within a second, up to this; it bounds the bytes a
+    /// dropped connection can waste. Default 8 MiB; equal to `chunk_size` for fixed chunks.
+    /// Memory does not grow with it: a chunk streams from the file as it is sent.
     pub max_chunk_size: usize,
     /// Failed attempts in a row (without new bytes confirmed) before giving up. Default 8.
     pub max_attempts: u32,

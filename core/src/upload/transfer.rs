@@ -3,15 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::io::SeekFrom;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::body::Reader;
 use super::headers;
 use super::retry::Budget;
 use super::tus::{Failure, TusClient};
@@ -21,7 +20,7 @@ use crate::Error;
 /// The bytes to upload.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// A file, read one chunk at a time; it must not change while uploading.
+    /// A file, streamed from disk chunk by chunk; it must not change while uploading.
     Path(PathBuf),
     /// Bytes already in memory.
     Bytes(Arc<[u8]>),
@@ -77,7 +76,7 @@ pub async fn upload_file(
     cancel: &CancellationToken,
 ) -> Result<Uploaded, Error> {
     let metadata = headers::encode_metadata(metadata).map_err(|reason| Error::InvalidFields { reason })?;
-    let (mut reader, length) = Reader::open(source).await?;
+    let (reader, length) = Reader::open(source).await?;
     let mut budget = Budget::new(client.retry_policy());
     let caps = client.caps_within(&mut budget, cancel).await?;
     if let Some(max) = caps.max_size.filter(|&max| length > max) {
@@ -101,10 +100,10 @@ pub async fn upload_file(
         step = match step {
             Step::Create => {
                 let first = match with_upload && length > 0 {
-                    true => Some(reader.read(0, chunks.current.min(length)).await?),
+                    true => Some(reader.chunk(0, chunks.current.min(length), checksum).await?),
                     false => None,
                 };
-                let body_len = first.as_ref().map_or(0, |b| b.len() as u64);
+                let body_len = first.as_ref().map_or(0, |chunk| chunk.len);
                 match cancellable(cancel, client.create(length, &metadata, first)).await {
                     Ok(created) => {
                         run.sent += body_len;
@@ -138,10 +137,10 @@ pub async fn upload_file(
                 return Ok(Uploaded { url: url.into(), length, sent_bytes: run.sent });
             }
             Step::Patch(url) => {
-                let chunk = reader.read(run.offset, chunks.current.min(length - run.offset)).await?;
-                let len = chunk.len() as u64;
+                let chunk = reader.chunk(run.offset, chunks.current.min(length - run.offset), checksum).await?;
+                let len = chunk.len;
                 let started = Instant::now();
-                match cancellable(cancel, client.patch(&url, run.offset, chunk, checksum)).await {
+                match cancellable(cancel, client.patch(&url, run.offset, chunk)).await {
                     Ok(position) => {
                         chunks.succeeded(len, started.elapsed());
                         run.sent += len;
@@ -247,48 +246,4 @@ async fn cancellable<T>(
         _ = cancel.cancelled() => Err(Failure::Fatal(Error::UploadCancelled)),
         result = request => result,
     }
-}
-
-/// Reads chunks of a [`Source`]; a file is never held whole in memory.
-enum Reader<'a> {
-    File(tokio::fs::File),
-    Bytes(&'a [u8]),
-}
-
-impl<'a> Reader<'a> {
-    async fn open(source: &'a Source) -> Result<(Reader<'a>, u64), Error> {
-        match source {
-            Source::Bytes(bytes) => Ok((Reader::Bytes(bytes), bytes.len() as u64)),
-            Source::Path(path) => {
-                let file = tokio::fs::File::open(path).await.map_err(|e| storage("open upload source", e))?;
-                let length = file.metadata().await.map_err(|e| storage("stat upload source", e))?.len();
-                Ok((Reader::File(file), length))
-            }
-        }
-    }
-
-    /// `len` bytes from `offset`; the caller keeps both within the source's length.
-    async fn read(&mut self, offset: u64, len: u64) -> Result<Vec<u8>, Error> {
-        let out_of_range = || Error::Storage {
-            op: "read upload source".into(),
-            reason: format!("{len} bytes at {offset} out of range"),
-        };
-        match self {
-            Reader::Bytes(bytes) => {
-                let start = usize::try_from(offset).map_err(|_| out_of_range())?;
-                let end = usize::try_from(offset.saturating_add(len)).map_err(|_| out_of_range())?;
-                bytes.get(start..end).map(<[u8]>::to_vec).ok_or_else(out_of_range)
-            }
-            Reader::File(file) => {
-                let mut buf = vec![0; usize::try_from(len).map_err(|_| out_of_range())?];
-                file.seek(SeekFrom::Start(offset)).await.map_err(|e| storage("seek upload source", e))?;
-                file.read_exact(&mut buf).await.map_err(|e| storage("read upload source", e))?;
-                Ok(buf)
-            }
-        }
-    }
-}
-
-fn storage(op: &str, error: std::io::Error) -> Error {
-    Error::Storage { op: op.into(), reason: error.to_string() }
 }

@@ -1,17 +1,19 @@
 //! The tus 1.0.0 requests (core protocol plus the creation, creation-with-upload, checksum and
 //! termination extensions) over one `reqwest::Client`, and how their failures are classified.
 
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use reqwest::header::{HeaderMap, CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderMap, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::body::Chunk;
 use super::headers;
 use super::retry::{Budget, RetryPolicy};
 use super::UploadConfig;
@@ -68,12 +70,16 @@ pub(super) enum Checksum {
 }
 
 impl Checksum {
-    /// The `Upload-Checksum` header value for `chunk`.
-    fn header(self, chunk: &[u8]) -> String {
-        match self {
-            Checksum::Sha256 => format!("sha256 {}", BASE64.encode(Sha256::digest(chunk))),
-            Checksum::Sha1 => format!("sha1 {}", BASE64.encode(sha1::Sha1::digest(chunk))),
+    /// The `Upload-Checksum` header value for the bytes `chunk` yields.
+    pub(super) fn header(self, mut chunk: impl Read) -> std::io::Result<String> {
+        fn digest<D: Digest + Write>(mut hasher: D, chunk: &mut impl Read) -> std::io::Result<String> {
+            std::io::copy(chunk, &mut hasher)?;
+            Ok(BASE64.encode(hasher.finalize()))
         }
+        Ok(match self {
+            Checksum::Sha256 => format!("sha256 {}", digest(Sha256::new(), &mut chunk)?),
+            Checksum::Sha1 => format!("sha1 {}", digest(sha1::Sha1::new(), &mut chunk)?),
+        })
     }
 }
 
@@ -250,14 +256,14 @@ impl TusClient {
 
     /// POST: creates an upload of `length` bytes, sending `first` in the same request
     /// (creation-with-upload) when given.
-    pub(super) async fn create(&self, length: u64, metadata: &str, first: Option<Vec<u8>>) -> Result<Created, Failure> {
+    pub(super) async fn create(&self, length: u64, metadata: &str, first: Option<Chunk>) -> Result<Created, Failure> {
         let mut request = self.tus(Method::POST, self.endpoint.clone()).header("upload-length", length);
         if !metadata.is_empty() {
             request = request.header("upload-metadata", metadata);
         }
-        let sent = first.as_ref().map_or(0, |body| body.len() as u64);
-        if let Some(body) = first {
-            request = request.header(CONTENT_TYPE, OFFSET_OCTET_STREAM).body(body);
+        let sent = first.as_ref().map_or(0, |chunk| chunk.len);
+        if let Some(chunk) = first {
+            request = with_body(request.header(CONTENT_TYPE, OFFSET_OCTET_STREAM), chunk);
         }
         let response = self.send(request, sent).await?;
         let response = check(response, "POST").await.map_err(|f| match f {
@@ -309,22 +315,13 @@ impl TusClient {
 
     /// PATCH: appends `chunk` at `offset`. The new offset may be short of the chunk's end
     /// (partial progress) but never before `offset` or past the end.
-    pub(super) async fn patch(
-        &self,
-        url: &Url,
-        offset: u64,
-        chunk: Vec<u8>,
-        checksum: Option<Checksum>,
-    ) -> Result<Position, Failure> {
-        let len = chunk.len() as u64;
-        let mut request = self
+    pub(super) async fn patch(&self, url: &Url, offset: u64, chunk: Chunk) -> Result<Position, Failure> {
+        let len = chunk.len;
+        let request = self
             .tus(Method::PATCH, url.clone())
             .header("upload-offset", offset)
             .header(CONTENT_TYPE, OFFSET_OCTET_STREAM);
-        if let Some(algorithm) = checksum {
-            request = request.header("upload-checksum", algorithm.header(&chunk));
-        }
-        let response = self.send(request.body(chunk), len).await?;
+        let response = self.send(with_body(request, chunk), len).await?;
         let response = check(response, "PATCH").await?;
         let headers = response.headers();
         match headers::number(headers, "upload-offset") {
@@ -360,6 +357,15 @@ impl TusClient {
             }
         })
     }
+}
+
+/// Attaches a chunk with its length (a streamed body would otherwise go chunked, which tus
+/// servers need not accept) and its checksum.
+fn with_body(mut request: RequestBuilder, chunk: Chunk) -> RequestBuilder {
+    if let Some(checksum) = chunk.checksum {
+        request = request.header("upload-checksum", checksum);
+    }
+    request.header(CONTENT_LENGTH, chunk.len).body(chunk.body)
 }
 
 /// Passes a 2xx response through; turns any other into its [`Failure`].
@@ -469,8 +475,11 @@ mod tests {
         let sha1_only = ServerCaps { checksum_algorithms: vec!["sha1".into(), "md5".into()], ..caps.clone() };
         assert_eq!(sha1_only.checksum(), Some(Checksum::Sha1));
         // RFC 3174's "abc": a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d.
-        assert_eq!(Checksum::Sha1.header(b"abc"), "sha1 qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
-        assert_eq!(Checksum::Sha256.header(b"abc"), "sha256 ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+        assert_eq!(Checksum::Sha1.header(&b"abc"[..]).unwrap(), "sha1 qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+        assert_eq!(
+            Checksum::Sha256.header(&b"abc"[..]).unwrap(),
+            "sha256 ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+        );
 
         let bare = parse_caps(&map(&[("tus-version", "1.0.0"), ("tus-extension", "creation"), ("tus-max-size", "-1")]))
             .unwrap();
