@@ -7,7 +7,7 @@
 //! [`requirements`] says which materials its subject and [`province`] need, [`seal`] writes the
 //! [`manifest`] (its digest over [`canonical`] JSON, optionally a [`signature`]), and [`verify`]
 //! checks a package as a server receives it. The [`outbox`] keeps packages on the device, and
-//! [`delivery`] sends them with the resumable tus client in [`upload`]. [`upload`] sends files to a tus server, resumably.
+//! [`delivery`] sends them with the resumable tus client in [`upload`].
 
 pub mod analysis;
 pub mod canonical;
