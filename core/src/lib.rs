@@ -6,8 +6,9 @@
 //! device. [`check`] runs them all. Then [`fields`] validates the text of a [`submission`],
 //! [`requirements`] says which materials its subject and [`province`] need, [`seal`] writes the
 //! [`manifest`] (its digest over [`canonical`] JSON, optionally a [`signature`]), and [`verify`]
-//! checks a package as a server receives it. The [`outbox`] keeps packages on the device, and
-//! [`delivery`] sends them with the resumable tus client in [`upload`].
+//! checks a package as a server receives it. The [`outbox`] keeps packages on the device (a
+//! [`draft`] from the first accepted capture), and [`delivery`] sends them with the resumable
+//! tus client in [`upload`].
 
 pub mod analysis;
 pub mod canonical;
@@ -15,6 +16,7 @@ pub mod checks;
 mod code;
 pub mod date;
 pub mod delivery;
+pub mod draft;
 mod error;
 pub mod fields;
 pub mod format;

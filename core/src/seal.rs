@@ -79,8 +79,8 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
         return Err(Error::InvalidFields { reason: "package_id must be 32 lowercase hex characters".into() });
     }
     let today = Date::from_unix_days(sealing.created_at.div_euclid(86_400));
-    let mut problems = submission.problems(policy, today);
     let present: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
+    let mut problems = problems(submission, &present, policy, today);
     let mut accepted = vec![];
     for m in materials {
         match m.checked {
@@ -93,9 +93,6 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
             Ok(report) => accepted.push((m.kind, m.capture, report)),
         }
     }
-    let (needed, refusals) = submission.required_materials(policy);
-    problems.extend(refusals);
-    problems.extend(requirements::missing(&needed, &present));
     let (blocking, warnings): (Vec<Problem>, Vec<Problem>) = problems.into_iter().partition(|p| p.severity == Severity::Block);
     if !blocking.is_empty() {
         return Err(Error::SealRefused { problems: blocking });
@@ -145,6 +142,17 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
     manifest.seal = Some(Seal { digest: digest.clone(), signature });
     let manifest_bytes = manifest.to_canonical();
     Ok(Package { manifest, manifest_bytes, digest, files })
+}
+
+/// What stands in the way of sealing `submission` with materials of the kinds `present`, all
+/// accepted, on `today`: field problems, province refusals and missing materials. Warnings
+/// (severity `warn`) do not refuse.
+pub fn problems(submission: &Submission, present: &[MaterialKind], policy: &Policy, today: Date) -> Vec<Problem> {
+    let mut problems = submission.problems(policy, today);
+    let (needed, refusals) = submission.required_materials(policy);
+    problems.extend(refusals);
+    problems.extend(requirements::missing(&needed, present));
+    problems
 }
 
 /// `id-card-front.jpg`, or `other-2.jpg` for the second of a kind.

@@ -1,0 +1,220 @@
+//! An application being assembled on the device, kept in the [`Outbox`] from the first capture.
+//!
+//! Each capture is checked as it is taken; an accepted one is stored in the outbox at once, so
+//! it can start uploading while the applicant takes the next ([`crate::delivery::Uploader::upload_file`])
+//! and survives the app being killed ([`Draft::open`] picks up where it was). A retake that
+//! is accepted replaces the earlier capture of its kind; a rejected one changes nothing. The
+//! [`Checklist`] says what is still missing, and [`Draft::seal`] seals the package in place,
+//! ready for [`crate::delivery::Uploader::deliver`].
+//!
+//! The draft record (subject, province, fields, and each material's capture and check report)
+//! is stored as JSON in the outbox's draft column, encrypted when the outbox is.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::{unix_now, Date};
+use crate::manifest::Capture;
+use crate::outbox::{Outbox, PackageState};
+use crate::problem::Problem;
+use crate::requirements::SubjectKind;
+use crate::seal::{self, Material, Sealing};
+use crate::signature::Signer;
+use crate::submission::{Fields, Person, SubjectFields, Submission, Website};
+use crate::{check, Error, MaterialKind, Policy, Report, Verdict};
+
+/// An application in progress, stored in an outbox under its package id.
+pub struct Draft {
+    outbox: Arc<Outbox>,
+    policy: Arc<Policy>,
+    id: String,
+    record: Mutex<Record>,
+}
+
+/// What is done and what is still needed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checklist {
+    /// The materials the policy requires of this subject, province and fields.
+    pub required: Vec<MaterialKind>,
+    /// The materials captured and accepted so far.
+    pub captured: Vec<MaterialKind>,
+    /// Everything sealing would refuse for now (missing fields or materials, invalid fields, a
+    /// province refusal), and warnings that would not refuse.
+    pub problems: Vec<Problem>,
+}
+
+/// A sealed draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub package_id: String,
+    /// The package digest (`seal.digest` of the manifest).
+    pub digest: String,
+}
+
+/// The draft column's content.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Record {
+    subject: SubjectKind,
+    /// GB/T 2260 province code.
+    province: String,
+    fields: Option<Fields>,
+    materials: Vec<Kept>,
+}
+
+/// An accepted capture; its normalized JPEG is the outbox file `file`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Kept {
+    kind: MaterialKind,
+    file: String,
+    capture: Capture,
+    report: Report,
+}
+
+impl Draft {
+    /// Starts a new application for `subject` in `province` (code or name) with a fresh package id.
+    pub fn start(outbox: Arc<Outbox>, policy: Arc<Policy>, subject: SubjectKind, province: &str) -> Result<Draft, Error> {
+        let province = crate::province::find(province)?.code.to_string();
+        let record = Record { subject, province, fields: None, materials: vec![] };
+        let id = seal::new_package_id()?;
+        outbox.create_draft(&id, &record.to_json()?)?;
+        Ok(Draft { outbox, policy, id, record: Mutex::new(record) })
+    }
+
+    /// Reopens the draft `id`, e.g. after the app was killed. A package no longer a draft is
+    /// [`Error::InvalidState`]; a draft record this SDK cannot read is [`Error::OutboxCorrupt`].
+    pub fn open(outbox: Arc<Outbox>, policy: Arc<Policy>, id: &str) -> Result<Draft, Error> {
+        let package = outbox.get(id)?;
+        if package.state != PackageState::Draft {
+            let (state, action) = (package.state.to_string(), "open as a draft".to_string());
+            return Err(Error::InvalidState { id: id.into(), state, action });
+        }
+        let record: Record = serde_json::from_slice(&outbox.draft(id)?)
+            .map_err(|e| Error::OutboxCorrupt { reason: format!("draft {id}: {e}") })?;
+        Ok(Draft { outbox, policy, id: id.into(), record: Mutex::new(record) })
+    }
+
+    /// The package id, under which the outbox keeps it and the manifest names it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Checks a capture of `kind`; if accepted, stores its normalized JPEG as `<kind>.jpg`,
+    /// replacing an earlier capture of the kind. Returns the check report either way. `Err`
+    /// means the bytes are not a readable image, or the outbox failed.
+    pub fn add(&self, kind: MaterialKind, bytes: &[u8], capture: Capture) -> Result<Report, Error> {
+        let report = check(bytes, kind, &self.policy)?;
+        let Some(output) = report.output.as_ref().filter(|_| report.verdict == Verdict::Accept) else {
+            return Ok(report);
+        };
+        let file = format!("{kind}.jpg");
+        let mut record = self.lock();
+        self.outbox.put_file(&self.id, &file, &output.jpeg)?;
+        let mut kept = Kept { kind, file, capture, report: report.clone() };
+        if let Some(output) = kept.report.output.as_mut() {
+            output.jpeg = vec![]; // in the outbox; reread at sealing
+        }
+        self.save(&mut record, |r| {
+            r.materials.retain(|m| m.kind != kind);
+            r.materials.push(kept);
+        })?;
+        Ok(report)
+    }
+
+    /// Drops the capture of `kind`, if any.
+    pub fn remove(&self, kind: MaterialKind) -> Result<(), Error> {
+        let mut record = self.lock();
+        let Some(file) = record.materials.iter().find(|m| m.kind == kind).map(|m| m.file.clone()) else {
+            return Ok(());
+        };
+        self.save(&mut record, |r| r.materials.retain(|m| m.kind != kind))?;
+        self.outbox.remove_file(&self.id, &file)
+    }
+
+    /// Sets the text fields, replacing earlier ones. They are checked by [`Draft::checklist`]
+    /// and at sealing, not here, so a half-filled form can be saved.
+    pub fn set_fields(&self, fields: Fields) -> Result<(), Error> {
+        let mut record = self.lock();
+        self.save(&mut record, |r| r.fields = Some(fields))
+    }
+
+    /// The fields set so far.
+    pub fn fields(&self) -> Option<Fields> {
+        self.lock().fields.clone()
+    }
+
+    /// The report of the accepted capture of `kind` (its JPEG left out: it is in the outbox).
+    pub fn report(&self, kind: MaterialKind) -> Option<Report> {
+        self.lock().materials.iter().find(|m| m.kind == kind).map(|m| m.report.clone())
+    }
+
+    /// What is still needed, as of today.
+    pub fn checklist(&self) -> Result<Checklist, Error> {
+        let record = self.lock();
+        let submission = record.submission()?;
+        let captured: Vec<MaterialKind> = record.materials.iter().map(|m| m.kind).collect();
+        let (required, _) = submission.required_materials(&self.policy);
+        let problems = seal::problems(&submission, &captured, &self.policy, Date::today_utc());
+        Ok(Checklist { required, captured, problems })
+    }
+
+    /// Seals the draft in place, signed by `signer` when given; the outbox then holds it
+    /// sealed, ready to deliver. Refuses with [`Error::SealRefused`], listing every reason.
+    pub fn seal(&self, signer: Option<&dyn Signer>) -> Result<Sealed, Error> {
+        let record = self.lock();
+        let submission = record.submission()?;
+        let mut materials = vec![];
+        for kept in &record.materials {
+            let mut report = kept.report.clone();
+            if let Some(output) = report.output.as_mut() {
+                output.jpeg = self.outbox.read_file(&self.id, &kept.file)?;
+            }
+            materials.push(Material { kind: kept.kind, capture: kept.capture.clone(), checked: Ok(report) });
+        }
+        let sealing = Sealing { package_id: self.id.clone(), created_at: unix_now(), signer };
+        let package = seal::seal(&submission, materials, &self.policy, &sealing)?;
+        let files: Vec<(&str, &[u8])> = package.files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        self.outbox.seal(&self.id, &package.manifest_bytes, &files)?;
+        Ok(Sealed { package_id: self.id.clone(), digest: package.digest })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Record> {
+        self.record.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Applies `change` to a copy of the record and stores it; the record in memory changes
+    /// only once the outbox has it.
+    fn save(&self, record: &mut Record, change: impl FnOnce(&mut Record)) -> Result<(), Error> {
+        let mut next = record.clone();
+        change(&mut next);
+        self.outbox.update_draft(&self.id, &next.to_json()?)?;
+        *record = next;
+        Ok(())
+    }
+}
+
+impl Record {
+    fn to_json(&self) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(self).map_err(|e| Error::Storage { op: "draft record".into(), reason: e.to_string() })
+    }
+
+    /// The submission as it stands; absent fields count as empty, so each is reported missing.
+    fn submission(&self) -> Result<Submission, Error> {
+        Submission::new(self.subject, &self.province, self.fields.clone().unwrap_or_else(empty_fields))
+    }
+}
+
+fn empty_fields() -> Fields {
+    let subject = SubjectFields { name: String::new(), credit_code: None, legal_representative: None };
+    let responsible_person = Person {
+        name: String::new(),
+        id_number: String::new(),
+        id_valid_until: String::new(),
+        phone: String::new(),
+        email: String::new(),
+        is_legal_representative: None,
+    };
+    Fields { subject, responsible_person, website: Website { name: String::new(), domains: vec![] } }
+}
