@@ -55,6 +55,10 @@ enum Command {
         /// Purge every committed package.
         #[arg(long)]
         committed: bool,
+        /// Also terminate the packages' uploads on this tus server (where it offers
+        /// termination), e.g. when the applicant cancels the filing; otherwise local only.
+        #[arg(long)]
+        endpoint: Option<String>,
         /// Package ids to purge, whatever their state.
         ids: Vec<String>,
     },
@@ -80,7 +84,7 @@ pub fn run(args: Args) -> ExitCode {
     match args.command {
         Command::List { at, json } => list(&at, json),
         Command::Resume { at, connection } => resume(&at, &connection),
-        Command::Purge { at, committed, ids } => purge(&at, committed, &ids),
+        Command::Purge { at, committed, endpoint, ids } => purge(&at, committed, endpoint, &ids),
     }
 }
 
@@ -124,12 +128,12 @@ fn resume(at: &Location, connection: &Connection) -> ExitCode {
     ExitCode::from(if failed { 1 } else { 0 })
 }
 
-fn purge(at: &Location, committed: bool, ids: &[String]) -> ExitCode {
+fn purge(at: &Location, committed: bool, endpoint: Option<String>, ids: &[String]) -> ExitCode {
     if !committed && ids.is_empty() {
         return usage_error("outbox purge: give package ids or --committed");
     }
     let outbox = match at.open() {
-        Ok(o) => o,
+        Ok(o) => Arc::new(o),
         Err(e) => return usage_error(&e),
     };
     let mut targets = ids.to_vec();
@@ -139,11 +143,24 @@ fn purge(at: &Location, committed: bool, ids: &[String]) -> ExitCode {
             Err(e) => return usage_error(&e.to_string()),
         }
     }
-    for id in targets {
-        if let Err(e) = outbox.purge(&id) {
-            return usage_error(&format!("purge {id}: {e}"));
+    let purged = match endpoint {
+        None => targets.iter().try_for_each(|id| outbox.purge(id).map_err(|e| (id.clone(), e)).map(|()| println!("purged {id}"))),
+        Some(endpoint) => {
+            let abandon = Connection::quiet(endpoint).run(outbox, |uploader, _| async move {
+                for id in &targets {
+                    uploader.abandon(id).await.map_err(|e| (id.clone(), e))?;
+                    println!("purged {id} (server uploads terminated)");
+                }
+                Ok(())
+            });
+            match abandon {
+                Ok(purged) => purged,
+                Err(e) => return usage_error(&e.to_string()),
+            }
         }
-        println!("purged {id}");
+    };
+    match purged {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((id, e)) => usage_error(&format!("purge {id}: {e}")),
     }
-    ExitCode::SUCCESS
 }

@@ -53,6 +53,11 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// The defaults for `endpoint`, for work that sends no files (terminating uploads).
+    pub fn quiet(endpoint: String) -> Connection {
+        Connection { endpoint, chunk_size: None, parallel: UploadConfig::default().parallel, json: true }
+    }
+
     /// Runs `work` with an uploader for `outbox` on a Tokio runtime.
     pub fn run<F, Fut, T>(&self, outbox: Arc<Outbox>, work: F) -> Result<T, Error>
     where

@@ -139,3 +139,34 @@ fn sigkill_mid_upload_then_resume() {
     eprintln!("{kills} kills, {resent} bytes re-sent of {total}");
     assert!(resent <= kills * 2 * CHUNK, "{resent} bytes re-sent after {kills} kills");
 }
+
+/// `outbox purge --endpoint` on a half-uploaded package terminates its uploads on the server
+/// too; a plain purge stays local.
+#[test]
+fn purge_with_an_endpoint_terminates_server_uploads() {
+    let server = TusServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let package = sealed_example(dir.path());
+    let id = package_id(&package);
+    let outbox = dir.path().join("outbox");
+    let (outbox_arg, endpoint) = (outbox.to_str().unwrap(), server.endpoint());
+    let chunk = CHUNK.to_string();
+    let args = ["upload", "--endpoint", &endpoint, "--outbox", outbox_arg, "--chunk-size", &chunk, "--json", package.to_str().unwrap()];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hexin")).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let event: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if event["event"] == "uploaded" {
+            break; // one material whole on the server, the next under way
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let materials = || server.stored_uploads().into_iter().filter(|u| u.metadata.get("package_id") == Some(&id)).count();
+    assert!(materials() >= 1);
+
+    let purge = hexin(&["outbox", "purge", "--outbox", outbox_arg, "--endpoint", &endpoint, &id]);
+    assert!(purge.status.success(), "{}", String::from_utf8_lossy(&purge.stderr));
+    assert_eq!(materials(), 0, "uploads left on the server");
+    assert!(json_lines(&hexin(&["outbox", "list", "--json", "--outbox", outbox_arg])).is_empty());
+    assert_eq!(hexin(&["outbox", "purge", "--outbox", outbox_arg, "--endpoint", &endpoint, &id]).status.code(), Some(2));
+}
