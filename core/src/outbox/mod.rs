@@ -64,6 +64,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
+use zeroize::Zeroize;
 use serde::{Deserialize, Serialize};
 
 use crate::normalize::sha256_hex;
@@ -85,6 +86,8 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 #[derive(Clone)]
 pub struct OutboxConfig {
     /// A 256-bit key to encrypt everything sensitive at rest; `None` stores it in the clear.
+    /// Wiped from memory when the config is dropped, and the outbox's own copy when the outbox
+    /// is (copies the host made are the host's to wipe).
     pub key: Option<[u8; 32]>,
     /// Cap on the bytes the blobs take on disk; default 500 MB.
     pub max_bytes: u64,
@@ -95,6 +98,12 @@ pub struct OutboxConfig {
 impl Default for OutboxConfig {
     fn default() -> Self {
         OutboxConfig { key: None, max_bytes: 500_000_000, retention: Retention::WipeOnCommit }
+    }
+}
+
+impl Drop for OutboxConfig {
+    fn drop(&mut self) {
+        self.key.zeroize();
     }
 }
 
