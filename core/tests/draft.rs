@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use hexin_core::draft::Draft;
@@ -35,12 +35,6 @@ fn blurry() -> Vec<u8> {
     camera_jpeg(&defocus(&noisy(document(Scene::new(1600, 1000)), 2.0, 7), 12))
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hexin-draft-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 fn open(dir: &Path) -> Arc<Outbox> {
     Arc::new(Outbox::open(dir, OutboxConfig { key: Some([7; 32]), ..OutboxConfig::default() }).unwrap())
 }
@@ -51,7 +45,8 @@ fn codes(problems: &[hexin_core::Problem]) -> Vec<(Code, String)> {
 
 #[test]
 fn captures_survive_a_reopen_and_seal_in_place() {
-    let dir = temp_dir("flow");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("outbox");
     let policy = Arc::new(Policy::icp_default());
     let id = {
         let outbox = open(&dir);
@@ -101,7 +96,7 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     assert_eq!(names.len(), 4);
     assert!(INDIVIDUAL.iter().all(|k| names.contains(&format!("{k}.jpg"))), "{names:?}");
 
-    let exported = temp_dir("flow-export");
+    let exported = tmp.path().join("export");
     outbox.export(&id, &exported).unwrap();
     let v = verify_dir(&exported, &Options { expected_digest: Some(sealed.digest.clone()), ..Options::default() });
     assert!(v.is_intact(), "{:?}", v.problems);
@@ -109,13 +104,12 @@ fn captures_survive_a_reopen_and_seal_in_place() {
 
     // A sealed package is no longer a draft.
     assert!(matches!(Draft::open(outbox, policy, &id), Err(Error::InvalidState { .. })));
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&exported);
 }
 
 #[test]
 fn a_rejected_retake_keeps_the_accepted_capture_and_an_accepted_one_replaces_it() {
-    let dir = temp_dir("retake");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("outbox");
     let outbox = open(&dir);
     let draft = Draft::start(outbox.clone(), Arc::new(Policy::icp_default()), SubjectKind::Individual, "11").unwrap();
     let kind = MaterialKind::IdCardFront;
@@ -139,12 +133,12 @@ fn a_rejected_retake_keeps_the_accepted_capture_and_an_accepted_one_replaces_it(
 
     let err = draft.add(kind, b"not an image", camera()).unwrap_err();
     assert_eq!(err.code(), Code::CorruptImage);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn bad_input_gets_typed_errors() {
-    let dir = temp_dir("errors");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("outbox");
     let outbox = open(&dir);
     let policy = Arc::new(Policy::icp_default());
     let err = Draft::start(outbox.clone(), policy.clone(), SubjectKind::Individual, "Atlantis").err().unwrap();
@@ -156,5 +150,4 @@ fn bad_input_gets_typed_errors() {
     outbox.create_draft("0123456789abcdef0123456789abcdef", b"{\"subject\":").unwrap();
     let err = Draft::open(outbox, policy, "0123456789abcdef0123456789abcdef").err().unwrap();
     assert!(matches!(err, Error::OutboxCorrupt { .. }), "{err:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
