@@ -101,7 +101,7 @@ impl Draft {
         &self.id
     }
 
-    /// Checks a capture of `kind`; if accepted, stores its normalized JPEG as `<kind>.jpg`,
+    /// Checks a capture of `kind`; if accepted, stores its normalized JPEG as [`file_name`],
     /// replacing an earlier capture of the kind. Returns the check report either way. `Err`
     /// means the bytes are not a readable image, or the outbox failed.
     pub fn add(&self, kind: MaterialKind, bytes: &[u8], capture: Capture) -> Result<Report, Error> {
@@ -109,7 +109,7 @@ impl Draft {
         let Some(output) = report.output.as_ref().filter(|_| report.verdict == Verdict::Accept) else {
             return Ok(report);
         };
-        let file = format!("{kind}.jpg");
+        let file = file_name(kind);
         let mut record = self.lock();
         self.outbox.put_file(&self.id, &file, &output.jpeg)?;
         let mut kept = Kept { kind, file, capture, report: report.clone() };
@@ -193,6 +193,12 @@ impl Draft {
         *record = next;
         Ok(())
     }
+}
+
+/// The outbox file an accepted capture of `kind` is kept in, and its name in the sealed
+/// package: what [`crate::delivery::Uploader::upload_file`] takes to upload it early.
+pub fn file_name(kind: MaterialKind) -> String {
+    format!("{kind}.jpg")
 }
 
 impl Record {

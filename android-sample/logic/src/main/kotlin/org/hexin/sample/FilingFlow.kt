@@ -1,0 +1,247 @@
+package org.hexin.sample
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import org.hexin.DeliveryTask
+import org.hexin.Draft
+import org.hexin.Outbox
+import org.hexin.Policy
+import org.hexin.Uploader
+import org.hexin.materialFileName
+import org.hexin.materialName
+import org.hexin.core.CaptureSource
+import org.hexin.core.Code
+import org.hexin.core.Event
+import org.hexin.core.Fields
+import org.hexin.core.HexinException
+import org.hexin.core.Listener
+import org.hexin.core.MaterialKind
+import org.hexin.core.Message
+import org.hexin.core.Report
+import org.hexin.core.Severity
+import org.hexin.core.SubjectKind
+import org.hexin.core.Verdict
+
+/** The language the applicant reads. */
+enum class Lang { ZH, EN }
+
+fun Message.text(lang: Lang): String = if (lang == Lang.ZH) zh else en
+
+/** One material the applicant is asked for, and where it stands. */
+data class Step(val kind: MaterialKind, val title: String, val status: StepStatus)
+
+sealed interface StepStatus {
+    data object Pending : StepStatus
+    data object Checking : StepStatus
+    /** Kept in the outbox; [warnings] are shown but do not block. */
+    data class Accepted(val width: Int, val height: Int, val bytes: Long, val warnings: List<String>) : StepStatus
+    /** Retake: [reasons] say why, in the applicant's language. */
+    data class Rejected(val reasons: List<String>) : StepStatus
+}
+
+/** Where the application as a whole is. */
+sealed interface Phase {
+    data object NotStarted : Phase
+    data object Capturing : Phase
+    data object Sealing : Phase
+    data class Uploading(val sent: Long, val total: Long) : Phase
+    /** Paused by the applicant or by a failure; [reason] is null when paused on purpose. */
+    data class Paused(val reason: String?) : Phase
+    data class Delivered(val digest: String) : Phase
+}
+
+/** Everything the screens show. */
+data class FilingState(
+    val packageId: String? = null,
+    val steps: List<Step> = emptyList(),
+    /** Problems with the fields, by field path, e.g. `responsible_person.id_number`. */
+    val fieldProblems: Map<String, String> = emptyMap(),
+    /** Blocking problems that are not about one field (a province refusal, a missing material). */
+    val otherProblems: List<String> = emptyList(),
+    val phase: Phase = Phase.NotStarted,
+    /** The last error, for a snackbar. */
+    val error: String? = null,
+) {
+    val readyToSubmit: Boolean
+        get() = phase == Phase.Capturing && steps.isNotEmpty() && steps.all { it.status is StepStatus.Accepted } &&
+            fieldProblems.isEmpty() && otherProblems.isEmpty()
+}
+
+/**
+ * The filing flow over the hexin SDK, with no platform imports: the Android and iOS shells only
+ * render [state] and forward taps and photos. Each accepted photo is kept in the outbox and starts
+ * uploading while the next is taken; [submit] seals and delivers; [pause] and [resumeUpload]
+ * control the upload; after the app is killed, [reopen] picks the draft up again.
+ */
+class FilingFlow(
+    private val outbox: Outbox,
+    endpoint: String,
+    private val scope: CoroutineScope,
+    private val lang: Lang = Lang.ZH,
+    private val policy: Policy = Policy.icpDefault(),
+) : Listener {
+    private val uploader = Uploader(outbox, endpoint, this, null, null)
+    private val _state = MutableStateFlow(FilingState())
+    val state: StateFlow<FilingState> = _state.asStateFlow()
+
+    private var draft: Draft? = null
+    private var delivery: DeliveryTask? = null
+    private val early = mutableMapOf<MaterialKind, Job>()
+
+    /** Starts a new application. */
+    suspend fun start(subject: SubjectKind, province: String) = guard {
+        open(Draft.start(outbox, policy, subject, province))
+    }
+
+    /** Reopens an application left as a draft (the app was closed or killed mid-way). */
+    suspend fun reopen(packageId: String) = guard {
+        open(Draft.open(outbox, policy, packageId))
+    }
+
+    /** Checks a photo of [kind]; accepted ones are kept and start uploading at once. */
+    suspend fun capture(kind: MaterialKind, photo: ByteArray, fromCamera: Boolean = true) = guard {
+        val draft = requireDraft()
+        setStep(kind, StepStatus.Checking)
+        val report = draft.addPhoto(kind, photo, if (fromCamera) CaptureSource.CAMERA else CaptureSource.GALLERY)
+        if (report.verdict == Verdict.ACCEPT) {
+            uploadEarly(draft.id(), kind)
+            refresh(draft)
+        } else {
+            // A rejected retake leaves an earlier accepted photo in place; show why it failed.
+            setStep(kind, StepStatus.Rejected(report.blocking()))
+        }
+    }
+
+    /** Asks for [kind] again; the kept photo stays until a new one is accepted. */
+    fun retake(kind: MaterialKind) = setStep(kind, StepStatus.Pending)
+
+    /** Saves the form; problems appear in [FilingState.fieldProblems]. */
+    suspend fun updateFields(fields: Fields) = guard {
+        val draft = requireDraft()
+        draft.setFields(fields)
+        refresh(draft)
+    }
+
+    /** Seals the application and delivers it, with progress in [FilingState.phase]. */
+    suspend fun submit() = guard {
+        val draft = requireDraft()
+        _state.update { it.copy(phase = Phase.Sealing) }
+        try {
+            draft.seal(null)
+        } catch (e: HexinException) {
+            refresh(draft)
+            throw e
+        }
+        deliver(draft.id())
+    }
+
+    /** Pauses the upload; [resumeUpload] carries on from what the server has. */
+    fun pause() {
+        delivery?.cancel()
+    }
+
+    suspend fun resumeUpload() = guard {
+        deliver(_state.value.packageId ?: error("no application"))
+    }
+
+    override fun onEvent(event: Event) {
+        when (event) {
+            is Event.Progress -> if (_state.value.phase is Phase.Uploading) {
+                _state.update { it.copy(phase = Phase.Uploading(event.packageSent.toLong(), event.packageTotal.toLong())) }
+            }
+            is Event.Committed -> _state.update { it.copy(phase = Phase.Delivered(event.digest)) }
+            else -> {}
+        }
+    }
+
+    private suspend fun deliver(packageId: String) {
+        _state.update { it.copy(phase = Phase.Uploading(0, 0), error = null) }
+        early.values.forEach { it.cancel() }
+        val task = uploader.deliver(packageId)
+        delivery = task
+        try {
+            val done = task.result()
+            _state.update { it.copy(phase = Phase.Delivered(done.digest)) }
+        } catch (e: HexinException.UploadCancelled) {
+            _state.update { it.copy(phase = Phase.Paused(null)) }
+        } catch (e: HexinException) {
+            _state.update { it.copy(phase = Phase.Paused(e.describe(lang))) }
+            throw e
+        }
+    }
+
+    private fun uploadEarly(packageId: String, kind: MaterialKind) {
+        early.remove(kind)?.cancel()
+        early[kind] = scope.launch {
+            // Best effort: whatever is not on the server yet goes with the delivery.
+            runCatching { uploader.uploadFile(packageId, materialFileName(kind)) }
+        }
+    }
+
+    private fun open(draft: Draft) {
+        this.draft = draft
+        _state.value = FilingState(packageId = draft.id(), phase = Phase.Capturing)
+        refresh(draft)
+    }
+
+    /** Rebuilds the steps and problems from the draft's checklist. */
+    private fun refresh(draft: Draft) {
+        val list = draft.checklist()
+        val blocking = list.problems.filter { it.severity == Severity.BLOCK }
+        // Missing materials show as pending steps; field problems sit beside their fields.
+        val (fieldProblems, other) = blocking.filter { it.code != Code.MISSING_MATERIAL }.partition { it.at.contains('.') }
+        _state.update { s ->
+            val steps = list.required.map { kind ->
+                val previous = s.steps.find { it.kind == kind }?.status
+                val kept = draft.report(kind)
+                val status = when {
+                    previous is StepStatus.Rejected || previous is StepStatus.Checking && kept == null -> previous
+                    kept != null -> kept.accepted(lang)
+                    else -> StepStatus.Pending
+                }
+                Step(kind, materialName(kind).text(lang), status)
+            }
+            s.copy(
+                steps = steps,
+                fieldProblems = fieldProblems.associate { it.at to it.message.text(lang) },
+                otherProblems = other.map { it.message.text(lang) },
+            )
+        }
+    }
+
+    private fun setStep(kind: MaterialKind, status: StepStatus) = _state.update { s ->
+        s.copy(steps = s.steps.map { if (it.kind == kind) it.copy(status = status) else it })
+    }
+
+    private fun requireDraft(): Draft = draft ?: error("start or reopen an application first")
+
+    /** Runs [work]; an SDK error becomes [FilingState.error] in the applicant's language. */
+    private suspend fun guard(work: suspend () -> Unit) {
+        try {
+            work()
+        } catch (e: HexinException) {
+            _state.update { it.copy(error = e.describe(lang)) }
+        }
+    }
+
+    private fun Report.blocking(): List<String> =
+        findings.filter { it.severity == Severity.BLOCK }.map { it.message.text(lang) }
+}
+
+private fun Report.accepted(lang: Lang): StepStatus.Accepted {
+    val out = output
+    return StepStatus.Accepted(
+        width = out?.width?.toInt() ?: 0,
+        height = out?.height?.toInt() ?: 0,
+        bytes = out?.bytes?.toLong() ?: 0,
+        warnings = findings.map { it.message.text(lang) },
+    )
+}
+
+/** The error's message for a person. */
+fun HexinException.describe(lang: Lang): String = org.hexin.errorMessage(this).text(lang)
