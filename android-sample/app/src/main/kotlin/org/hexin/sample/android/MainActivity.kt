@@ -1,0 +1,145 @@
+package org.hexin.sample.android
+
+import android.Manifest
+import android.os.Bundle
+import androidx.activity.ComponentActivity
+import androidx.activity.compose.setContent
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.camera.core.ImageCapture
+import androidx.camera.core.ImageCaptureException
+import androidx.camera.core.ImageProxy
+import androidx.camera.view.LifecycleCameraController
+import androidx.camera.view.PreviewView
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.platform.LocalLifecycleOwner
+import androidx.compose.ui.unit.dp
+import androidx.compose.ui.viewinterop.AndroidView
+import androidx.core.content.ContextCompat
+import androidx.lifecycle.viewmodel.compose.viewModel
+import org.hexin.core.MaterialKind
+import org.hexin.core.SubjectKind
+import org.hexin.sample.Phase
+import org.hexin.sample.Step
+import org.hexin.sample.StepStatus
+
+/** The UI: render [FilingViewModel]'s state, forward taps and photos. No logic lives here. */
+class MainActivity : ComponentActivity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        ResumeWorker.schedule(this) // anything left from an earlier run goes out in the background
+        registerForActivityResult(ActivityResultContracts.RequestPermission()) {}.launch(Manifest.permission.CAMERA)
+        setContent { MaterialTheme { FilingScreen() } }
+    }
+}
+
+@Composable
+fun FilingScreen(model: FilingViewModel = viewModel()) {
+    val state by model.flow.state.collectAsState()
+    var capturing by remember { mutableStateOf<MaterialKind?>(null) }
+    capturing?.let { kind ->
+        CameraScreen(onPhoto = { jpeg -> capturing = null; model.capture(kind, jpeg) })
+        return
+    }
+    Column(Modifier.fillMaxSize().padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+        state.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
+        when (val phase = state.phase) {
+            Phase.NotStarted -> Button(onClick = { model.start(SubjectKind.INDIVIDUAL, "11") }) { Text("开始备案 · Start") }
+            Phase.Capturing -> {
+                LazyColumn(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                    items(state.steps) { step -> StepCard(step, onShoot = { capturing = step.kind }) }
+                    item { FieldsForm(state.fieldProblems, onSave = { model.updateFields(it) }) }
+                    items(state.otherProblems) { Text(it, color = MaterialTheme.colorScheme.error) }
+                }
+                Button(onClick = { model.submit() }, enabled = state.readyToSubmit, modifier = Modifier.fillMaxWidth()) {
+                    Text("提交 · Submit")
+                }
+            }
+            Phase.Sealing -> Text("封装中… Sealing…")
+            is Phase.Uploading -> {
+                LinearProgressIndicator(progress = { if (phase.total > 0) phase.sent.toFloat() / phase.total else 0f }, modifier = Modifier.fillMaxWidth())
+                Text("${phase.sent / 1024} / ${phase.total / 1024} KiB")
+                Button(onClick = { model.pause() }) { Text("暂停 · Pause") }
+            }
+            is Phase.Paused -> {
+                phase.reason?.let { Text(it) }
+                Button(onClick = { model.resumeUpload() }) { Text("继续上传 · Resume") }
+            }
+            is Phase.Delivered -> Text("已提交 · Delivered\n${phase.digest}")
+        }
+    }
+}
+
+@Composable
+fun StepCard(step: Step, onShoot: () -> Unit) = Card(Modifier.fillMaxWidth()) {
+    Column(Modifier.padding(12.dp)) {
+        Text(step.title, style = MaterialTheme.typography.titleMedium)
+        when (val s = step.status) {
+            StepStatus.Pending -> Button(onClick = onShoot) { Text("拍摄 · Take photo") }
+            StepStatus.Checking -> LinearProgressIndicator(Modifier.fillMaxWidth())
+            is StepStatus.Accepted -> Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Text("✓ ${s.width}×${s.height}, ${s.bytes / 1024} KiB")
+                Button(onClick = onShoot) { Text("重拍 · Retake") }
+            }
+            is StepStatus.Rejected -> Column {
+                s.reasons.forEach { Text(it, color = MaterialTheme.colorScheme.error) }
+                Button(onClick = onShoot) { Text("重拍 · Retake") }
+            }
+        }
+        if (step.status is StepStatus.Accepted) {
+            (step.status as StepStatus.Accepted).warnings.forEach { Text(it) }
+        }
+    }
+}
+
+/** CameraX preview and a shutter; hands the JPEG bytes (EXIF and all) to the SDK unchanged. */
+@Composable
+fun CameraScreen(onPhoto: (ByteArray) -> Unit) {
+    val context = LocalContext.current
+    val owner = LocalLifecycleOwner.current
+    val controller = remember {
+        LifecycleCameraController(context).apply {
+            setEnabledUseCases(LifecycleCameraController.IMAGE_CAPTURE)
+            imageCaptureMode = ImageCapture.CAPTURE_MODE_MAXIMIZE_QUALITY
+            bindToLifecycle(owner)
+        }
+    }
+    Column(Modifier.fillMaxSize()) {
+        AndroidView(factory = { PreviewView(it).apply { this.controller = controller } }, modifier = Modifier.weight(1f))
+        Button(
+            onClick = {
+                controller.takePicture(ContextCompat.getMainExecutor(context), object : ImageCapture.OnImageCapturedCallback() {
+                    override fun onCaptureSuccess(image: ImageProxy) {
+                        val buffer = image.planes[0].buffer
+                        val jpeg = ByteArray(buffer.remaining()).also { buffer.get(it) }
+                        image.close()
+                        onPhoto(jpeg)
+                    }
+
+                    override fun onError(exception: ImageCaptureException) {}
+                })
+            },
+            modifier = Modifier.fillMaxWidth().height(64.dp),
+        ) { Text("拍摄 · Shoot") }
+    }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import Hexin
+
+/// The language the applicant reads.
+public enum Lang { case zh, en }
+
+extension Message {
+    func text(_ lang: Lang) -> String { lang == .zh ? zh : en }
+}
+
+/// One material the applicant is asked for, and where it stands.
+public struct Step: Equatable {
+    public let kind: MaterialKind
+    public let title: String
+    public var status: StepStatus
+}
+
+public enum StepStatus: Equatable {
+    case pending
+    case checking
+    /// Kept in the outbox; `warnings` are shown but do not block.
+    case accepted(width: UInt32, height: UInt32, bytes: UInt64, warnings: [String])
+    /// Retake: `reasons` say why, in the applicant's language.
+    case rejected(reasons: [String])
+}
+
+/// Where the application as a whole is.
+public enum Phase: Equatable {
+    case notStarted
+    case capturing
+    case sealing
+    case uploading(sent: UInt64, total: UInt64)
+    /// Paused by the applicant (`reason` nil) or by a failure.
+    case paused(reason: String?)
+    case delivered(digest: String)
+}
+
+/// Everything the screens show.
+public struct FilingState: Equatable {
+    public var packageId: String?
+    public var steps: [Step] = []
+    /// Problems with the fields, by field path, e.g. `responsible_person.id_number`.
+    public var fieldProblems: [String: String] = [:]
+    /// Blocking problems not about one field (a province refusal).
+    public var otherProblems: [String] = []
+    public var phase: Phase = .notStarted
+    /// The last error, for an alert.
+    public var error: String?
+
+    public var readyToSubmit: Bool {
+        phase == .capturing && !steps.isEmpty && fieldProblems.isEmpty && otherProblems.isEmpty
+            && steps.allSatisfy { if case .accepted = $0.status { return true } else { return false } }
+    }
+}
+
+/// The filing flow over the hexin SDK, Foundation only: the SwiftUI shell renders `state` (told
+/// through `onChange`) and forwards taps and photos. Each accepted photo is kept in the outbox and
+/// starts uploading while the next is taken; `submit` seals and delivers; `pause` and
+/// `resumeUpload` control the upload; `reopen` picks a draft up after the app was killed.
+public final class FilingFlow: Listener, @unchecked Sendable {
+    private let outbox: Outbox
+    private let policy: Policy
+    private let lang: Lang
+    private var uploader: Uploader!
+    private let lock = NSLock()
+    private var _state = FilingState()
+    private var draft: Draft?
+    private var delivery: DeliveryTask?
+    private var early: [MaterialKind: Task<Void, Never>] = [:]
+
+    /// Called with every new state, on whatever thread changed it.
+    public var onChange: ((FilingState) -> Void)?
+
+    public init(outbox: Outbox, endpoint: String, lang: Lang = .zh, policy: Policy = Policy.icpDefault()) throws {
+        self.outbox = outbox
+        self.policy = policy
+        self.lang = lang
+        self.uploader = try Uploader(outbox: outbox, endpoint: endpoint, listener: self, chunkSize: nil, parallel: nil)
+    }
+
+    public var state: FilingState { lock.withLock { _state } }
+
+    /// Starts a new application.
+    public func start(subject: SubjectKind, province: String) async {
+        await guarded { try self.open(Draft.start(outbox: self.outbox, policy: self.policy, subject: subject, province: province)) }
+    }
+
+    /// Reopens an application left as a draft.
+    public func reopen(packageId: String) async {
+        await guarded { try self.open(Draft.open(outbox: self.outbox, policy: self.policy, id: packageId)) }
+    }
+
+    /// Checks a photo of `kind`; accepted ones are kept and start uploading at once.
+    public func capture(kind: MaterialKind, photo: Data, fromCamera: Bool = true) async {
+        await guarded {
+            let draft = try self.requireDraft()
+            self.setStep(kind, .checking)
+            let report = try await draft.addPhoto(kind: kind, bytes: photo, source: fromCamera ? .camera : .gallery)
+            if report.verdict == .accept {
+                self.uploadEarly(packageId: draft.id(), kind: kind)
+                try self.refresh(draft)
+            } else {
+                // A rejected retake leaves an earlier accepted photo in place; show why it failed.
+                let reasons = report.findings.filter { $0.severity == .block }.map { $0.message.text(self.lang) }
+                self.setStep(kind, .rejected(reasons: reasons))
+            }
+        }
+    }
+
+    /// Asks for `kind` again; the kept photo stays until a new one is accepted.
+    public func retake(kind: MaterialKind) { setStep(kind, .pending) }
+
+    /// Saves the form; problems appear in `fieldProblems`.
+    public func updateFields(_ fields: Fields) async {
+        await guarded {
+            let draft = try self.requireDraft()
+            try draft.setFields(fields: fields)
+            try self.refresh(draft)
+        }
+    }
+
+    /// Seals the application and delivers it, with progress in `phase`.
+    public func submit() async {
+        await guarded {
+            let draft = try self.requireDraft()
+            self.update { $0.phase = .sealing }
+            do {
+                _ = try await draft.seal(signer: nil)
+            } catch {
+                try? self.refresh(draft)
+                self.update { $0.phase = .capturing }
+                throw error
+            }
+            try await self.deliver(packageId: draft.id())
+        }
+    }
+
+    /// Pauses the upload; `resumeUpload` carries on from what the server has.
+    public func pause() { lock.withLock { delivery }?.cancel() }
+
+    public func resumeUpload() async {
+        await guarded {
+            guard let id = self.state.packageId else { return }
+            try await self.deliver(packageId: id)
+        }
+    }
+
+    public func onEvent(event: Event) {
+        switch event {
+        case let .progress(_, _, _, _, packageSent, packageTotal):
+            update { if case .uploading = $0.phase { $0.phase = .uploading(sent: packageSent, total: packageTotal) } }
+        case let .committed(_, digest):
+            update { $0.phase = .delivered(digest: digest) }
+        default:
+            break
+        }
+    }
+
+    private func deliver(packageId: String) async throws {
+        update { $0.phase = .uploading(sent: 0, total: 0); $0.error = nil }
+        lock.withLock { early.values.forEach { $0.cancel() } }
+        let task = uploader.deliver(id: packageId)
+        lock.withLock { delivery = task }
+        do {
+            let done = try await task.result()
+            update { $0.phase = .delivered(digest: done.digest) }
+        } catch HexinError.UploadCancelled {
+            update { $0.phase = .paused(reason: nil) }
+        } catch let error as HexinError {
+            update { $0.phase = .paused(reason: errorMessage(error: error).text(self.lang)) }
+            throw error
+        }
+    }
+
+    private func uploadEarly(packageId: String, kind: MaterialKind) {
+        let uploader = self.uploader!
+        let task = Task {
+            // Best effort: whatever is not on the server yet goes with the delivery.
+            _ = try? await uploader.uploadFile(id: packageId, name: materialFileName(kind: kind))
+        }
+        lock.withLock {
+            early[kind]?.cancel()
+            early[kind] = task
+        }
+    }
+
+    private func open(_ draft: Draft) throws {
+        lock.withLock { self.draft = draft }
+        update { $0 = FilingState(packageId: draft.id(), phase: .capturing) }
+        try refresh(draft)
+    }
+
+    /// Rebuilds the steps and problems from the draft's checklist.
+    private func refresh(_ draft: Draft) throws {
+        let list = try draft.checklist()
+        // Missing materials show as pending steps; field problems sit beside their fields.
+        let blocking = list.problems.filter { $0.severity == .block && $0.code != .missingMaterial }
+        let reports = Dictionary(uniqueKeysWithValues: list.required.map { ($0, draft.report(kind: $0)) })
+        update { s in
+            s.steps = list.required.map { kind in
+                let previous = s.steps.first { $0.kind == kind }?.status
+                let status: StepStatus
+                switch (previous, reports[kind] ?? nil) {
+                case (.rejected?, _), (.checking?, nil): status = previous!
+                case let (_, report?): status = self.accepted(report)
+                default: status = .pending
+                }
+                return Step(kind: kind, title: materialName(kind: kind).text(self.lang), status: status)
+            }
+            s.fieldProblems = Dictionary(blocking.filter { $0.at.contains(".") }.map { ($0.at, $0.message.text(self.lang)) },
+                                         uniquingKeysWith: { first, _ in first })
+            s.otherProblems = blocking.filter { !$0.at.contains(".") }.map { $0.message.text(self.lang) }
+        }
+    }
+
+    private func accepted(_ report: Report) -> StepStatus {
+        .accepted(width: report.output?.width ?? 0, height: report.output?.height ?? 0,
+                  bytes: report.output?.bytes ?? 0, warnings: report.findings.map { $0.message.text(lang) })
+    }
+
+    private func setStep(_ kind: MaterialKind, _ status: StepStatus) {
+        update { s in s.steps = s.steps.map { $0.kind == kind ? Step(kind: kind, title: $0.title, status: status) : $0 } }
+    }
+
+    private func requireDraft() throws -> Draft {
+        guard let draft = lock.withLock({ self.draft }) else { throw FlowError.notStarted }
+        return draft
+    }
+
+    private func update(_ change: (inout FilingState) -> Void) {
+        let now = lock.withLock { () -> FilingState in
+            change(&_state)
+            return _state
+        }
+        onChange?(now)
+    }
+
+    /// Runs `work`; an SDK error becomes `state.error` in the applicant's language.
+    private func guarded(_ work: () async throws -> Void) async {
+        do {
+            try await work()
+        } catch let error as HexinError {
+            update { $0.error = errorMessage(error: error).text(self.lang) }
+        } catch {
+            update { $0.error = "\(error)" }
+        }
+    }
+}
+
+/// Misuse of the flow by the app itself.
+public enum FlowError: Error { case notStarted }
