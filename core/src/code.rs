@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every code hexin reports. The string forms are a stable contract with hosts and servers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     /// The bytes are in a format hexin does not decode (HEIC, PDF, …) or the policy refuses.
@@ -106,6 +107,8 @@ pub enum Code {
     UploadCancelled,
     /// The server refused the package's commit: what it stored does not match the manifest.
     CommitRejected,
+    /// A bug in hexin, caught at the boundary to the app (a panic) instead of crashing it.
+    InternalError,
 }
 
 impl Code {
@@ -162,6 +165,7 @@ impl Code {
             Code::UploadFailed => "upload_failed",
             Code::UploadCancelled => "upload_cancelled",
             Code::CommitRejected => "commit_rejected",
+            Code::InternalError => "internal_error",
         }
     }
 }
@@ -174,6 +178,7 @@ impl std::fmt::Display for Code {
 
 /// A user-facing message in Chinese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Message {
     pub zh: String,

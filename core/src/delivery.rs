@@ -26,6 +26,7 @@ pub const COMMIT_MEDIA_TYPE: &str = "application/vnd.hexin.commit+json";
 
 /// What a delivery reports to the host, for its UI and logs. Carries no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// The package moved to a new state.
@@ -39,12 +40,14 @@ pub enum Event {
 }
 
 /// Receives [`Event`]s; called on upload tasks, so it must return quickly.
+#[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
 pub trait Listener: Send + Sync {
     fn on_event(&self, event: Event);
 }
 
 /// A delivered package.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Delivery {
     pub package_id: String,
     pub digest: String,

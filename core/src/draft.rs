@@ -34,6 +34,7 @@ pub struct Draft {
 
 /// What is done and what is still needed.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Checklist {
     /// The materials the policy requires of this subject, province and fields.
     pub required: Vec<MaterialKind>,
@@ -46,6 +47,7 @@ pub struct Checklist {
 
 /// A sealed draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Sealed {
     pub package_id: String,
     /// The package digest (`seal.digest` of the manifest).
@@ -94,6 +96,11 @@ impl Draft {
         let record: Record = serde_json::from_slice(&outbox.draft(id)?)
             .map_err(|e| Error::OutboxCorrupt { reason: format!("draft {id}: {e}") })?;
         Ok(Draft { outbox, policy, id: id.into(), record: Mutex::new(record) })
+    }
+
+    /// The policy the captures are checked against.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// The package id, under which the outbox keeps it and the manifest names it.

@@ -5,6 +5,8 @@ use crate::problem::Problem;
 
 /// Why an input or a policy could not be used. Every variant maps to a stable [`Code`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "HexinError"))]
 #[non_exhaustive]
 pub enum Error {
     #[error("unsupported_format: {format} is not accepted here")]
@@ -53,6 +55,18 @@ pub enum Error {
     UploadCancelled,
     #[error("commit_rejected: HTTP {status}: {reason}")]
     CommitRejected { status: u16, reason: String },
+    /// A panic inside hexin, caught at the FFI boundary; the app keeps running.
+    #[error("internal_error: {reason}")]
+    Internal { reason: String },
+}
+
+/// An exception a Kotlin or Swift implementation of a hexin trait threw that was not a
+/// `HexinError` (a bug in the app's signer, say).
+#[cfg(feature = "uniffi")]
+impl From<uniffi::UnexpectedUniFFICallbackError> for Error {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Error {
+        Error::SigningFailed { reason: e.reason }
+    }
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -86,6 +100,7 @@ impl Error {
             Error::UploadFailed { .. } => Code::UploadFailed,
             Error::UploadCancelled => Code::UploadCancelled,
             Error::CommitRejected { .. } => Code::CommitRejected,
+            Error::Internal { .. } => Code::InternalError,
         }
     }
 
@@ -191,6 +206,10 @@ impl Error {
             Error::CommitRejected { .. } => Message::new(
                 "服务器核对资料包未通过，请重新提交。",
                 "The server could not confirm the package: submit it again.",
+            ),
+            Error::Internal { .. } => Message::new(
+                "核验组件出现内部错误，资料已保存在手机上；请重试，如仍失败请联系客服。",
+                "hexin hit an internal error; your materials are saved on the phone. Try again, and contact support if it persists.",
             ),
         }
     }

@@ -11,6 +11,7 @@ use crate::date::Date;
 
 /// Why a field value is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Invalid {
     pub code: Code,
     pub message: Message,

@@ -10,6 +10,9 @@
 //! [`draft`] from the first accepted capture), and [`delivery`] sends them with the resumable
 //! tus client in [`upload`].
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("hexin_core");
+
 pub mod analysis;
 pub mod canonical;
 pub mod checks;
@@ -49,6 +52,7 @@ use analysis::Analysis;
 
 /// Whether a capture may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Accept,
@@ -57,6 +61,7 @@ pub enum Verdict {
 
 /// The result of checking one capture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Report {
     pub material: MaterialKind,
     pub verdict: Verdict,

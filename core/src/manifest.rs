@@ -111,6 +111,7 @@ pub struct Capture {
 
 /// How the photo reached the SDK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum CaptureSource {
     /// Taken in the app's camera screen.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A kind of material. The kebab-case names are the CLI's and the policy's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "kebab-case")]
 pub enum MaterialKind {
     IdCardFront,

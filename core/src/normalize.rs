@@ -16,6 +16,7 @@ use crate::Error;
 
 /// A normalized capture: what leaves the device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Output {
     /// Baseline JPEG with a bare JFIF header: no EXIF, GPS, maker notes or thumbnail.
     #[serde(skip)]

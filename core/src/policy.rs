@@ -23,6 +23,7 @@ const ICP_DEFAULT: &str = include_str!("../policies/icp-default.toml");
 
 /// What happens when a check fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The capture is rejected.

@@ -7,6 +7,7 @@ use crate::policy::Severity;
 
 /// One thing wrong with a submission or a package: a stable code, where it is, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Problem {
     pub code: Code,
     /// `block` stops sealing or fails verification; `warn` is for the host to decide.

@@ -12,6 +12,7 @@ use crate::province::{self, Province};
 
 /// Who files: a person or an organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum SubjectKind {
     Individual,

@@ -16,13 +16,15 @@ use crate::error::Error;
 /// The one algorithm manifest v1 knows.
 pub const ALGORITHM: &str = "ecdsa-p256-sha256";
 
-/// A key the host holds, able to sign a package.
+/// A key the host holds, able to sign a package: Android Keystore or the Secure Enclave,
+/// implemented in Kotlin or Swift. A failure is best reported as [`Error::SigningFailed`].
+#[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
 pub trait Signer: Send + Sync {
     /// The public key: SEC1 (65-byte uncompressed or 33-byte compressed point) or X.509
     /// SubjectPublicKeyInfo DER, as `PublicKey.getEncoded()` gives on Android.
-    fn public_key(&self) -> Result<Vec<u8>, String>;
+    fn public_key(&self) -> Result<Vec<u8>, Error>;
     /// An ECDSA P-256 signature over SHA-256 of `message`, DER-encoded or 64 bytes `r‖s`.
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String>;
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, Error>;
 }
 
 /// The signature block of a manifest: base64 of the SEC1 uncompressed public key and of the DER
@@ -39,8 +41,8 @@ pub struct Signature {
 /// so a misbehaving keystore is caught on the device, not by the server.
 pub(crate) fn sign(signer: &dyn Signer, message: &[u8]) -> Result<Signature, Error> {
     let failed = |reason: String| Error::SigningFailed { reason };
-    let key = parse_public_key(&signer.public_key().map_err(failed)?).map_err(failed)?;
-    let raw = signer.sign(message).map_err(failed)?;
+    let key = parse_public_key(&signer.public_key()?).map_err(failed)?;
+    let raw = signer.sign(message.to_vec())?;
     let sig = EcdsaSignature::from_der(&raw)
         .or_else(|_| EcdsaSignature::from_slice(&raw))
         .map_err(|_| failed("the signer returned neither a DER nor a 64-byte signature".into()))?;
@@ -127,12 +129,12 @@ impl SoftwareKey {
 }
 
 impl Signer for SoftwareKey {
-    fn public_key(&self) -> Result<Vec<u8>, String> {
+    fn public_key(&self) -> Result<Vec<u8>, Error> {
         Ok(self.0.verifying_key().to_encoded_point(false).as_bytes().to_vec())
     }
 
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
-        let sig: EcdsaSignature = self.0.sign(message);
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let sig: EcdsaSignature = self.0.sign(&message);
         Ok(sig.to_der().as_bytes().to_vec())
     }
 }
@@ -172,30 +174,30 @@ mod tests {
     fn host_signers_are_checked() {
         struct Raw(SoftwareKey);
         impl Signer for Raw {
-            fn public_key(&self) -> Result<Vec<u8>, String> {
+            fn public_key(&self) -> Result<Vec<u8>, Error> {
                 self.0.public_key()
             }
-            fn sign(&self, m: &[u8]) -> Result<Vec<u8>, String> {
-                let sig: EcdsaSignature = self.0 .0.sign(m);
+            fn sign(&self, m: Vec<u8>) -> Result<Vec<u8>, Error> {
+                let sig: EcdsaSignature = self.0 .0.sign(&m);
                 Ok(sig.to_bytes().to_vec())
             }
         }
         struct Liar(SoftwareKey, SoftwareKey);
         impl Signer for Liar {
-            fn public_key(&self) -> Result<Vec<u8>, String> {
+            fn public_key(&self) -> Result<Vec<u8>, Error> {
                 self.1.public_key()
             }
-            fn sign(&self, m: &[u8]) -> Result<Vec<u8>, String> {
+            fn sign(&self, m: Vec<u8>) -> Result<Vec<u8>, Error> {
                 self.0.sign(m)
             }
         }
         struct Broken;
         impl Signer for Broken {
-            fn public_key(&self) -> Result<Vec<u8>, String> {
-                Err("keystore locked".into())
+            fn public_key(&self) -> Result<Vec<u8>, Error> {
+                Err(Error::SigningFailed { reason: "keystore locked".into() })
             }
-            fn sign(&self, _: &[u8]) -> Result<Vec<u8>, String> {
-                Err("keystore locked".into())
+            fn sign(&self, _: Vec<u8>) -> Result<Vec<u8>, Error> {
+                Err(Error::SigningFailed { reason: "keystore locked".into() })
             }
         }
         let sig = sign(&Raw(SoftwareKey::generate().unwrap()), b"m").unwrap();

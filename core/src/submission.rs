@@ -113,6 +113,7 @@ fn missing(at: &str, (zh, en): (&str, &str)) -> Problem {
 
 /// The text fields of a filing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Fields {
     pub subject: SubjectFields,
@@ -122,6 +123,7 @@ pub struct Fields {
 
 /// The filing subject.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct SubjectFields {
     /// The applicant's name (individual) or the organization's registered name (enterprise).
@@ -136,6 +138,7 @@ pub struct SubjectFields {
 
 /// The person responsible for the filing, whose ID card and face are captured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     pub name: String,
@@ -151,6 +154,7 @@ pub struct Person {
 
 /// The site being filed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Website {
     pub name: String,

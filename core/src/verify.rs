@@ -36,6 +36,7 @@ pub struct Options {
 
 /// The outcome of verifying one package.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Verification {
     pub package_id: Option<String>,
     /// The package digest recomputed from the manifest.

@@ -362,7 +362,7 @@ fn write_fuzz_seeds() {
         let signature = signer.map(|k| Signature {
             algorithm: ALGORITHM.into(),
             public_key: b64.encode(k.public_key().unwrap()),
-            value: b64.encode(k.sign(&unsealed).unwrap()),
+            value: b64.encode(k.sign(unsealed.clone()).unwrap()),
         });
         m.seal = Some(Seal { digest: sha256_hex(&unsealed), signature });
         let manifest = m.to_canonical();

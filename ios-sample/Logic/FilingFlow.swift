@@ -159,7 +159,7 @@ public final class FilingFlow: Listener, @unchecked Sendable {
     private func deliver(packageId: String) async throws {
         update { $0.phase = .uploading(sent: 0, total: 0); $0.error = nil }
         lock.withLock { early.values.forEach { $0.cancel() } }
-        let task = uploader.deliver(id: packageId)
+        let task = try uploader.deliver(id: packageId)
         lock.withLock { delivery = task }
         do {
             let done = try await task.result()

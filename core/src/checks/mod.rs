@@ -12,6 +12,7 @@ use crate::policy::{Rules, Severity, ThresholdRule};
 
 /// One check that did not pass.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
@@ -30,6 +31,7 @@ impl Finding {
 
 /// Every metric the checks measured on one capture.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Metrics {
     /// Upright width and height of the input.
     pub width: u32,

@@ -129,6 +129,7 @@ pub enum Retention {
 
 /// Where a package is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum PackageState {
     /// Being assembled: the draft and files can change.
@@ -171,6 +172,7 @@ impl std::fmt::Display for PackageState {
 
 /// One file of a package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StoredFile {
     /// The file's name in the package.
     pub name: String,
@@ -189,6 +191,7 @@ pub struct UploadMark {
 
 /// A package as [`Outbox::list`] shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PackageSummary {
     pub id: String,
     pub state: PackageState,

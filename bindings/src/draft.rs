@@ -1,0 +1,84 @@
+//! An application being assembled: captures checked and kept in the outbox as they are taken.
+
+use std::sync::Arc;
+
+use hexin_core::date::unix_now;
+use hexin_core::draft::{self, Checklist, Sealed};
+use hexin_core::manifest::{Capture, CaptureSource};
+use hexin_core::requirements::SubjectKind;
+use hexin_core::signature::Signer;
+use hexin_core::submission::Fields;
+use hexin_core::{Error, MaterialKind, Report};
+
+use crate::outbox::Outbox;
+use crate::photo::{read_photo, Policy};
+use crate::runtime::{blocking, guard};
+
+/// An application in progress, kept in the outbox under its package id from the first accepted
+/// capture, so it survives the app being killed (`Draft.open`).
+#[derive(uniffi::Object)]
+pub struct Draft(Arc<draft::Draft>);
+
+#[uniffi::export]
+impl Draft {
+    /// Starts a new application for `subject` in `province` (GB/T 2260 code, or name).
+    #[uniffi::constructor]
+    pub fn start(outbox: Arc<Outbox>, policy: Arc<Policy>, subject: SubjectKind, province: String) -> Result<Arc<Draft>, Error> {
+        guard(|| Ok(Arc::new(Draft(Arc::new(draft::Draft::start(outbox.0.clone(), policy.0.clone(), subject, &province)?)))))
+    }
+
+    /// Reopens the draft `id` (from `Outbox.list`, state `DRAFT`).
+    #[uniffi::constructor]
+    pub fn open(outbox: Arc<Outbox>, policy: Arc<Policy>, id: String) -> Result<Arc<Draft>, Error> {
+        guard(|| Ok(Arc::new(Draft(Arc::new(draft::Draft::open(outbox.0.clone(), policy.0.clone(), &id)?)))))
+    }
+
+    /// The package id.
+    pub fn id(&self) -> String {
+        self.0.id().into()
+    }
+
+    /// Checks a photo of `kind` taken now; if accepted, keeps it (replacing an earlier one of
+    /// the kind). The report says why when it is not.
+    pub async fn add_photo(&self, kind: MaterialKind, bytes: Vec<u8>, source: CaptureSource) -> Result<Report, Error> {
+        let draft = self.0.clone();
+        blocking(move || draft.add(kind, &bytes, Capture::at(source, unix_now()))).await
+    }
+
+    /// As [`Draft::add_photo`], from a file.
+    pub async fn add_photo_file(&self, kind: MaterialKind, path: String, source: CaptureSource) -> Result<Report, Error> {
+        let draft = self.0.clone();
+        blocking(move || draft.add(kind, &read_photo(&path, draft.policy())?, Capture::at(source, unix_now()))).await
+    }
+
+    /// Drops the capture of `kind`, if any.
+    pub fn remove(&self, kind: MaterialKind) -> Result<(), Error> {
+        guard(|| self.0.remove(kind))
+    }
+
+    /// Saves the form (checked by `checklist` and at sealing, so a half-filled one can be saved).
+    pub fn set_fields(&self, fields: Fields) -> Result<(), Error> {
+        guard(|| self.0.set_fields(fields))
+    }
+
+    pub fn fields(&self) -> Option<Fields> {
+        self.0.fields()
+    }
+
+    /// The report of the kept capture of `kind`.
+    pub fn report(&self, kind: MaterialKind) -> Option<Report> {
+        self.0.report(kind)
+    }
+
+    /// What the policy requires, what is captured, and everything sealing would refuse for now.
+    pub fn checklist(&self) -> Result<Checklist, Error> {
+        guard(|| self.0.checklist())
+    }
+
+    /// Seals the application in place, signed by `signer` (Android Keystore, Secure Enclave)
+    /// when given; it is then ready for `Uploader.deliver`. `SealRefused` lists every reason.
+    pub async fn seal(&self, signer: Option<Arc<dyn Signer>>) -> Result<Sealed, Error> {
+        let draft = self.0.clone();
+        blocking(move || draft.seal(signer.as_deref())).await
+    }
+}

@@ -1,0 +1,34 @@
+//! Stable names and bilingual messages for the app's UI and logs.
+
+use hexin_core::draft;
+use hexin_core::{Code, Error, MaterialKind, Message};
+
+/// The stable code of an error, e.g. for analytics (`upload_failed`).
+#[uniffi::export]
+pub fn error_code(error: Error) -> Code {
+    error.code()
+}
+
+/// What to tell the applicant about an error, in Chinese and English.
+#[uniffi::export]
+pub fn error_message(error: Error) -> Message {
+    error.message()
+}
+
+/// The stable snake_case form of a code, as in JSON and on the server (`invalid_id_number`).
+#[uniffi::export]
+pub fn code_name(code: Code) -> String {
+    code.as_str().into()
+}
+
+/// A material's name for the applicant (身份证人像面 / ID card, photo side).
+#[uniffi::export]
+pub fn material_name(kind: MaterialKind) -> Message {
+    Message { zh: kind.zh().into(), en: kind.en().into() }
+}
+
+/// The file an accepted capture of `kind` is kept in: what `Uploader.uploadFile` takes.
+#[uniffi::export]
+pub fn material_file_name(kind: MaterialKind) -> String {
+    draft::file_name(kind)
+}

@@ -1,0 +1,80 @@
+//! The policy, checking a photo, and verifying a package.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use hexin_core::signature::parse_public_key;
+use hexin_core::verify::{verify_dir, Options, Verification};
+use hexin_core::{Error, MaterialKind, Report};
+
+use crate::runtime::{blocking, guard};
+
+/// What is acceptable: thresholds, limits and the materials each filing needs.
+#[derive(uniffi::Object)]
+pub struct Policy(pub(crate) Arc<hexin_core::Policy>);
+
+#[uniffi::export]
+impl Policy {
+    /// The ICP filing policy embedded in the SDK.
+    #[uniffi::constructor]
+    pub fn icp_default() -> Arc<Policy> {
+        Arc::new(Policy(Arc::new(hexin_core::Policy::icp_default())))
+    }
+
+    /// A policy document (TOML or JSON); `InvalidPolicy` names the field that is wrong.
+    #[uniffi::constructor]
+    pub fn parse(text: String) -> Result<Arc<Policy>, Error> {
+        guard(|| Ok(Arc::new(Policy(Arc::new(hexin_core::Policy::parse(&text)?)))))
+    }
+
+    pub fn id(&self) -> String {
+        self.0.id.clone()
+    }
+
+    pub fn version(&self) -> u32 {
+        self.0.version
+    }
+}
+
+/// Checks a photo (the bytes the camera gave) and, if nothing blocks it, normalizes it. An error
+/// means the bytes are not a readable image; everything about a readable one is in the report.
+#[uniffi::export]
+pub async fn check_photo(bytes: Vec<u8>, kind: MaterialKind, policy: Arc<Policy>) -> Result<Report, Error> {
+    blocking(move || hexin_core::check(&bytes, kind, &policy.0)).await
+}
+
+/// Checks a photo file, as [`check_photo`].
+#[uniffi::export]
+pub async fn check_photo_file(path: String, kind: MaterialKind, policy: Arc<Policy>) -> Result<Report, Error> {
+    blocking(move || hexin_core::check(&read_photo(&path, &policy.0)?, kind, &policy.0)).await
+}
+
+/// Reads a photo file, refusing one over the policy's input limit before reading it.
+pub(crate) fn read_photo(path: &str, policy: &hexin_core::Policy) -> Result<Vec<u8>, Error> {
+    let storage = |e: std::io::Error| Error::Storage { op: format!("read {path}"), reason: e.to_string() };
+    let bytes = std::fs::metadata(path).map_err(storage)?.len();
+    let limit = policy.limits.max_input_bytes;
+    if bytes > limit {
+        return Err(Error::InputTooLarge { bytes, limit });
+    }
+    std::fs::read(path).map_err(storage)
+}
+
+/// Verifies a package directory as a server receives it: every problem with a stable code.
+/// `trusted_keys_pem`: accept only packages signed by one of these P-256 keys (PEM, or any form
+/// the manifest uses); `expected_digest`: the digest learned another way.
+#[uniffi::export]
+pub async fn verify_package_dir(
+    dir: String,
+    trusted_keys_pem: Vec<String>,
+    expected_digest: Option<String>,
+) -> Result<Verification, Error> {
+    blocking(move || {
+        let trusted_keys = trusted_keys_pem
+            .iter()
+            .map(|k| parse_public_key(k.as_bytes()).map_err(|reason| Error::InvalidFields { reason }))
+            .collect::<Result<_, _>>()?;
+        Ok(verify_dir(Path::new(&dir), &Options { trusted_keys, expected_digest }))
+    })
+    .await
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the hexin-ffi library and generates its Kotlin and Swift bindings from it.
+#
+#   bash scripts/bindings.sh [--release] [OUT_DIR]    # OUT_DIR defaults to $TARGET/bindings
+#
+# Writes OUT_DIR/kotlin/org/hexin/{hexin.kt,core/hexin_core.kt} and OUT_DIR/swift/ (hexin.swift,
+# hexin_core.swift, their C headers and module maps), and prints the library path. Quick when
+# nothing changed: cargo builds nothing, and generation takes about a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=debug
+if [ "${1:-}" = --release ]; then profile=release; shift; fi
+target=${CARGO_TARGET_DIR:-$PWD/target}
+out=${1:-$target/bindings}
+
+flags=(); [ $profile = release ] && flags=(--release)
+cargo build -q "${flags[@]}" -p hexin-ffi --lib
+cargo build -q -p hexin-ffi --features cli --bin uniffi-bindgen
+case "$(uname)" in Darwin) lib=$target/$profile/libhexin_ffi.dylib ;; *) lib=$target/$profile/libhexin_ffi.so ;; esac
+
+rm -rf "$out/kotlin" "$out/swift"
+for language in kotlin swift; do
+    "$target/debug/uniffi-bindgen" generate --config uniffi.toml --language $language --no-format --out-dir "$out/$language" "$lib" >/dev/null
+done
+echo "$lib"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The Kotlin and Swift tests: builds hexin-ffi, generates both bindings (scripts/bindings.sh),
+# starts the local tus server, then compiles and runs tests/kotlin on the JVM (kotlinc, JNA)
+# and tests/swift with swiftc, each together with its sample app's logic layer
+# (android-sample/logic, ios-sample/Logic). Installs kotlinc, JNA and Swift when missing
+# (scripts/kotlin.sh, scripts/swift.sh). `bash tests/bindings.sh kotlin` or `swift` runs one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+languages=${*:-kotlin swift}
+source scripts/node.sh
+lib=$(bash scripts/bindings.sh)
+libdir=$(dirname "$lib")
+bindings=$libdir/../bindings
+
+work=$(mktemp -d /tmp/hexin-bindings.XXXXXX)
+server=
+trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
+node tests/tus-server/server.mjs --store "$work/store" --packages "$work/packages" --port 0 >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do
+    endpoint=$(sed -n 's/^listening //p' "$work/server.log")
+    [ -n "$endpoint" ] && break
+    sleep 0.1
+done
+[ -n "$endpoint" ] || { cat "$work/server.log"; exit 1; }
+export HEXIN_ENDPOINT=$endpoint HEXIN_SERVER_PACKAGES=$work/packages HEXIN_EXAMPLES=$repo/examples/individual
+HEXIN_REAL_PHOTOS=$(realpath "${HEXIN_REAL_PHOTOS:-$repo/../shared/fixtures/real-photos}")
+export HEXIN_REAL_PHOTOS HEXIN_SWIFT_MOUNTS=$HEXIN_REAL_PHOTOS
+
+for language in $languages; do
+    mkdir -p "$work/$language"
+    export HEXIN_WORK=$work/$language
+    case $language in
+    kotlin)
+        source scripts/kotlin.sh
+        echo "== kotlin: compiling the bindings, android-sample/logic and tests/kotlin"
+        cp="$JNA_JAR:$KOTLIN_COROUTINES_JAR"
+        "$KOTLINC" -nowarn -cp "$cp" -d "$work/kotlin/classes" \
+            "$bindings/kotlin" android-sample/logic/src/main/kotlin tests/kotlin 2>&1 | grep -v '^warning:' || true
+        java -Djna.library.path="$libdir" -cp "$work/kotlin/classes:$cp:$KOTLIN_STDLIB_JAR" org.hexin.test.FilingFlowTestKt
+        ;;
+    swift)
+        source scripts/swift.sh
+        echo "== swift: compiling the Hexin module, ios-sample/Logic and tests/swift"
+        maps=(-Xcc "-fmodule-map-file=$bindings/swift/hexinFFI.modulemap" -Xcc "-fmodule-map-file=$bindings/swift/hexin_coreFFI.modulemap")
+        out=$work/swift
+        hexin_swift swiftc -swift-version 5 -parse-as-library -emit-library -emit-module -module-name Hexin "${maps[@]}" \
+            -L "$libdir" -lhexin_ffi "$bindings/swift/HexinCore.swift" "$bindings/swift/Hexin.swift" \
+            -emit-module-path "$out/Hexin.swiftmodule" -o "$out/libHexin.so"
+        hexin_swift swiftc -swift-version 5 -I "$out" "${maps[@]}" -L "$out" -lHexin -L "$libdir" -lhexin_ffi \
+            ios-sample/Logic/*.swift tests/swift/*.swift -o "$out/hexin-swift-tests"
+        HEXIN_SWIFT_LD_PATH="$out:$libdir" hexin_swift env HEXIN_ENDPOINT="$HEXIN_ENDPOINT" \
+            HEXIN_SERVER_PACKAGES="$HEXIN_SERVER_PACKAGES" HEXIN_EXAMPLES="$HEXIN_EXAMPLES" \
+            HEXIN_REAL_PHOTOS="$HEXIN_REAL_PHOTOS" HEXIN_WORK="$HEXIN_WORK" "$out/hexin-swift-tests"
+        ;;
+    *) echo "unknown language $language" >&2; exit 2 ;;
+    esac
+done

@@ -1,0 +1,196 @@
+// The Kotlin bindings on a real JVM against the host library and the local tus server
+// (tests/bindings.sh compiles and runs this; HEXIN_* variables say where things are).
+package org.hexin.test
+
+import java.io.File
+import java.security.KeyPairGenerator
+import java.security.spec.ECGenParameterSpec
+import java.util.Base64
+import java.util.concurrent.atomic.AtomicReference
+import kotlinx.coroutines.runBlocking
+import org.hexin.DeliveryTask
+import org.hexin.Draft
+import org.hexin.Outbox
+import org.hexin.Policy
+import org.hexin.Uploader
+import org.hexin.checkPhoto
+import org.hexin.checkPhotoFile
+import org.hexin.codeName
+import org.hexin.errorCode
+import org.hexin.errorMessage
+import org.hexin.submissionProblems
+import org.hexin.validateDomain
+import org.hexin.validateIdNumber
+import org.hexin.validatePhone
+import org.hexin.verifyPackageDir
+import org.hexin.core.CaptureSource
+import org.hexin.core.Code
+import org.hexin.core.Event
+import org.hexin.core.Fields
+import org.hexin.core.HexinException
+import org.hexin.core.Listener
+import org.hexin.core.MaterialKind
+import org.hexin.core.PackageState
+import org.hexin.core.Person
+import org.hexin.core.Signer
+import org.hexin.core.SubjectFields
+import org.hexin.core.SubjectKind
+import org.hexin.core.Verdict
+import org.hexin.core.Website
+
+val env: (String) -> String = { System.getenv(it) ?: error("$it is not set") }
+val examples = File(env("HEXIN_EXAMPLES"))
+val realPhotos = File(env("HEXIN_REAL_PHOTOS"))
+val work = File(env("HEXIN_WORK"))
+val endpoint = env("HEXIN_ENDPOINT")
+val serverPackages = File(env("HEXIN_SERVER_PACKAGES"))
+
+val INDIVIDUAL = listOf(MaterialKind.ID_CARD_FRONT, MaterialKind.ID_CARD_BACK, MaterialKind.FACE_PHOTO, MaterialKind.VERIFICATION_FORM)
+
+/** The individual example's fields (examples/individual/fields.json). */
+fun exampleFields() = Fields(
+    SubjectFields("张三", null, null),
+    Person("张三", "11010519491231002X", "长期", "13800138000", "zhangsan@example.com", null),
+    Website("张三的个人博客", listOf("example.com", "例子.测试")),
+)
+
+fun photo(kind: MaterialKind) = File(examples, "${kind.name.lowercase().replace('_', '-')}.jpg").readBytes()
+
+inline fun <reified E : HexinException> assertThrows(block: () -> Unit): E {
+    try {
+        block()
+    } catch (e: HexinException) {
+        check(e is E) { "expected ${E::class.simpleName}, got ${e::class.simpleName}: $e" }
+        return e
+    }
+    error("expected ${E::class.simpleName}, nothing was thrown")
+}
+
+fun checksPhotos() = runBlocking {
+    val policy = Policy.icpDefault()
+    val accepted = checkPhoto(photo(MaterialKind.ID_CARD_FRONT), MaterialKind.ID_CARD_FRONT, policy)
+    check(accepted.verdict == Verdict.ACCEPT) { "${accepted.findings}" }
+    val out = accepted.output ?: error("no output")
+    check(out.jpeg.size.toULong() == out.bytes && out.jpeg[0] == 0xFF.toByte() && out.jpeg[1] == 0xD8.toByte())
+
+    // A real 640×480 Nikon photo: readable, rejected with a typed code and a message in both languages.
+    val small = checkPhotoFile(File(realPhotos, "camera/DSCN0010.jpg").path, MaterialKind.ID_CARD_FRONT, policy)
+    check(small.verdict == Verdict.REJECT && small.output == null)
+    val finding = small.findings.single { it.code == Code.RESOLUTION_TOO_LOW }
+    check(finding.message.zh.isNotEmpty() && finding.message.en.isNotEmpty() && finding.measured!! < finding.limit!!)
+
+    // A real iPhone HEIC is an error from Rust, arriving as its own exception type.
+    val heic = assertThrows<HexinException.UnsupportedFormat> {
+        runBlocking { checkPhotoFile(File(realPhotos, "camera/iphone_13_pro_max.HEIC").path, MaterialKind.FACE_PHOTO, policy) }
+    }
+    check(errorCode(heic) == Code.UNSUPPORTED_FORMAT && codeName(errorCode(heic)) == "unsupported_format")
+    check(errorMessage(heic).zh.contains("JPEG")) { errorMessage(heic).zh }
+    assertThrows<HexinException.Storage> { runBlocking { checkPhotoFile("/nonexistent.jpg", MaterialKind.OTHER, policy) } }
+    assertThrows<HexinException.InvalidPolicy> { Policy.parse("[limits]\nmax_input_bytes = 0") }
+    println("ok  photos: accepted, rejected (resolution_too_low), HEIC → UnsupportedFormat")
+}
+
+fun validatesFields() {
+    check(validateIdNumber("11010519491231002X") == null)
+    check(validateIdNumber("110105194912310021")?.code == Code.INVALID_ID_NUMBER)
+    check(validatePhone("1380013800")?.code == Code.INVALID_PHONE)
+    check(validateDomain("例子.中国") == null && validateDomain("-bad-.com")?.code == Code.INVALID_DOMAIN)
+    val policy = Policy.icpDefault()
+    val problems = submissionProblems(SubjectKind.INDIVIDUAL, "11", exampleFields().copy(website = Website("", emptyList())), policy)
+    check(problems.map { it.at }.containsAll(listOf("website.name", "website.domains"))) { "$problems" }
+    check(submissionProblems(SubjectKind.INDIVIDUAL, "11", exampleFields(), policy).isEmpty())
+    assertThrows<HexinException.UnknownProvince> { submissionProblems(SubjectKind.INDIVIDUAL, "Atlantis", exampleFields(), policy) }
+    println("ok  fields: ID number, phone, domain, whole-form problems by path")
+}
+
+/** A P-256 key in the JVM, signing as an Android Keystore key would. */
+class JvmSigner : Signer {
+    private val pair = KeyPairGenerator.getInstance("EC").apply { initialize(ECGenParameterSpec("secp256r1")) }.generateKeyPair()
+    val publicPem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.public.encoded) + "\n-----END PUBLIC KEY-----\n"
+    override fun publicKey(): ByteArray = pair.public.encoded
+    override fun sign(message: ByteArray): ByteArray =
+        java.security.Signature.getInstance("SHA256withECDSA").run { initSign(pair.private); update(message); sign() }
+}
+
+class Events : Listener {
+    val all = java.util.concurrent.CopyOnWriteArrayList<Event>()
+    val task = AtomicReference<DeliveryTask?>()
+    @Volatile var cancelAfter: Long = -1
+
+    override fun onEvent(event: Event) {
+        all.add(event)
+        if (event is Event.Progress && cancelAfter >= 0 && event.packageSent.toLong() >= cancelAfter) {
+            task.get()?.cancel()
+        }
+    }
+}
+
+fun sealsUploadsCancelsAndResumes() = runBlocking {
+    val policy = Policy.icpDefault()
+    val outbox = Outbox(File(work, "kotlin-outbox").path, ByteArray(32) { 7 }, null, null)
+    val draft = Draft.start(outbox, policy, SubjectKind.INDIVIDUAL, "北京")
+    check(draft.checklist().required == INDIVIDUAL)
+    val rejected = draft.addPhotoFile(MaterialKind.ID_CARD_FRONT, File(realPhotos, "camera/DSCN0010.jpg").path, CaptureSource.GALLERY)
+    check(rejected.verdict == Verdict.REJECT && draft.report(MaterialKind.ID_CARD_FRONT) == null)
+    for (kind in INDIVIDUAL) check(draft.addPhoto(kind, photo(kind), CaptureSource.CAMERA).verdict == Verdict.ACCEPT)
+    check(draft.checklist().problems.any { it.code == Code.MISSING_FIELD })
+    assertThrows<HexinException.SealRefused> { runBlocking { draft.seal(null) } }.also { refused ->
+        check(refused.problems.all { it.code == Code.MISSING_FIELD }) { "${refused.problems}" }
+    }
+    draft.setFields(exampleFields())
+    check(draft.checklist().problems.isEmpty())
+
+    // A signer that fails, then a real one: the Kotlin object signs from inside Rust.
+    val broken = object : Signer {
+        override fun publicKey(): ByteArray = throw HexinException.SigningFailed("keystore locked")
+        override fun sign(message: ByteArray): ByteArray = throw HexinException.SigningFailed("keystore locked")
+    }
+    check(assertThrows<HexinException.SigningFailed> { runBlocking { draft.seal(broken) } }.reason == "keystore locked")
+    val signer = JvmSigner()
+    val sealed = draft.seal(signer)
+    check(outbox.get(sealed.packageId).state == PackageState.SEALED)
+    val total = outbox.get(sealed.packageId).bytes.toLong()
+
+    // Upload in 1 KiB chunks and cancel once a third is on the server: the package pauses.
+    val events = Events()
+    val uploader = Uploader(outbox, endpoint, events, 1024uL, 2u)
+    events.cancelAfter = total / 3
+    val first = uploader.deliver(sealed.packageId).also { events.task.set(it) }
+    assertThrows<HexinException.UploadCancelled> { runBlocking { first.result() } }
+    check(first.isFinished())
+    check(outbox.get(sealed.packageId).state == PackageState.SEALED)
+    val progress = events.all.filterIsInstance<Event.Progress>()
+    check(progress.isNotEmpty() && progress.all { it.packageTotal.toLong() == total }) { "${progress.size} progress events" }
+    val before = progress.maxOf { it.packageSent.toLong() }
+    check(before in total / 3 until total) { "cancelled at $before of $total" }
+
+    // Resume: only what the server lacks goes out, then the commit.
+    events.cancelAfter = -1
+    val delivery = uploader.deliver(sealed.packageId).result()
+    check(delivery.digest == sealed.digest && delivery.bytes.toLong() == total)
+    check(delivery.sentBytes.toLong() < total) { "resume sent ${delivery.sentBytes} of $total" }
+    check(events.all.any { it is Event.Committed && it.digest == sealed.digest })
+    check(outbox.get(sealed.packageId).state == PackageState.COMMITTED)
+
+    // What the server assembled verifies, signed by the Kotlin key.
+    val v = verifyPackageDir(File(serverPackages, sealed.packageId).path, listOf(signer.publicPem), sealed.digest)
+    check(v.problems.isEmpty()) { "${v.problems}" }
+    check(v.signedBy != null)
+    outbox.close()
+    println("ok  draft → seal (signed in Kotlin) → upload → cancel at $before/$total → resume (${delivery.sentBytes} B) → verified")
+}
+
+fun errorsArriveTyped() {
+    val dir = File(work, "kotlin-keyed").path
+    Outbox(dir, ByteArray(32) { 1 }, null, null).close()
+    assertThrows<HexinException.OutboxKeyMismatch> { Outbox(dir, ByteArray(32) { 2 }, null, null) }
+    assertThrows<HexinException.OutboxKeyRequired> { Outbox(dir, null, null, null) }
+    assertThrows<HexinException.OutboxKeyMismatch> { Outbox(File(work, "kotlin-short").path, ByteArray(16), null, null) }
+    val outbox = Outbox(dir, ByteArray(32) { 1 }, null, null)
+    assertThrows<HexinException.OutboxLocked> { Outbox(dir, ByteArray(32) { 1 }, null, null) }
+    assertThrows<HexinException.PackageNotFound> { Draft.open(outbox, Policy.icpDefault(), "0123456789abcdef0123456789abcdef") }
+    val quiet = object : Listener { override fun onEvent(event: Event) {} }
+    assertThrows<HexinException.InvalidEndpoint> { Uploader(outbox, "ftp://example.com/files", quiet, null, null) }
+    outbox.close()
+    println("ok  errors: key mismatch/required, locked, not found, invalid endpoint — each its own exception")
+}
