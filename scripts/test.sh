@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust suites (unit, pipeline, real photos, CLI, property tests, the
-# outbox under SIGKILL, uploads against the real tus server with faults) and the fuzz targets
-# for a bounded time. Installs what it needs idempotently: Node.js and the tus server's npm
-# packages (scripts/node.sh), cargo-fuzz (scripts/fuzz.sh).
+# outbox under SIGKILL, uploads against the real tus server with faults), the Kotlin and Swift
+# binding tests with the sample apps' logic (tests/bindings.sh), and the fuzz targets for a
+# bounded time. Installs what it needs idempotently: Node.js and the tus server's npm packages
+# (scripts/node.sh), kotlinc and JNA (scripts/kotlin.sh), Swift (scripts/swift.sh: on Linux a
+# cached debootstrap root), cargo-fuzz (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node.sh
@@ -12,4 +14,5 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast
 fi
+bash tests/bindings.sh
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash scripts/fuzz.sh

@@ -37,7 +37,8 @@ for language in $languages; do
         echo "== kotlin: compiling the bindings, android-sample/logic and tests/kotlin"
         cp="$JNA_JAR:$KOTLIN_COROUTINES_JAR"
         "$KOTLINC" -nowarn -cp "$cp" -d "$work/kotlin/classes" \
-            "$bindings/kotlin" android-sample/logic/src/main/kotlin tests/kotlin 2>&1 | grep -v '^warning:' || true
+            "$bindings/kotlin" android-sample/logic/src/main/kotlin tests/kotlin 2>"$work/kotlinc.log" ||
+            { grep -v '^warning:' "$work/kotlinc.log"; exit 1; }
         java -Djna.library.path="$libdir" -cp "$work/kotlin/classes:$cp:$KOTLIN_STDLIB_JAR" org.hexin.test.FilingFlowTestKt
         ;;
     swift)

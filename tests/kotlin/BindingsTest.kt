@@ -106,7 +106,8 @@ fun validatesFields() {
 /** A P-256 key in the JVM, signing as an Android Keystore key would. */
 class JvmSigner : Signer {
     private val pair = KeyPairGenerator.getInstance("EC").apply { initialize(ECGenParameterSpec("secp256r1")) }.generateKeyPair()
-    val publicPem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.public.encoded) + "\n-----END PUBLIC KEY-----\n"
+    val publicPem = Base64.getEncoder().encodeToString(pair.public.encoded).chunked(64)
+        .joinToString("\n", "-----BEGIN PUBLIC KEY-----\n", "\n-----END PUBLIC KEY-----\n")
     override fun publicKey(): ByteArray = pair.public.encoded
     override fun sign(message: ByteArray): ByteArray =
         java.security.Signature.getInstance("SHA256withECDSA").run { initSign(pair.private); update(message); sign() }

@@ -40,6 +40,7 @@ fun sampleFlowFilesAPackage() = runBlocking {
 
     // The app is killed: a new process reopens the draft from the outbox.
     scope.coroutineContext[kotlinx.coroutines.Job]!!.children.forEach { it.join() } // early uploads settle
+    flow.close()
     outbox.close()
     outbox = Outbox(dir, ByteArray(32) { 9 }, null, null)
     flow = FilingFlow(outbox, endpoint, scope, Lang.EN)
@@ -59,7 +60,7 @@ fun sampleFlowFilesAPackage() = runBlocking {
     check(state.error == null) { "${state.error}" }
     val delivered = state.phase
     check(delivered is Phase.Delivered && delivered.digest.length == 64) { "$delivered" }
-    check(File(serverPackages, packageId, "manifest.json").exists())
+    check(File(File(serverPackages, packageId), "manifest.json").exists())
     scope.cancel()
     outbox.close()
     println("ok  sample flow: rejected shot → retake → killed → reopened → fields → submit → delivered")

@@ -115,8 +115,11 @@ func sealsUploadsCancelsAndResumes() async throws {
     await expectError("cancel", { if case .UploadCancelled = $0 { return true } else { return false } }) {
         _ = try await first.result()
     }
-    expect(first.isFinished() && (try outbox.get(id: sealed.packageId).state) == .sealed, "not paused")
-    let sentBefore = events.all.compactMap { if case let .progress(_, _, _, _, sent, _) = $0 { return sent } else { return nil } }.max() ?? 0
+    let paused = try outbox.get(id: sealed.packageId).state
+    expect(first.isFinished() && paused == .sealed, "not paused: \(paused)")
+    let sentBefore = events.all.compactMap { (event: Event) -> UInt64? in
+        if case let .progress(_, _, _, _, sent, _) = event { return sent } else { return nil }
+    }.max() ?? 0
     expect(sentBefore >= total / 3 && sentBefore < total, "cancelled at \(sentBefore) of \(total)")
 
     events.cancelAfter = .max

@@ -84,7 +84,7 @@ class FilingFlow(
     private val scope: CoroutineScope,
     private val lang: Lang = Lang.ZH,
     private val policy: Policy = Policy.icpDefault(),
-) : Listener {
+) : Listener, AutoCloseable {
     private val uploader = Uploader(outbox, endpoint, this, null, null)
     private val _state = MutableStateFlow(FilingState())
     val state: StateFlow<FilingState> = _state.asStateFlow()
@@ -147,6 +147,14 @@ class FilingFlow(
 
     suspend fun resumeUpload() = guard {
         deliver(_state.value.packageId ?: error("no application"))
+    }
+
+    /** Releases the SDK objects (the outbox stays open: it is the caller's). */
+    override fun close() {
+        early.values.forEach { it.cancel() }
+        delivery?.close()
+        draft?.close()
+        uploader.close()
     }
 
     override fun onEvent(event: Event) {
