@@ -3,6 +3,8 @@
 #
 #   bash scripts/bindings.sh [--release] [OUT_DIR]    # OUT_DIR defaults to $TARGET/bindings
 #
+# HEXIN_UNIFFI_CONFIG names another global config than uniffi.toml (scripts/android.sh uses
+# one with android = true).
 # Writes OUT_DIR/kotlin/org/hexin/{hexin.kt,core/hexin_core.kt} and OUT_DIR/swift/ (hexin.swift,
 # hexin_core.swift, their C headers and module maps), and prints the library path. Quick when
 # nothing changed: cargo builds nothing, and generation takes about a second.
@@ -15,11 +17,11 @@ out=${1:-$target/bindings}
 
 flags=(); [ $profile = release ] && flags=(--release)
 cargo build -q "${flags[@]}" -p hexin-ffi --lib
-cargo build -q -p hexin-ffi --features cli --bin uniffi-bindgen
+cargo build -q -p hexin-uniffi-bindgen
 case "$(uname)" in Darwin) lib=$target/$profile/libhexin_ffi.dylib ;; *) lib=$target/$profile/libhexin_ffi.so ;; esac
 
 rm -rf "$out/kotlin" "$out/swift"
 for language in kotlin swift; do
-    "$target/debug/uniffi-bindgen" generate --config uniffi.toml --language $language --no-format --out-dir "$out/$language" "$lib" >/dev/null
+    "$target/debug/uniffi-bindgen" generate --config "${HEXIN_UNIFFI_CONFIG:-uniffi.toml}" --language $language --no-format --out-dir "$out/$language" "$lib" >/dev/null
 done
 echo "$lib"
