@@ -24,16 +24,9 @@ WORKERS=${WORKERS:-0} # tokio runtime of the example: 0 = current_thread, N = N 
 cargo build --release -q -p hexin-core --example tus_upload
 bin=${CARGO_TARGET_DIR:-target}/release/examples/tus_upload
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-: >"$work/log"
-node tests/tus-server/server.mjs --store "$work/store" --packages "$work/packages" --port 0 >"$work/log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-    endpoint=$(sed -n 's/^listening //p' "$work/log")
-    [ -n "$endpoint" ] && break
-    sleep 0.1
-done
-[ -n "$endpoint" ] || { cat "$work/log"; exit 1; }
+trap 'kill ${TUS_SERVER:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+start_tus_server "$work"
+endpoint=$TUS_ENDPOINT
 
 curl_upload() { # FILE SIZE SHA → seconds: curl's own time_total of the POST plus the PATCH
     local headers location post patch

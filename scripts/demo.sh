@@ -50,17 +50,9 @@ $hexin seal --subject enterprise --province guangdong --fields examples/enterpri
 $hexin verify --trusted-key "$key.pub" target/demo/enterprise
 
 echo "== 4. start the local tus server"
-mkdir -p target/demo/server
-node tests/tus-server/server.mjs --store target/demo/server/store --packages target/demo/server/packages --port 0 \
-    >target/demo/server/log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-    endpoint=$(sed -n 's/^listening //p' target/demo/server/log)
-    [ -n "$endpoint" ] && break
-    sleep 0.1
-done
-[ -n "$endpoint" ] || { cat target/demo/server/log; exit 1; }
+trap 'kill ${TUS_SERVER:-} 2>/dev/null || true' EXIT
+start_tus_server target/demo/server
+endpoint=$TUS_ENDPOINT
 echo "tus server at $endpoint"
 
 echo "== 5. upload both packages through the encrypted outbox"

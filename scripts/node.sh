@@ -31,3 +31,21 @@ ensure_tus_server_deps() {
 
 ensure_node
 ensure_tus_server_deps
+
+# Starts the local tus server with its store and assembled packages under DIR, on a free
+# loopback port, and waits until it listens; sets TUS_SERVER (its pid) and TUS_ENDPOINT. The
+# caller stops it (kill "$TUS_SERVER").
+start_tus_server() {
+    local dir=$1
+    mkdir -p "$dir"
+    node "$(git rev-parse --show-toplevel)/tests/tus-server/server.mjs" \
+        --store "$dir/store" --packages "$dir/packages" --port 0 >"$dir/log" 2>&1 &
+    TUS_SERVER=$!
+    for _ in $(seq 100); do
+        TUS_ENDPOINT=$(sed -n 's/^listening //p' "$dir/log")
+        [ -n "$TUS_ENDPOINT" ] && return 0
+        sleep 0.1
+    done
+    cat "$dir/log" >&2
+    return 1
+}

@@ -14,17 +14,9 @@ libdir=$(dirname "$lib")
 bindings=$libdir/../bindings
 
 work=$(mktemp -d /tmp/hexin-bindings.XXXXXX)
-server=
-trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
-node tests/tus-server/server.mjs --store "$work/store" --packages "$work/packages" --port 0 >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-    endpoint=$(sed -n 's/^listening //p' "$work/server.log")
-    [ -n "$endpoint" ] && break
-    sleep 0.1
-done
-[ -n "$endpoint" ] || { cat "$work/server.log"; exit 1; }
-export HEXIN_ENDPOINT=$endpoint HEXIN_SERVER_PACKAGES=$work/packages HEXIN_EXAMPLES=$repo/examples/individual
+trap 'kill ${TUS_SERVER:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+start_tus_server "$work/server"
+export HEXIN_ENDPOINT=$TUS_ENDPOINT HEXIN_SERVER_PACKAGES=$work/server/packages HEXIN_EXAMPLES=$repo/examples/individual
 HEXIN_REAL_PHOTOS=$(realpath "${HEXIN_REAL_PHOTOS:-$repo/../shared/fixtures/real-photos}")
 export HEXIN_REAL_PHOTOS HEXIN_SWIFT_MOUNTS=$HEXIN_REAL_PHOTOS
 
