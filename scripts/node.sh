@@ -38,6 +38,7 @@ ensure_tus_server_deps
 start_tus_server() {
     local dir=$1
     mkdir -p "$dir"
+    : >"$dir/log"
     node "$(git rev-parse --show-toplevel)/tests/tus-server/server.mjs" \
         --store "$dir/store" --packages "$dir/packages" --port 0 >"$dir/log" 2>&1 &
     TUS_SERVER=$!

@@ -171,7 +171,7 @@ impl Uploader {
         }
         let (mut sent, mut failure) = (0, None);
         while let Some(joined) = tasks.join_next().await {
-            match joined.unwrap_or_else(|e| Err(Error::UploadFailed { attempts: 0, reason: format!("upload task: {e}") })) {
+            match joined.unwrap_or_else(|e| Err(Error::Internal { reason: format!("upload task: {e}") })) {
                 Ok(n) => sent += n,
                 Err(e) => {
                     stop.cancel();

@@ -181,6 +181,27 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
     println("ok  draft → seal (signed in Kotlin) → upload → cancel at $before/$total → resume (${delivery.sentBytes} B) → verified")
 }
 
+/** A listener that throws makes Rust panic inside the upload; the app gets Internal, not a crash. */
+fun aPanicComesBackAsAnError() = runBlocking {
+    val outbox = Outbox(File(work, "kotlin-panic").path, null, null, null)
+    val draft = Draft.start(outbox, Policy.icpDefault(), SubjectKind.INDIVIDUAL, "11")
+    for (kind in INDIVIDUAL) draft.addPhoto(kind, photo(kind), CaptureSource.CAMERA)
+    draft.setFields(exampleFields())
+    val sealed = draft.seal(null)
+    val throwing = object : Listener {
+        override fun onEvent(event: Event) {
+            if (event is Event.Progress) throw IllegalStateException("a bug in the app's listener")
+        }
+    }
+    val failed = assertThrows<HexinException.Internal> { runBlocking { Uploader(outbox, endpoint, throwing, 4096uL, 1u).deliver(sealed.packageId).result() } }
+    check(failed.reason.contains("panic")) { failed.reason }
+    // The outbox is unharmed: the same package delivers with a working listener.
+    val quiet = object : Listener { override fun onEvent(event: Event) {} }
+    check(Uploader(outbox, endpoint, quiet, null, null).resumeAll().single().delivery?.digest == sealed.digest)
+    outbox.close()
+    println("ok  panic: a throwing listener → HexinException.Internal, then the package resumes and delivers")
+}
+
 fun errorsArriveTyped() {
     val dir = File(work, "kotlin-keyed").path
     Outbox(dir, ByteArray(32) { 1 }, null, null).close()

@@ -71,6 +71,7 @@ fun main() {
     validatesFields()
     errorsArriveTyped()
     sealsUploadsCancelsAndResumes()
+    aPanicComesBackAsAnError()
     sampleFlowFilesAPackage()
     println("kotlin: all passed")
 }
