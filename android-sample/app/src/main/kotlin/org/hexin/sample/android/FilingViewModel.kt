@@ -21,4 +21,6 @@ class FilingViewModel(app: Application) : AndroidViewModel(app) {
     fun submit() = viewModelScope.launch { flow.submit() }
     fun pause() = flow.pause()
     fun resumeUpload() = viewModelScope.launch { flow.resumeUpload() }
+
+    override fun onCleared() = flow.close()
 }

@@ -117,7 +117,7 @@ fun StepCard(step: Step, onShoot: () -> Unit) = Card(Modifier.fillMaxWidth()) {
 fun CameraScreen(onPhoto: (ByteArray) -> Unit) {
     val context = LocalContext.current
     val owner = LocalLifecycleOwner.current
-    val controller = remember {
+    val camera = remember {
         LifecycleCameraController(context).apply {
             setEnabledUseCases(LifecycleCameraController.IMAGE_CAPTURE)
             imageCaptureMode = ImageCapture.CAPTURE_MODE_MAXIMIZE_QUALITY
@@ -125,10 +125,10 @@ fun CameraScreen(onPhoto: (ByteArray) -> Unit) {
         }
     }
     Column(Modifier.fillMaxSize()) {
-        AndroidView(factory = { PreviewView(it).apply { this.controller = controller } }, modifier = Modifier.weight(1f))
+        AndroidView(factory = { PreviewView(it).apply { controller = camera } }, modifier = Modifier.weight(1f))
         Button(
             onClick = {
-                controller.takePicture(ContextCompat.getMainExecutor(context), object : ImageCapture.OnImageCapturedCallback() {
+                camera.takePicture(ContextCompat.getMainExecutor(context), object : ImageCapture.OnImageCapturedCallback() {
                     override fun onCaptureSuccess(image: ImageProxy) {
                         val buffer = image.planes[0].buffer
                         val jpeg = ByteArray(buffer.remaining()).also { buffer.get(it) }

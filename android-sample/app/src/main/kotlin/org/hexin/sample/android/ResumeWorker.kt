@@ -16,8 +16,7 @@ import org.hexin.core.Listener
 class ResumeWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
         val quiet = object : Listener { override fun onEvent(event: Event) {} }
-        val uploader = Uploader(Sdk.outbox(applicationContext), BuildConfig.HEXIN_ENDPOINT, quiet, null, null)
-        val outcomes = uploader.resumeAll()
+        val outcomes = Uploader(Sdk.outbox(applicationContext), BuildConfig.HEXIN_ENDPOINT, quiet, null, null).use { it.resumeAll() }
         return if (outcomes.all { it.error == null }) Result.success() else Result.retry()
     }
 
