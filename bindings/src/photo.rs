@@ -51,13 +51,7 @@ pub async fn check_photo_file(path: String, kind: MaterialKind, policy: Arc<Poli
 
 /// Reads a photo file, refusing one over the policy's input limit before reading it.
 pub(crate) fn read_photo(path: &str, policy: &hexin_core::Policy) -> Result<Vec<u8>, Error> {
-    let storage = |e: std::io::Error| Error::Storage { op: format!("read {path}"), reason: e.to_string() };
-    let bytes = std::fs::metadata(path).map_err(storage)?.len();
-    let limit = policy.limits.max_input_bytes;
-    if bytes > limit {
-        return Err(Error::InputTooLarge { bytes, limit });
-    }
-    std::fs::read(path).map_err(storage)
+    hexin_core::input::read(std::path::Path::new(path), policy.limits.max_input_bytes)
 }
 
 /// Verifies a package directory as a server receives it: every problem with a stable code.

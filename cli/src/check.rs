@@ -53,17 +53,19 @@ pub fn run(args: Args) -> ExitCode {
     }
     let (mut rejected, mut io_failed) = (false, false);
     for file in &args.files {
-        let bytes = match fs::read(file) {
-            Ok(b) => b,
+        // A file that is not a regular file, or over the input limit, is refused like bad bytes;
+        // one that cannot be read at all is an I/O error.
+        let outcome = match hexin_core::input::read(file, policy.limits.max_input_bytes) {
+            Ok(bytes) => match hexin_core::check(&bytes, args.material, &policy) {
+                Ok(report) => Outcome::Checked(report),
+                Err(e) => Outcome::Refused(e),
+            },
+            Err(e @ (Error::NotAFile { .. } | Error::InputTooLarge { .. })) => Outcome::Refused(e),
             Err(e) => {
-                eprintln!("hexin: {}: {e}", file.display());
+                eprintln!("hexin: {e}");
                 io_failed = true;
                 continue;
             }
-        };
-        let outcome = match hexin_core::check(&bytes, args.material, &policy) {
-            Ok(report) => Outcome::Checked(report),
-            Err(e) => Outcome::Refused(e),
         };
         if let (Some(dir), Outcome::Checked(Report { output: Some(out), .. })) = (&args.out, &outcome) {
             let dest = dir.join(output_name(file));

@@ -53,11 +53,16 @@ fn main() -> ExitCode {
 fn load_policy(path: Option<&Path>) -> Result<Policy, String> {
     match path {
         None => Ok(Policy::icp_default()),
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
+        Some(path) => read_text(path)
             .and_then(|t| Policy::parse(&t).map_err(|e| e.to_string()))
             .map_err(|e| format!("policy {}: {e}", path.display())),
     }
+}
+
+/// Reads a small text input (a policy, fields file or key) as hexin reads anything from outside:
+/// a regular file only, bounded, never blocking.
+fn read_text(path: &Path) -> Result<String, String> {
+    hexin_core::input::read_text(path, hexin_core::input::MAX_TEXT_BYTES).map_err(|e| e.to_string())
 }
 
 /// Reports a usage or I/O error; exit status 2.

@@ -73,7 +73,7 @@ impl Location {
 }
 
 fn read_key(path: &Path) -> Result<[u8; 32], String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("--key-file {}: {e}", path.display()))?;
+    let text = crate::read_text(path).map_err(|e| format!("--key-file {e}"))?;
     let hex = text.trim();
     let bytes: Option<Vec<u8>> =
         (hex.len() == 64).then(|| (0..32).map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()).collect()).flatten();

@@ -15,7 +15,7 @@ use hexin_core::submission::{Fields, Submission};
 use hexin_core::{Error, MaterialKind};
 use serde_json::json;
 
-use crate::{load_policy, usage_error};
+use crate::{load_policy, read_text, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -60,12 +60,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     let key = match &args.signing_key {
         None => None,
-        Some(path) => match fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|pem| SoftwareKey::from_pem(&pem).map_err(|e| e.to_string())) {
+        Some(path) => match read_text(path).and_then(|pem| SoftwareKey::from_pem(&pem).map_err(|e| e.to_string())) {
             Ok(k) => Some(k),
             Err(e) => return usage_error(&format!("--signing-key {}: {e}", path.display())),
         },
     };
-    let fields = match fs::read_to_string(&args.fields).map_err(|e| e.to_string()).and_then(|t| Fields::from_json(&t).map_err(|e| e.to_string())) {
+    let fields = match read_text(&args.fields).and_then(|t| Fields::from_json(&t).map_err(|e| e.to_string())) {
         Ok(f) => f,
         Err(e) => return usage_error(&format!("--fields {}: {e}", args.fields.display())),
     };
@@ -75,9 +75,9 @@ pub fn run(args: Args) -> ExitCode {
     };
     let mut materials = vec![];
     for (kind, path) in &args.materials {
-        let bytes = match fs::read(path) {
+        let bytes = match hexin_core::input::read(path, policy.limits.max_input_bytes) {
             Ok(b) => b,
-            Err(e) => return usage_error(&format!("{}: {e}", path.display())),
+            Err(e) => return usage_error(&e.to_string()),
         };
         // A file on disk came from the library, not the app's camera; its time is its mtime.
         let mtime = fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());

@@ -9,7 +9,7 @@ use hexin_core::signature::parse_public_key;
 use hexin_core::verify::{verify_dir, Options};
 use serde_json::json;
 
-use crate::usage_error;
+use crate::{read_text, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,7 +32,7 @@ pub struct Args {
 pub fn run(args: Args) -> ExitCode {
     let mut options = Options { expected_digest: args.expect_digest.clone(), ..Options::default() };
     for path in &args.trusted_keys {
-        match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| parse_public_key(&b)) {
+        match read_text(path).and_then(|t| parse_public_key(t.as_bytes())) {
             Ok(key) => options.trusted_keys.push(key),
             Err(e) => return usage_error(&format!("--trusted-key {}: {e}", path.display())),
         }

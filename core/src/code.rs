@@ -13,6 +13,8 @@ pub enum Code {
     InputTooLarge,
     /// The header claims more pixels than the policy allows.
     DimensionsTooLarge,
+    /// The path names a symlink, FIFO, device, socket or directory; hexin reads only regular files.
+    NotAFile,
     /// Empty, truncated or undecodable image data.
     CorruptImage,
     /// The upright image is smaller than the policy's minimum.
@@ -118,6 +120,7 @@ impl Code {
             Code::UnsupportedFormat => "unsupported_format",
             Code::InputTooLarge => "input_too_large",
             Code::DimensionsTooLarge => "dimensions_too_large",
+            Code::NotAFile => "not_a_file",
             Code::CorruptImage => "corrupt_image",
             Code::ResolutionTooLow => "resolution_too_low",
             Code::Blurry => "blurry",

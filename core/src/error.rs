@@ -15,6 +15,8 @@ pub enum Error {
     InputTooLarge { bytes: u64, limit: u64 },
     #[error("dimensions_too_large: {width}x{height} exceeds the limit of {limit_pixels} pixels or {limit_side} per side")]
     DimensionsTooLarge { width: u32, height: u32, limit_pixels: u64, limit_side: u32 },
+    #[error("not_a_file: {path} is a {kind}, not a regular file")]
+    NotAFile { path: String, kind: String },
     #[error("corrupt_image: {reason}")]
     CorruptImage { reason: String },
     #[error("invalid_policy: {field}: {reason}")]
@@ -80,6 +82,7 @@ impl Error {
             Error::UnsupportedFormat { .. } => Code::UnsupportedFormat,
             Error::InputTooLarge { .. } => Code::InputTooLarge,
             Error::DimensionsTooLarge { .. } => Code::DimensionsTooLarge,
+            Error::NotAFile { .. } => Code::NotAFile,
             Error::CorruptImage { .. } => Code::CorruptImage,
             Error::InvalidPolicy { .. } => Code::InvalidPolicy,
             Error::InvalidFields { .. } => Code::InvalidFields,
@@ -130,6 +133,10 @@ impl Error {
             Error::DimensionsTooLarge { .. } => Message::new(
                 "图片像素尺寸过大，请使用手机相机的常规分辨率重拍。",
                 "The image has too many pixels: retake it at the camera's normal resolution.",
+            ),
+            Error::NotAFile { kind, .. } => Message::new(
+                format!("所选文件是{}，不是普通文件，请选择照片或文档文件本身。", match kind.as_str() { "symlink" => "符号链接", "fifo" => "管道", "directory" => "文件夹", "device" => "设备文件", _ => "特殊文件" }),
+                format!("The chosen file is a {kind}, not a regular file: choose the photo or document file itself."),
             ),
             Error::CorruptImage { .. } => Message::new(
                 "图片文件已损坏或不完整，请重新拍摄。",

@@ -23,6 +23,7 @@ pub mod draft;
 mod error;
 pub mod fields;
 pub mod format;
+pub mod input;
 pub mod intake;
 pub mod manifest;
 mod material;

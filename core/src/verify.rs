@@ -13,6 +13,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::canonical;
+use crate::input;
 use crate::code::{Code, Message};
 use crate::manifest::{self, is_hex, is_safe_file_name, Manifest};
 use crate::policy::hex;
@@ -92,17 +93,14 @@ impl Files for Dir {
     }
 
     fn measure(&self, name: &str, expected_size: u64) -> Result<Option<(u64, String)>, String> {
-        let path = self.0.join(name);
-        let meta = match fs::symlink_metadata(&path) {
-            Ok(m) if m.is_file() => m,
-            Ok(_) => return Err("not a regular file".into()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        let (mut file, size) = match input::open_regular(&self.0.join(name), u64::MAX) {
+            Ok(opened) => opened,
+            Err(e) if input::is_not_found(&e) => return Ok(None),
             Err(e) => return Err(e.to_string()),
         };
-        if meta.len() != expected_size {
-            return Ok(Some((meta.len(), String::new())));
+        if size != expected_size {
+            return Ok(Some((size, String::new())));
         }
-        let mut file = fs::File::open(&path).map_err(|e| e.to_string())?;
         let (mut hasher, mut buf, mut size) = (Sha256::new(), vec![0u8; 1 << 16], 0u64);
         loop {
             let n = file.read(&mut buf).map_err(|e| e.to_string())?;
@@ -131,14 +129,11 @@ pub fn verify_dir(dir: &Path, options: &Options) -> Verification {
 }
 
 fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>, String> {
-    let file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read manifest.json: {e}")),
-    };
-    let mut bytes = vec![];
-    file.take(MAX_MANIFEST_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read manifest.json: {e}"))?;
-    Ok(Some(bytes))
+    match input::read(path, MAX_MANIFEST_BYTES as u64) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if input::is_not_found(&e) => Ok(None),
+        Err(e) => Err(format!("cannot read manifest.json: {e}")),
+    }
 }
 
 /// Verifies a manifest's bytes against `files`.
