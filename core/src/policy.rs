@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::canonical::MAX_SAFE_INTEGER;
 use crate::code::Message;
+use crate::error::excerpt;
 use crate::format::Format;
 use crate::material::MaterialKind;
 use crate::requirements::Requirements;
@@ -137,15 +139,24 @@ impl Policy {
         ICP_DEFAULT
     }
 
-    /// Parses a policy document: JSON when it starts with `{`, TOML otherwise.
+    /// Parses a policy document: JSON when it starts with `{` (one object, nothing after it),
+    /// TOML otherwise (no `nan` or `inf`).
+    ///
+    /// Numbers are bounded so that every policy value a manifest records is carried exactly
+    /// (at most 2^53 − 1); errors quote at most a few hundred characters of the document.
     pub fn parse(text: &str) -> Result<Policy, Error> {
         let digest = hex(&Sha256::digest(text.as_bytes()));
         let doc: Document = if text.trim_start().starts_with('{') {
             let de = &mut serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))?
+            let doc = serde_path_to_error::deserialize(&mut *de).map_err(|e| path_error("", e))?;
+            de.end().map_err(|e| invalid("document", format!("after the policy object: {e}")))?;
+            doc
         } else {
-            let de = toml::Deserializer::parse(text).map_err(|e| invalid("document", e))?;
-            serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))?
+            let table: toml::Table = toml::from_str(text).map_err(|e| invalid("document", e))?;
+            if let Some(at) = non_finite(&toml::Value::Table(table.clone()), String::new()) {
+                return Err(invalid(at, "must be a finite number, not nan or inf"));
+            }
+            serde_path_to_error::deserialize(table).map_err(|e| path_error("", e))?
         };
         if doc.schema != SCHEMA {
             return Err(invalid("schema", format!("this SDK reads schema {SCHEMA}, not {}", doc.schema)));
@@ -200,13 +211,29 @@ fn merge(base: &mut Value, patch: &Value) {
     }
 }
 
+/// The path of the first float in `value` that is NaN or infinite (TOML has `nan` and `inf`
+/// literals; JSON has neither).
+fn non_finite(value: &toml::Value, at: String) -> Option<String> {
+    let join = |name: &str| if at.is_empty() { name.to_string() } else { format!("{at}.{name}") };
+    match value {
+        toml::Value::Float(f) if !f.is_finite() => Some(at),
+        toml::Value::Table(t) => t.iter().find_map(|(k, v)| non_finite(v, join(k))),
+        toml::Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| non_finite(v, format!("{at}[{i}]"))),
+        _ => None,
+    }
+}
+
+/// Refuses 0 and anything a manifest could not carry exactly.
+fn check_count(field: &str, n: u64) -> Result<(), Error> {
+    if n == 0 || n > MAX_SAFE_INTEGER {
+        return Err(invalid(field, format!("must lie between 1 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
+    }
+    Ok(())
+}
+
 fn validate_limits(l: &Limits) -> Result<(), Error> {
-    if l.max_input_bytes == 0 {
-        return Err(invalid("limits.max_input_bytes", "must be positive"));
-    }
-    if l.max_input_pixels == 0 {
-        return Err(invalid("limits.max_input_pixels", "must be positive"));
-    }
+    check_count("limits.max_input_bytes", l.max_input_bytes)?;
+    check_count("limits.max_input_pixels", l.max_input_pixels)?;
     if l.max_input_side == 0 {
         return Err(invalid("limits.max_input_side", "must be positive"));
     }
@@ -224,8 +251,8 @@ fn validate_rules(at: &str, r: &Rules) -> Result<(), Error> {
     if r.output_long_side < r.min_long_side || r.output_long_side > u16::MAX as u32 {
         return Err(invalid(field("output_long_side"), "must lie between min_long_side and 65535"));
     }
-    if r.output_max_bytes < 10_000 {
-        return Err(invalid(field("output_max_bytes"), "must be at least 10000"));
+    if !(10_000..=MAX_SAFE_INTEGER).contains(&r.output_max_bytes) {
+        return Err(invalid(field("output_max_bytes"), format!("must lie between 10000 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
     }
     let q = r.jpeg_quality;
     if q.min == 0 || q.min > q.max || q.max > 100 {
@@ -251,7 +278,7 @@ fn validate_rules(at: &str, r: &Rules) -> Result<(), Error> {
 }
 
 fn invalid(field: impl Into<String>, reason: impl ToString) -> Error {
-    Error::InvalidPolicy { field: field.into(), reason: reason.to_string() }
+    Error::InvalidPolicy { field: excerpt(&field.into()), reason: excerpt(&reason.to_string()) }
 }
 
 fn path_error<E: std::fmt::Display>(prefix: &str, e: serde_path_to_error::Error<E>) -> Error {

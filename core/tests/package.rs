@@ -358,14 +358,14 @@ fn write_fuzz_seeds() {
             files.push((e.file.clone(), content));
         }
         m.seal = None;
-        let unsealed = m.to_canonical();
+        let unsealed = m.to_canonical().unwrap();
         let signature = signer.map(|k| Signature {
             algorithm: ALGORITHM.into(),
             public_key: b64.encode(k.public_key().unwrap()),
             value: b64.encode(k.sign(unsealed.clone()).unwrap()),
         });
         m.seal = Some(Seal { digest: sha256_hex(&unsealed), signature });
-        let manifest = m.to_canonical();
+        let manifest = m.to_canonical().unwrap();
         let intact: BTreeMap<String, Vec<u8>> = files.iter().cloned().collect();
         assert!(verify(&manifest, &intact, &Options::default()).is_intact());
         let mut seed = (manifest.len() as u16).to_be_bytes().to_vec();
