@@ -359,4 +359,62 @@ mod tests {
         let both = ICP_DEFAULT.replace("refuse = true", "refuse = true\nrequire = \"other\"");
         assert_eq!(field_of(&both), "requirements.rules[3].require");
     }
+
+    /// Numbers a manifest could not carry exactly (beyond 2^53 - 1) are refused by name; they
+    /// used to seal an empty manifest.
+    #[test]
+    fn numbers_are_bounded_to_what_a_manifest_carries() {
+        let huge = ICP_DEFAULT.replace("output_max_bytes = 2_000_000    # T3", "output_max_bytes = 9007199254740993");
+        assert_ne!(huge, ICP_DEFAULT);
+        assert_eq!(field_of(&huge), "defaults.output_max_bytes");
+        let at_bound = ICP_DEFAULT.replace("output_max_bytes = 2_000_000    # T3", "output_max_bytes = 9007199254740991");
+        assert!(Policy::parse(&at_bound).is_ok());
+        let override_huge = format!("{ICP_DEFAULT}\n[materials.domain-certificate]\noutput_max_bytes = 9007199254740992\n");
+        assert_eq!(field_of(&override_huge), "materials.domain-certificate.output_max_bytes");
+        for line in ["max_input_bytes = 40_000_000", "max_input_pixels = 50_000_000"] {
+            let name = line.split(' ').next().unwrap();
+            assert!(ICP_DEFAULT.contains(line), "{line}");
+            let huge = ICP_DEFAULT.replace(line, &format!("{name} = 9007199254740992"));
+            assert_eq!(field_of(&huge), format!("limits.{name}"));
+        }
+        let days = ICP_DEFAULT.replace("min_id_validity_days = 90", "min_id_validity_days = 4294967295");
+        assert_ne!(days, ICP_DEFAULT);
+        assert_eq!(field_of(&days), "requirements.min_id_validity_days");
+    }
+
+    /// TOML's nan and inf are refused by name, saying what is wrong (they used to read as
+    /// "expected f64, got null").
+    #[test]
+    fn nan_and_inf_thresholds_say_what_is_wrong() {
+        for literal in ["nan", "+inf", "-inf", "-nan"] {
+            let text = ICP_DEFAULT.replace("[defaults.checks.blurry]\nthreshold = 0.5", &format!("[defaults.checks.blurry]\nthreshold = {literal}"));
+            assert_ne!(text, ICP_DEFAULT);
+            let Err(Error::InvalidPolicy { field, reason }) = Policy::parse(&text) else { panic!("{literal} accepted") };
+            assert_eq!(field, "defaults.checks.blurry.threshold");
+            assert!(reason.contains("finite"), "{reason}");
+        }
+    }
+
+    /// A JSON policy followed by anything but whitespace is refused.
+    #[test]
+    fn json_policies_end_where_their_object_ends() {
+        let toml_doc: toml::Value = toml::from_str(ICP_DEFAULT).unwrap();
+        let json = serde_json::to_string(&toml_doc).unwrap();
+        assert!(Policy::parse(&format!("{json}\n")).is_ok());
+        for garbage in ["x", "{}", "[]", "0"] {
+            assert_eq!(field_of(&format!("{json}{garbage}")), "document", "{garbage}");
+        }
+    }
+
+    /// An error quotes at most a few hundred characters of the offending line (a 10 MB line
+    /// used to be echoed whole).
+    #[test]
+    fn errors_quote_a_bounded_excerpt() {
+        let line = format!("id = \"{}", "x".repeat(10_000_000));
+        let Err(e) = Policy::parse(&ICP_DEFAULT.replace("id = \"icp-default\"", &line)) else { panic!("accepted") };
+        assert!(e.to_string().len() < 4_000, "{} bytes", e.to_string().len());
+        let key = format!("{ICP_DEFAULT}\n[defaults]\n{} = 1\n", "k".repeat(1_000_000));
+        let Err(e) = Policy::parse(&key) else { panic!("accepted") };
+        assert!(e.to_string().len() < 4_000, "{} bytes", e.to_string().len());
+    }
 }
