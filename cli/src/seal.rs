@@ -96,12 +96,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(Error::SealRefused { problems }) => {
             if args.json {
-                println!("{}", json!({ "sealed": false, "problems": problems }));
+                outln!("{}", json!({ "sealed": false, "problems": problems }));
             } else {
-                println!("REFUSED: the submission cannot be sealed");
+                outln!("REFUSED: the submission cannot be sealed");
                 for p in &problems {
                     let message = if args.lang == "zh" { &p.message.zh } else { &p.message.en };
-                    println!("  {}  {}: {message}", p.code, p.at);
+                    outln!("  {}  {}: {message}", p.code, p.at);
                 }
             }
             return ExitCode::from(1);
@@ -114,18 +114,18 @@ pub fn run(args: Args) -> ExitCode {
     let m = &package.manifest;
     if args.json {
         let files: Vec<_> = m.materials.iter().map(|e| json!({ "kind": e.kind, "file": e.file, "bytes": e.bytes, "sha256": e.sha256 })).collect();
-        println!(
+        outln!(
             "{}",
             json!({ "sealed": true, "package_id": m.package_id, "digest": package.digest, "signed": key.is_some(), "dir": args.out.display().to_string(), "files": files, "warnings": m.warnings })
         );
     } else {
-        println!("SEALED {} → {}", m.package_id, args.out.display());
-        println!("  digest {}{}", package.digest, if key.is_some() { " (signed)" } else { "" });
+        outln!("SEALED {} → {}", m.package_id, args.out.display());
+        outln!("  digest {}{}", package.digest, if key.is_some() { " (signed)" } else { "" });
         for e in &m.materials {
-            println!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
+            outln!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
         }
         for w in &m.warnings {
-            println!("  warn  {}  {}: {}", w.code, w.at, if args.lang == "zh" { &w.message.zh } else { &w.message.en });
+            outln!("  warn  {}  {}: {}", w.code, w.at, if args.lang == "zh" { &w.message.zh } else { &w.message.en });
         }
     }
     ExitCode::SUCCESS
