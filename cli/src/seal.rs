@@ -3,7 +3,7 @@
 //! Exit status: 0 sealed, 1 refused (every reason is listed), 2 on usage or I/O errors.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::UNIX_EPOCH;
 
@@ -48,6 +48,15 @@ pub struct Args {
     lang: String,
 }
 
+/// The modification time of `path` in seconds since the Unix epoch (negative before 1970).
+fn modified_secs(path: &Path) -> std::io::Result<i64> {
+    let modified = fs::symlink_metadata(path)?.modified()?;
+    Ok(match modified.duration_since(UNIX_EPOCH) {
+        Ok(after) => after.as_secs() as i64,
+        Err(before) => -(before.duration().as_secs() as i64),
+    })
+}
+
 fn parse_material(s: &str) -> Result<(MaterialKind, PathBuf), String> {
     let (kind, path) = s.split_once('=').ok_or("expected KIND=PATH")?;
     Ok((kind.parse()?, PathBuf::from(path)))
@@ -80,8 +89,11 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return usage_error(&e.to_string()),
         };
         // A file on disk came from the library, not the app's camera; its time is its mtime.
-        let mtime = fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-        let capture = Capture::at(CaptureSource::Gallery, mtime.map(|d| d.as_secs() as i64).unwrap_or_else(hexin_core::date::unix_now));
+        let mtime = match modified_secs(path) {
+            Ok(secs) => secs,
+            Err(e) => return usage_error(&format!("{}: modification time: {e}", path.display())),
+        };
+        let capture = Capture::at(CaptureSource::Gallery, mtime);
         materials.push(Material { kind: *kind, capture, checked: hexin_core::check(&bytes, *kind, &policy) });
     }
     let sealing = match Sealing::new() {
