@@ -1,8 +1,13 @@
 //! `hexin check`: one verdict per file.
 //!
 //! Exit status: 0 when every file is accepted, 1 when any is rejected, 2 on usage or I/O errors.
+//!
+//! `--out` never overwrites: an accepted `x.png` is written as `x.jpg`, or as `x-2.jpg`,
+//! `x-3.jpg`, … when that name is taken, by a file already there or by an earlier input with the
+//! same stem (`a/x.jpg` and `b/x.png`). The name written is reported (`output.file` in JSON).
 
 use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,7 +29,8 @@ pub struct Args {
     /// One JSON object per line per file.
     #[arg(long)]
     json: bool,
-    /// Write the normalized JPEGs of accepted files here.
+    /// Write the normalized JPEGs of accepted files here, never over an existing file (x.jpg, or
+    /// x-2.jpg, x-3.jpg, … when taken).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Language of the readable report's messages.
@@ -67,26 +73,49 @@ pub fn run(args: Args) -> ExitCode {
                 continue;
             }
         };
+        let mut written = None;
         if let (Some(dir), Outcome::Checked(Report { output: Some(out), .. })) = (&args.out, &outcome) {
-            let dest = dir.join(output_name(file));
-            if let Err(e) = fs::write(&dest, &out.jpeg) {
-                eprintln!("hexin: {}: {e}", dest.display());
-                io_failed = true;
+            match write_new(dir, file, &out.jpeg) {
+                Ok(path) => written = Some(path),
+                Err(e) => {
+                    eprintln!("hexin: --out {}: {e}", dir.display());
+                    io_failed = true;
+                }
             }
         }
         rejected |= verdict(&outcome) == Verdict::Reject;
         if args.json {
-            println!("{}", to_json(file, args.material, &outcome));
+            outln!("{}", to_json(file, args.material, &outcome, written.as_deref()));
         } else {
-            print!("{}", to_text(file, args.material, &outcome, &args.lang));
+            out!("{}", to_text(file, args.material, &outcome, &args.lang, written.as_deref()));
         }
     }
     ExitCode::from(if io_failed { 2 } else if rejected { 1 } else { 0 })
 }
 
-fn output_name(file: &Path) -> String {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "capture".into());
-    format!("{stem}.jpg")
+/// How many outputs may share one input stem (`x.jpg` to `x-1000.jpg`).
+const MAX_SAME_STEM: u32 = 1000;
+
+/// Writes `bytes` to a new file in `dir` named for `input` (see the module doc); returns its path.
+fn write_new(dir: &Path, input: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "capture".into());
+    for n in 1..=MAX_SAME_STEM {
+        let path = dir.join(if n == 1 { format!("{stem}.jpg") } else { format!("{stem}-{n}.jpg") });
+        let mut file = match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        if let Err(e) = file.write_all(bytes) {
+            // The write failed; the partial file is ours to remove, and the error says why.
+            return Err(match fs::remove_file(&path) {
+                Ok(()) => e,
+                Err(_) => io::Error::new(e.kind(), format!("{e} ({} is left partial)", path.display())),
+            });
+        }
+        return Ok(path);
+    }
+    Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{stem}.jpg to {stem}-{MAX_SAME_STEM}.jpg all exist")))
 }
 
 fn verdict(outcome: &Outcome) -> Verdict {
@@ -107,10 +136,11 @@ fn findings(outcome: &Outcome) -> Vec<Finding> {
     }
 }
 
-fn to_json(file: &Path, material: MaterialKind, outcome: &Outcome) -> Value {
+fn to_json(file: &Path, material: MaterialKind, outcome: &Outcome, written: Option<&Path>) -> Value {
     let output = match outcome {
         Outcome::Checked(Report { output: Some(o), .. }) => {
-            json!({ "width": o.width, "height": o.height, "bytes": o.bytes, "sha256": o.sha256 })
+            let written = written.map(|p| p.display().to_string());
+            json!({ "width": o.width, "height": o.height, "bytes": o.bytes, "sha256": o.sha256, "file": written })
         }
         _ => Value::Null,
     };
@@ -123,7 +153,7 @@ fn to_json(file: &Path, material: MaterialKind, outcome: &Outcome) -> Value {
     })
 }
 
-fn to_text(file: &Path, material: MaterialKind, outcome: &Outcome, lang: &str) -> String {
+fn to_text(file: &Path, material: MaterialKind, outcome: &Outcome, lang: &str, written: Option<&Path>) -> String {
     let verdict = match verdict(outcome) {
         Verdict::Accept => "ACCEPT",
         Verdict::Reject => "REJECT",
@@ -143,6 +173,9 @@ fn to_text(file: &Path, material: MaterialKind, outcome: &Outcome, lang: &str) -
     }
     if let Outcome::Checked(Report { output: Some(o), .. }) = outcome {
         text += &format!("  output {}x{}, {} bytes, JPEG quality {}, sha256 {}\n", o.width, o.height, o.bytes, o.quality, o.sha256);
+    }
+    if let Some(path) = written {
+        text += &format!("  written to {}\n", path.display());
     }
     text
 }

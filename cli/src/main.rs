@@ -1,5 +1,8 @@
 //! `hexin`: the command line over hexin-core.
 
+#[macro_use]
+mod out;
+
 mod check;
 mod outbox;
 mod seal;
@@ -39,14 +42,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    out::status(match cli.command {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Seal(args) => seal::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Upload(args) => upload::run(args),
         Command::Outbox(args) => outbox::run(args),
-    }
+    })
 }
 
 /// The policy at `path`, or the embedded ICP policy.

@@ -95,13 +95,13 @@ fn list(at: &Location, as_json: bool) -> ExitCode {
     };
     for p in &packages {
         if as_json {
-            println!("{}", json!(p));
+            outln!("{}", json!(p));
         } else {
-            println!("{}  {:<9}  {} files  {} bytes", p.id, p.state.as_str(), p.files.len(), p.bytes);
+            outln!("{}  {:<9}  {} files  {} bytes", p.id, p.state.as_str(), p.files.len(), p.bytes);
         }
     }
     if !as_json && packages.is_empty() {
-        println!("(empty)");
+        outln!("(empty)");
     }
     ExitCode::SUCCESS
 }
@@ -144,12 +144,12 @@ fn purge(at: &Location, committed: bool, endpoint: Option<String>, ids: &[String
         }
     }
     let purged = match endpoint {
-        None => targets.iter().try_for_each(|id| outbox.purge(id).map_err(|e| (id.clone(), e)).map(|()| println!("purged {id}"))),
+        None => targets.iter().try_for_each(|id| outbox.purge(id).map_err(|e| (id.clone(), e)).map(|()| outln!("purged {id}"))),
         Some(endpoint) => {
             let abandon = Connection::quiet(endpoint).run(outbox, |uploader, _| async move {
                 for id in &targets {
                     uploader.abandon(id).await.map_err(|e| (id.clone(), e))?;
-                    println!("purged {id} (server uploads terminated)");
+                    outln!("purged {id} (server uploads terminated)");
                 }
                 Ok(())
             });

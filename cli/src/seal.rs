@@ -3,7 +3,7 @@
 //! Exit status: 0 sealed, 1 refused (every reason is listed), 2 on usage or I/O errors.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::UNIX_EPOCH;
 
@@ -48,6 +48,15 @@ pub struct Args {
     lang: String,
 }
 
+/// The modification time of `path` in seconds since the Unix epoch (negative before 1970).
+fn modified_secs(path: &Path) -> std::io::Result<i64> {
+    let modified = fs::symlink_metadata(path)?.modified()?;
+    Ok(match modified.duration_since(UNIX_EPOCH) {
+        Ok(after) => after.as_secs() as i64,
+        Err(before) => -(before.duration().as_secs() as i64),
+    })
+}
+
 fn parse_material(s: &str) -> Result<(MaterialKind, PathBuf), String> {
     let (kind, path) = s.split_once('=').ok_or("expected KIND=PATH")?;
     Ok((kind.parse()?, PathBuf::from(path)))
@@ -80,8 +89,11 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return usage_error(&e.to_string()),
         };
         // A file on disk came from the library, not the app's camera; its time is its mtime.
-        let mtime = fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-        let capture = Capture::at(CaptureSource::Gallery, mtime.map(|d| d.as_secs() as i64).unwrap_or_else(hexin_core::date::unix_now));
+        let mtime = match modified_secs(path) {
+            Ok(secs) => secs,
+            Err(e) => return usage_error(&format!("{}: modification time: {e}", path.display())),
+        };
+        let capture = Capture::at(CaptureSource::Gallery, mtime);
         materials.push(Material { kind: *kind, capture, checked: hexin_core::check(&bytes, *kind, &policy) });
     }
     let sealing = match Sealing::new() {
@@ -96,12 +108,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(Error::SealRefused { problems }) => {
             if args.json {
-                println!("{}", json!({ "sealed": false, "problems": problems }));
+                outln!("{}", json!({ "sealed": false, "problems": problems }));
             } else {
-                println!("REFUSED: the submission cannot be sealed");
+                outln!("REFUSED: the submission cannot be sealed");
                 for p in &problems {
                     let message = if args.lang == "zh" { &p.message.zh } else { &p.message.en };
-                    println!("  {}  {}: {message}", p.code, p.at);
+                    outln!("  {}  {}: {message}", p.code, p.at);
                 }
             }
             return ExitCode::from(1);
@@ -114,18 +126,18 @@ pub fn run(args: Args) -> ExitCode {
     let m = &package.manifest;
     if args.json {
         let files: Vec<_> = m.materials.iter().map(|e| json!({ "kind": e.kind, "file": e.file, "bytes": e.bytes, "sha256": e.sha256 })).collect();
-        println!(
+        outln!(
             "{}",
             json!({ "sealed": true, "package_id": m.package_id, "digest": package.digest, "signed": key.is_some(), "dir": args.out.display().to_string(), "files": files, "warnings": m.warnings })
         );
     } else {
-        println!("SEALED {} → {}", m.package_id, args.out.display());
-        println!("  digest {}{}", package.digest, if key.is_some() { " (signed)" } else { "" });
+        outln!("SEALED {} → {}", m.package_id, args.out.display());
+        outln!("  digest {}{}", package.digest, if key.is_some() { " (signed)" } else { "" });
         for e in &m.materials {
-            println!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
+            outln!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
         }
         for w in &m.warnings {
-            println!("  warn  {}  {}: {}", w.code, w.at, if args.lang == "zh" { &w.message.zh } else { &w.message.en });
+            outln!("  warn  {}  {}: {}", w.code, w.at, if args.lang == "zh" { &w.message.zh } else { &w.message.en });
         }
     }
     ExitCode::SUCCESS

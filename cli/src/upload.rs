@@ -85,12 +85,12 @@ impl Connection {
     /// Prints a final line: JSON, or readable text.
     pub fn say(&self, value: &Value) {
         if self.json || !std::io::stdout().is_terminal() {
-            println!("{value}");
+            outln!("{value}");
         } else {
             eprintln!();
-            println!("{} {}", value["event"].as_str().unwrap_or_default().to_uppercase(), value["package_id"].as_str().unwrap_or_default());
+            outln!("{} {}", value["event"].as_str().unwrap_or_default().to_uppercase(), value["package_id"].as_str().unwrap_or_default());
             if let Some(digest) = value["digest"].as_str() {
-                println!("  digest {digest}, {} bytes sent", value["sent_bytes"]);
+                outln!("  digest {digest}, {} bytes sent", value["sent_bytes"]);
             }
         }
     }
@@ -99,10 +99,10 @@ impl Connection {
 /// Prints why a package was not delivered.
 pub fn report_failure(json: bool, id: &str, e: &Error) {
     if json || !std::io::stdout().is_terminal() {
-        println!("{}", json!({ "event": "failed", "package_id": id, "code": e.code(), "error": e.to_string(), "message": e.message() }));
+        outln!("{}", json!({ "event": "failed", "package_id": id, "code": e.code(), "error": e.to_string(), "message": e.message() }));
     } else {
         eprintln!();
-        println!("FAILED {id}: {e}\n  {}", e.message().en);
+        outln!("FAILED {id}: {e}\n  {}", e.message().en);
     }
 }
 

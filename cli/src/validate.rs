@@ -73,11 +73,11 @@ pub fn run(args: Args) -> ExitCode {
                 out["message"] = json!(e.message);
             }
         }
-        println!("{out}");
+        outln!("{out}");
     } else {
         match &result {
-            Ok((_, normalized)) => println!("valid: {normalized}"),
-            Err(e) => println!("invalid: {}: {}", e.code, if args.lang == "zh" { &e.message.zh } else { &e.message.en }),
+            Ok((_, normalized)) => outln!("valid: {normalized}"),
+            Err(e) => outln!("invalid: {}: {}", e.code, if args.lang == "zh" { &e.message.zh } else { &e.message.en }),
         }
     }
     ExitCode::from(if result.is_ok() { 0 } else { 1 })

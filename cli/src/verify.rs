@@ -40,17 +40,17 @@ pub fn run(args: Args) -> ExitCode {
     let v = verify_dir(&args.dir, &options);
     let intact = v.is_intact();
     if args.json {
-        println!("{}", json!({ "intact": v.is_intact(), "package_id": v.package_id, "digest": v.digest, "signed_by": v.signed_by, "problems": v.problems }));
+        outln!("{}", json!({ "intact": v.is_intact(), "package_id": v.package_id, "digest": v.digest, "signed_by": v.signed_by, "problems": v.problems }));
     } else if intact {
-        println!("INTACT {}", args.dir.display());
-        println!("  package {}  digest {}", v.package_id.unwrap_or_default(), v.digest.unwrap_or_default());
+        outln!("INTACT {}", args.dir.display());
+        outln!("  package {}  digest {}", v.package_id.unwrap_or_default(), v.digest.unwrap_or_default());
         if let Some(key) = v.signed_by {
-            println!("  signed by {key}");
+            outln!("  signed by {key}");
         }
     } else {
-        println!("BROKEN {}", args.dir.display());
+        outln!("BROKEN {}", args.dir.display());
         for p in &v.problems {
-            println!("  {}  {}: {}", p.code, p.at, if args.lang == "zh" { &p.message.zh } else { &p.message.en });
+            outln!("  {}  {}: {}", p.code, p.at, if args.lang == "zh" { &p.message.zh } else { &p.message.en });
         }
     }
     ExitCode::from(if intact { 0 } else { 1 })

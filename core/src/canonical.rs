@@ -6,8 +6,9 @@
 
 use serde_json::Value;
 
-/// Integers beyond ±2^53 cannot round-trip through an IEEE double, so JCS cannot carry them.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+/// Integers beyond ±(2^53 − 1) cannot round-trip through an IEEE double, so JCS cannot carry
+/// them; a policy's numbers are bounded by this so that a manifest can always carry them.
+pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
 /// The canonical bytes of `value`, or `None` if it holds an integer too large for a double.
 pub fn to_vec(value: &Value) -> Option<Vec<u8>> {
@@ -22,7 +23,7 @@ fn write(value: &Value, out: &mut Vec<u8>) -> Option<()> {
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Value::Number(n) => {
             let f = n.as_f64()?;
-            if (n.is_i64() || n.is_u64()) && f.abs() > MAX_SAFE_INTEGER {
+            if (n.is_i64() || n.is_u64()) && f.abs() > MAX_SAFE_INTEGER as f64 {
                 return None;
             }
             out.extend_from_slice(ryu_js::Buffer::new().format_finite(f).as_bytes());

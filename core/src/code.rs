@@ -45,8 +45,11 @@ pub enum Code {
     InvalidDomain,
     /// The ID expires within the policy's minimum remaining validity.
     IdExpiring,
-    /// A field the submission needs is empty or absent.
+    /// A field the submission needs is empty or absent, or has no visible character.
     MissingField,
+    /// A text field holds a control character (NUL, ESC, CR, …) or a text-direction override
+    /// (U+202E, …) that would change how a reviewer sees it.
+    InvalidText,
     /// The fields document cannot be read.
     InvalidFields,
     /// Not a province code hexin knows (GB/T 2260, first two digits).
@@ -137,6 +140,7 @@ impl Code {
             Code::InvalidDomain => "invalid_domain",
             Code::IdExpiring => "id_expiring",
             Code::MissingField => "missing_field",
+            Code::InvalidText => "invalid_text",
             Code::InvalidFields => "invalid_fields",
             Code::UnknownProvince => "unknown_province",
             Code::MissingMaterial => "missing_material",

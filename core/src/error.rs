@@ -71,6 +71,32 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for Error {
     }
 }
 
+/// `text` cut for an error message: each line to [`EXCERPT_LINE_CHARS`] characters and at most
+/// [`EXCERPT_LINES`] lines, so quoted outside input (a 100 MB policy line) stays readable.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == EXCERPT_LINES {
+            out.push_str("\n…");
+            break;
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut chars = line.chars();
+        out.extend(chars.by_ref().take(EXCERPT_LINE_CHARS));
+        if chars.next().is_some() {
+            out.push('…');
+        }
+    }
+    out
+}
+
+/// How many characters of one line of quoted input an error message keeps.
+pub(crate) const EXCERPT_LINE_CHARS: usize = 200;
+/// How many lines of quoted input an error message keeps.
+const EXCERPT_LINES: usize = 12;
+
 fn list(problems: &[Problem]) -> String {
     problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
 }

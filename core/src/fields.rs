@@ -308,7 +308,7 @@ pub fn id_validity(end: &str, today: Date, min_days: u32) -> Result<(), Invalid>
         return Err(invalid(Code::IdExpiring, format!("证件已于 {date} 过期，请先换领新证件。"), format!("The ID expired on {date}: renew it first.")));
     }
     if left < i64::from(min_days) {
-        let months = (min_days + 15) / 30;
+        let months = min_days.saturating_add(15) / 30;
         let (zh_months, en_months) = if months > 0 { (format!("（约 {months} 个月）"), format!(" (about {months} months)")) } else { Default::default() };
         return Err(invalid(
             Code::IdExpiring,
@@ -317,4 +317,44 @@ pub fn id_validity(end: &str, today: Date, min_days: u32) -> Result<(), Invalid>
         ));
     }
     Ok(())
+}
+
+/// Checks free text a reviewer will read (names, and every other field before its own
+/// validator): no control character (C0 such as NUL, ESC, BEL, CR and LF; DEL; C1) and no
+/// text-direction control (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069), which would
+/// make the reviewer's screen show something else than what is sealed. [`Code::InvalidText`]
+/// names the first such character by its code point.
+pub fn text(s: &str) -> Result<(), Invalid> {
+    let Some(c) = s.chars().find(|&c| c.is_control() || is_direction_control(c)) else { return Ok(()) };
+    let u = format!("U+{:04X}", c as u32);
+    Err(invalid(
+        Code::InvalidText,
+        format!("内容中含有控制字符或文字方向控制字符（{u}），会改变审核人员看到的内容，请删除后重新输入。"),
+        format!("The text holds a control or text-direction character ({u}) that would change what a reviewer sees: remove it and enter the text again."),
+    ))
+}
+
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `s` has a character that shows: not whitespace and not one of the invisible
+/// formatting characters (zero-width space and joiners U+200B–U+200D, word joiner and invisible
+/// operators U+2060–U+2064, BOM U+FEFF, soft hyphen, combining grapheme joiner, Hangul fillers,
+/// Mongolian and other variation selectors, tag characters).
+pub fn is_visible(s: &str) -> bool {
+    s.chars().any(|c| !c.is_whitespace() && !c.is_control() && !is_direction_control(c) && !is_invisible(c))
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// `s` in Unicode Normalization Form C, the form text fields are sealed in: the same name typed
+/// on two keyboards (precomposed or with a combining mark) gives the same bytes.
+pub fn nfc(s: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s).into_owned()
 }

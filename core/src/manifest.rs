@@ -15,7 +15,7 @@ use crate::problem::Problem;
 use crate::requirements::SubjectKind;
 use crate::signature::Signature;
 use crate::submission::Fields;
-use crate::{canonical, Verdict};
+use crate::{canonical, Error, Verdict};
 
 /// The manifest's file name inside a package.
 pub const FILE_NAME: &str = "manifest.json";
@@ -179,9 +179,12 @@ pub struct Seal {
 
 impl Manifest {
     /// The canonical bytes of the manifest as it stands (with its seal, if any).
-    pub fn to_canonical(&self) -> Vec<u8> {
-        // A manifest holds no integer beyond 2^53 (sizes are bounded by the policy), so JCS applies.
-        canonical::to_vec(&serde_json::to_value(self).unwrap_or(Value::Null)).unwrap_or_default()
+    ///
+    /// [`Error::ManifestInvalid`] if it holds an integer beyond 2^53 − 1, which canonical JSON
+    /// cannot carry (policy validation keeps a policy's numbers within that bound).
+    pub fn to_canonical(&self) -> Result<Vec<u8>, Error> {
+        let value = serde_json::to_value(self).map_err(|e| Error::ManifestInvalid { reason: e.to_string() })?;
+        canonical::to_vec(&value).ok_or_else(|| Error::ManifestInvalid { reason: "an integer is too large for canonical JSON".into() })
     }
 }
 
@@ -193,13 +196,29 @@ pub(crate) fn sealed_bytes(value: &Value) -> Option<Vec<u8>> {
     canonical::to_vec(&Value::Object(unsealed))
 }
 
-/// Whether `name` is a plain file name that is safe to join to a package directory on any OS.
+/// Whether `name` is a plain file name that is safe to join to a package directory on any OS:
+/// 1 to 128 ASCII letters, digits, `-`, `_` and `.`, not starting or ending with a dot, not
+/// `manifest.json`, and not a name Windows reserves for a device (`CON`, `nul.jpg`, `COM1.x`,
+/// in any case and with any extension).
 pub fn is_safe_file_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
         && name != FILE_NAME
         && !name.starts_with('.')
+        && !name.ends_with('.')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.split('.').next().is_some_and(is_windows_device)
+}
+
+/// Whether `stem` (a name before its first dot) names a Windows device, which Windows opens in
+/// place of a file of that name in any directory.
+fn is_windows_device(stem: &str) -> bool {
+    let stem = stem.to_ascii_uppercase();
+    match stem.as_bytes() {
+        b"CON" | b"PRN" | b"AUX" | b"NUL" => true,
+        [b'C', b'O', b'M', d] | [b'L', b'P', b'T', d] => d.is_ascii_digit(),
+        _ => false,
+    }
 }
 
 /// Whether `s` is lowercase hex of `len` characters.

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::canonical::MAX_SAFE_INTEGER;
 use crate::code::Message;
+use crate::error::excerpt;
 use crate::format::Format;
 use crate::material::MaterialKind;
 use crate::requirements::Requirements;
@@ -137,15 +139,24 @@ impl Policy {
         ICP_DEFAULT
     }
 
-    /// Parses a policy document: JSON when it starts with `{`, TOML otherwise.
+    /// Parses a policy document: JSON when it starts with `{` (one object, nothing after it),
+    /// TOML otherwise (no `nan` or `inf`).
+    ///
+    /// Numbers are bounded so that every policy value a manifest records is carried exactly
+    /// (at most 2^53 − 1); errors quote at most a few hundred characters of the document.
     pub fn parse(text: &str) -> Result<Policy, Error> {
         let digest = hex(&Sha256::digest(text.as_bytes()));
         let doc: Document = if text.trim_start().starts_with('{') {
             let de = &mut serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))?
+            let doc = serde_path_to_error::deserialize(&mut *de).map_err(|e| path_error("", e))?;
+            de.end().map_err(|e| invalid("document", format!("after the policy object: {e}")))?;
+            doc
         } else {
-            let de = toml::Deserializer::parse(text).map_err(|e| invalid("document", e))?;
-            serde_path_to_error::deserialize(de).map_err(|e| path_error("", e))?
+            let table: toml::Table = toml::from_str(text).map_err(|e| invalid("document", e))?;
+            if let Some(at) = non_finite(&toml::Value::Table(table.clone()), String::new()) {
+                return Err(invalid(at, "must be a finite number, not nan or inf"));
+            }
+            serde_path_to_error::deserialize(table).map_err(|e| path_error("", e))?
         };
         if doc.schema != SCHEMA {
             return Err(invalid("schema", format!("this SDK reads schema {SCHEMA}, not {}", doc.schema)));
@@ -200,13 +211,29 @@ fn merge(base: &mut Value, patch: &Value) {
     }
 }
 
+/// The path of the first float in `value` that is NaN or infinite (TOML has `nan` and `inf`
+/// literals; JSON has neither).
+fn non_finite(value: &toml::Value, at: String) -> Option<String> {
+    let join = |name: &str| if at.is_empty() { name.to_string() } else { format!("{at}.{name}") };
+    match value {
+        toml::Value::Float(f) if !f.is_finite() => Some(at),
+        toml::Value::Table(t) => t.iter().find_map(|(k, v)| non_finite(v, join(k))),
+        toml::Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| non_finite(v, format!("{at}[{i}]"))),
+        _ => None,
+    }
+}
+
+/// Refuses 0 and anything a manifest could not carry exactly.
+fn check_count(field: &str, n: u64) -> Result<(), Error> {
+    if n == 0 || n > MAX_SAFE_INTEGER {
+        return Err(invalid(field, format!("must lie between 1 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
+    }
+    Ok(())
+}
+
 fn validate_limits(l: &Limits) -> Result<(), Error> {
-    if l.max_input_bytes == 0 {
-        return Err(invalid("limits.max_input_bytes", "must be positive"));
-    }
-    if l.max_input_pixels == 0 {
-        return Err(invalid("limits.max_input_pixels", "must be positive"));
-    }
+    check_count("limits.max_input_bytes", l.max_input_bytes)?;
+    check_count("limits.max_input_pixels", l.max_input_pixels)?;
     if l.max_input_side == 0 {
         return Err(invalid("limits.max_input_side", "must be positive"));
     }
@@ -224,8 +251,8 @@ fn validate_rules(at: &str, r: &Rules) -> Result<(), Error> {
     if r.output_long_side < r.min_long_side || r.output_long_side > u16::MAX as u32 {
         return Err(invalid(field("output_long_side"), "must lie between min_long_side and 65535"));
     }
-    if r.output_max_bytes < 10_000 {
-        return Err(invalid(field("output_max_bytes"), "must be at least 10000"));
+    if !(10_000..=MAX_SAFE_INTEGER).contains(&r.output_max_bytes) {
+        return Err(invalid(field("output_max_bytes"), format!("must lie between 10000 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
     }
     let q = r.jpeg_quality;
     if q.min == 0 || q.min > q.max || q.max > 100 {
@@ -251,7 +278,7 @@ fn validate_rules(at: &str, r: &Rules) -> Result<(), Error> {
 }
 
 fn invalid(field: impl Into<String>, reason: impl ToString) -> Error {
-    Error::InvalidPolicy { field: field.into(), reason: reason.to_string() }
+    Error::InvalidPolicy { field: excerpt(&field.into()), reason: excerpt(&reason.to_string()) }
 }
 
 fn path_error<E: std::fmt::Display>(prefix: &str, e: serde_path_to_error::Error<E>) -> Error {
@@ -331,5 +358,63 @@ mod tests {
         assert_eq!(field_of(&bad_province), "requirements.rules[2].provinces");
         let both = ICP_DEFAULT.replace("refuse = true", "refuse = true\nrequire = \"other\"");
         assert_eq!(field_of(&both), "requirements.rules[3].require");
+    }
+
+    /// Numbers a manifest could not carry exactly (beyond 2^53 - 1) are refused by name; they
+    /// used to seal an empty manifest.
+    #[test]
+    fn numbers_are_bounded_to_what_a_manifest_carries() {
+        let huge = ICP_DEFAULT.replace("output_max_bytes = 2_000_000    # T3", "output_max_bytes = 9007199254740993");
+        assert_ne!(huge, ICP_DEFAULT);
+        assert_eq!(field_of(&huge), "defaults.output_max_bytes");
+        let at_bound = ICP_DEFAULT.replace("output_max_bytes = 2_000_000    # T3", "output_max_bytes = 9007199254740991");
+        assert!(Policy::parse(&at_bound).is_ok());
+        let override_huge = format!("{ICP_DEFAULT}\n[materials.domain-certificate]\noutput_max_bytes = 9007199254740992\n");
+        assert_eq!(field_of(&override_huge), "materials.domain-certificate.output_max_bytes");
+        for line in ["max_input_bytes = 40_000_000", "max_input_pixels = 50_000_000"] {
+            let name = line.split(' ').next().unwrap();
+            assert!(ICP_DEFAULT.contains(line), "{line}");
+            let huge = ICP_DEFAULT.replace(line, &format!("{name} = 9007199254740992"));
+            assert_eq!(field_of(&huge), format!("limits.{name}"));
+        }
+        let days = ICP_DEFAULT.replace("min_id_validity_days = 90", "min_id_validity_days = 4294967295");
+        assert_ne!(days, ICP_DEFAULT);
+        assert_eq!(field_of(&days), "requirements.min_id_validity_days");
+    }
+
+    /// TOML's nan and inf are refused by name, saying what is wrong (they used to read as
+    /// "expected f64, got null").
+    #[test]
+    fn nan_and_inf_thresholds_say_what_is_wrong() {
+        for literal in ["nan", "+inf", "-inf", "-nan"] {
+            let text = ICP_DEFAULT.replace("[defaults.checks.blurry]\nthreshold = 0.5", &format!("[defaults.checks.blurry]\nthreshold = {literal}"));
+            assert_ne!(text, ICP_DEFAULT);
+            let Err(Error::InvalidPolicy { field, reason }) = Policy::parse(&text) else { panic!("{literal} accepted") };
+            assert_eq!(field, "defaults.checks.blurry.threshold");
+            assert!(reason.contains("finite"), "{reason}");
+        }
+    }
+
+    /// A JSON policy followed by anything but whitespace is refused.
+    #[test]
+    fn json_policies_end_where_their_object_ends() {
+        let toml_doc: toml::Value = toml::from_str(ICP_DEFAULT).unwrap();
+        let json = serde_json::to_string(&toml_doc).unwrap();
+        assert!(Policy::parse(&format!("{json}\n")).is_ok());
+        for garbage in ["x", "{}", "[]", "0"] {
+            assert_eq!(field_of(&format!("{json}{garbage}")), "document", "{garbage}");
+        }
+    }
+
+    /// An error quotes at most a few hundred characters of the offending line (a 10 MB line
+    /// used to be echoed whole).
+    #[test]
+    fn errors_quote_a_bounded_excerpt() {
+        let line = format!("id = \"{}", "x".repeat(10_000_000));
+        let Err(e) = Policy::parse(&ICP_DEFAULT.replace("id = \"icp-default\"", &line)) else { panic!("accepted") };
+        assert!(e.to_string().len() < 4_000, "{} bytes", e.to_string().len());
+        let key = format!("{ICP_DEFAULT}\n[defaults]\n{} = 1\n", "k".repeat(1_000_000));
+        let Err(e) = Policy::parse(&key) else { panic!("accepted") };
+        assert!(e.to_string().len() < 4_000, "{} bytes", e.to_string().len());
     }
 }

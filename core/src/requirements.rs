@@ -40,11 +40,15 @@ impl std::str::FromStr for SubjectKind {
     }
 }
 
+/// The largest `min_id_validity_days` a policy may ask for: 100 years.
+pub const MAX_ID_VALIDITY_DAYS: u32 = 36_500;
+
 /// The `[requirements]` section of a policy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirements {
-    /// The responsible person's ID must stay valid at least this many days.
+    /// The responsible person's ID must stay valid at least this many days (at most
+    /// [`MAX_ID_VALIDITY_DAYS`]).
     #[serde(default)]
     pub min_id_validity_days: u32,
     /// Materials every individual submission needs.
@@ -100,6 +104,9 @@ pub struct Facts<'a> {
 impl Requirements {
     /// Checks the section's internal consistency; the error names the field.
     pub(crate) fn validate(&self) -> Result<(), (String, String)> {
+        if self.min_id_validity_days > MAX_ID_VALIDITY_DAYS {
+            return Err(("requirements.min_id_validity_days".into(), format!("must be at most {MAX_ID_VALIDITY_DAYS} (100 years)")));
+        }
         for (i, rule) in self.rules.iter().enumerate() {
             let at = |f: &str| format!("requirements.rules[{i}].{f}");
             if rule.require.is_some() == rule.refuse {

@@ -1,5 +1,6 @@
 //! Sealing: a checked submission becomes a package with a digest and, optionally, a signature.
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::date::{rfc3339_utc, unix_now, Date};
@@ -11,7 +12,7 @@ use crate::problem::Problem;
 use crate::requirements;
 use crate::signature::{self, Signer};
 use crate::submission::Submission;
-use crate::{Report, Verdict};
+use crate::{verify, Report, Verdict};
 
 /// One captured material and the outcome of checking it.
 pub struct Material {
@@ -55,17 +56,60 @@ pub struct Package {
 }
 
 impl Package {
-    /// Writes `manifest.json` and the files into `dir`, creating it; `dir` must hold nothing else.
+    /// Writes `manifest.json` and the files into a new directory `dir`, all or nothing.
+    ///
+    /// `dir` must not exist or be an empty directory. The package is written into a temporary
+    /// directory beside it (`.NAME.PACKAGE_ID.partial`), each file created new and synced, and
+    /// then renamed into place, so a failure midway (a full disk) leaves no half package: the
+    /// temporary directory is removed and `dir` is untouched.
     pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
-        let storage = |e: std::io::Error| Error::Storage { op: format!("write {}", dir.display()), reason: e.to_string() };
-        std::fs::create_dir_all(dir).map_err(storage)?;
-        if std::fs::read_dir(dir).map_err(storage)?.next().is_some() {
-            return Err(Error::Storage { op: format!("write {}", dir.display()), reason: "the directory is not empty".into() });
+        let storage = |op: &str, e: std::io::Error| Error::Storage { op: format!("{op} {}", dir.display()), reason: e.to_string() };
+        let Some(name) = dir.file_name() else {
+            return Err(Error::Storage { op: format!("write {}", dir.display()), reason: "the path does not end in a directory name".into() });
+        };
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        match std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()) {
+            Ok(true) => {
+                return Err(Error::Storage { op: format!("write {}", dir.display()), reason: "the directory is not empty".into() });
+            }
+            Ok(false) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(parent).map_err(|e| storage("create", e))?,
+            Err(e) => return Err(storage("write", e)),
         }
-        for (name, bytes) in &self.files {
-            std::fs::write(dir.join(name), bytes).map_err(storage)?;
+        let temp = parent.join(format!(".{}.{}.partial", name.to_string_lossy(), self.manifest.package_id));
+        std::fs::create_dir(&temp).map_err(|e| storage("write", e))?;
+        let written = self.write_files(&temp).and_then(|()| std::fs::rename(&temp, dir));
+        let Err(e) = written else { return Ok(()) };
+        let reason = match std::fs::remove_dir_all(&temp) {
+            Ok(()) => e.to_string(),
+            Err(_) => format!("{e} ({} is left behind)", temp.display()),
+        };
+        Err(Error::Storage { op: format!("write {}", dir.display()), reason })
+    }
+
+    /// Creates every file of the package in `dir`, none over an existing one, each synced.
+    fn write_files(&self, dir: &Path) -> std::io::Result<()> {
+        let files = self.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice()));
+        for (name, bytes) in files.chain([(manifest::FILE_NAME, self.manifest_bytes.as_slice())]) {
+            if name != manifest::FILE_NAME && !manifest::is_safe_file_name(name) {
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{name:?} is not a safe file name")));
+            }
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(dir.join(name))?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
         }
-        std::fs::write(dir.join(manifest::FILE_NAME), &self.manifest_bytes).map_err(storage)
+        Ok(())
+    }
+}
+
+/// The package as [`verify`] reads it, so that sealing holds it to every check a receiver makes.
+impl verify::Files for Package {
+    fn names(&self) -> Result<Vec<String>, String> {
+        Ok(self.files.iter().map(|(name, _)| name.clone()).collect())
+    }
+
+    fn measure(&self, name: &str, expected_size: u64) -> Result<Option<(u64, String)>, String> {
+        Ok(self.files.iter().find(|(n, _)| n == name).map(|(_, bytes)| verify::measure_bytes(bytes, expected_size)))
     }
 }
 
@@ -74,6 +118,11 @@ impl Package {
 /// Refuses with [`Error::SealRefused`], listing every reason, when a field is invalid, a required
 /// material is missing, a capture could not be read, or a check blocks. Field warnings (such as
 /// `invalid_credit_code`) do not refuse; they are recorded in the manifest's `warnings`.
+///
+/// Text fields are sealed in Unicode NFC. The finished package is verified as a receiver would
+/// ([`verify::verify`]: manifest size, material count, file names, digest, signature); a package
+/// that would fail is refused with [`Error::SealRefused`] listing verify's problems, so `seal`
+/// never returns a package `verify` refuses.
 pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, sealing: &Sealing) -> Result<Package, Error> {
     if !manifest::is_hex(&sealing.package_id, 32) {
         return Err(Error::InvalidFields { reason: "package_id must be 32 lowercase hex characters".into() });
@@ -131,17 +180,22 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
         sdk: Sdk { name: "hexin".into(), version: env!("CARGO_PKG_VERSION").into() },
         policy: PolicyRef::of(policy),
         subject: SubjectRef { kind: submission.subject, province: submission.province.code.into() },
-        fields: submission.fields.clone(),
+        fields: submission.fields.normalized(),
         warnings,
         materials: entries,
         seal: None,
     };
-    let unsealed = manifest.to_canonical();
+    let unsealed = manifest.to_canonical()?;
     let digest = crate::normalize::sha256_hex(&unsealed);
     let signature = sealing.signer.map(|s| signature::sign(s, &unsealed)).transpose()?;
     manifest.seal = Some(Seal { digest: digest.clone(), signature });
-    let manifest_bytes = manifest.to_canonical();
-    Ok(Package { manifest, manifest_bytes, digest, files })
+    let manifest_bytes = manifest.to_canonical()?;
+    let package = Package { manifest, manifest_bytes, digest, files };
+    let verified = verify::verify(&package.manifest_bytes, &package, &verify::Options::default());
+    if !verified.is_intact() {
+        return Err(Error::SealRefused { problems: verified.problems });
+    }
+    Ok(package)
 }
 
 /// What stands in the way of sealing `submission` with materials of the kinds `present`, all

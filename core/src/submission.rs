@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::{Code, Message};
 use crate::date::Date;
-use crate::error::Error;
+use crate::error::{excerpt, Error};
 use crate::fields::{self, Invalid};
 use crate::material::MaterialKind;
 use crate::policy::Policy;
@@ -30,15 +30,11 @@ impl Submission {
 
     /// Every problem with the fields on `today`: blocking ones, and warnings the host may
     /// override (`invalid_credit_code`).
+    ///
+    /// Every text field is first held to [`fields::text`] (`invalid_text`: control and
+    /// text-direction characters); a required one with no visible character is `missing_field`.
     pub fn problems(&self, policy: &Policy, today: Date) -> Vec<Problem> {
         let (f, mut out) = (&self.fields, vec![]);
-        let mut required = |at: &str, value: &str, label: (&str, &str)| {
-            let present = !value.trim().is_empty();
-            if !present {
-                out.push(missing(at, label));
-            }
-            present
-        };
         let p = &f.responsible_person;
         let checks: [(&str, &str, (&str, &str)); 6] = [
             ("subject.name", &f.subject.name, ("主体名称", "the subject's name")),
@@ -48,7 +44,7 @@ impl Submission {
             ("responsible_person.phone", &p.phone, ("负责人手机号码", "the responsible person's mobile number")),
             ("responsible_person.email", &p.email, ("负责人电子邮箱", "the responsible person's email")),
         ];
-        let present: Vec<bool> = checks.iter().map(|(at, value, label)| required(at, value, *label)).collect();
+        let present: Vec<bool> = checks.iter().map(|(at, value, label)| required(&mut out, at, value, *label)).collect();
         let mut results: Vec<(&str, Result<(), Invalid>)> = vec![];
         if present[2] {
             results.push(("responsible_person.id_number", fields::id_number_on(&p.id_number, today).map(drop)));
@@ -64,29 +60,29 @@ impl Submission {
             results.push(("responsible_person.email", fields::email(&p.email).map(drop)));
         }
         if self.subject == SubjectKind::Enterprise {
-            match &f.subject.credit_code {
-                Some(code) if !code.trim().is_empty() => {
-                    if let Err(e) = fields::credit_code(code) {
-                        out.push(Problem::warn(e.code, "subject.credit_code", e.message));
-                    }
+            let credit_code = ("subject.credit_code", ("统一社会信用代码", "the unified social credit code"));
+            if required(&mut out, credit_code.0, f.subject.credit_code.as_deref().unwrap_or(""), credit_code.1) {
+                if let Some(Err(e)) = f.subject.credit_code.as_deref().map(fields::credit_code) {
+                    out.push(Problem::warn(e.code, credit_code.0, e.message));
                 }
-                _ => out.push(missing("subject.credit_code", ("统一社会信用代码", "the unified social credit code"))),
             }
-            if f.subject.legal_representative.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                out.push(missing("subject.legal_representative", ("法定代表人姓名", "the legal representative's name")));
-            }
+            let legal_representative = f.subject.legal_representative.as_deref().unwrap_or("");
+            required(&mut out, "subject.legal_representative", legal_representative, ("法定代表人姓名", "the legal representative's name"));
             if p.is_legal_representative.is_none() {
                 out.push(missing("responsible_person.is_legal_representative", ("负责人是否为法定代表人", "whether the responsible person is the legal representative")));
             }
         }
-        if f.website.name.trim().is_empty() {
-            out.push(missing("website.name", ("网站名称", "the website's name")));
-        }
+        required(&mut out, "website.name", &f.website.name, ("网站名称", "the website's name"));
         if f.website.domains.is_empty() {
             out.push(missing("website.domains", ("网站域名", "the website's domain")));
         }
-        let domains: Vec<(String, Result<(), Invalid>)> =
-            f.website.domains.iter().enumerate().map(|(i, d)| (format!("website.domains[{i}]"), fields::domain(d).map(drop))).collect();
+        let mut domains: Vec<(String, Result<(), Invalid>)> = vec![];
+        for (i, d) in f.website.domains.iter().enumerate() {
+            let at = format!("website.domains[{i}]");
+            if required(&mut out, &at, d, ("网站域名", "the website's domain")) {
+                domains.push((at, fields::domain(d).map(drop)));
+            }
+        }
         let named = results.into_iter().map(|(at, r)| (at.to_string(), r)).chain(domains);
         out.extend(named.filter_map(|(at, r)| r.err().map(|e| Problem::block(e.code, at, e.message))));
         out
@@ -105,6 +101,17 @@ impl Submission {
         };
         policy.requirements.evaluate(&facts)
     }
+}
+
+/// Whether the required text `value` at `at` can be checked further; if not, why is in `out`:
+/// `invalid_text` (see [`fields::text`]) or `missing_field` (nothing visible).
+fn required(out: &mut Vec<Problem>, at: &str, value: &str, label: (&str, &str)) -> bool {
+    match fields::text(value) {
+        Err(e) => out.push(Problem::block(e.code, at, e.message)),
+        Ok(()) if !fields::is_visible(value) => out.push(missing(at, label)),
+        Ok(()) => return true,
+    }
+    false
 }
 
 fn missing(at: &str, (zh, en): (&str, &str)) -> Problem {
@@ -162,13 +169,34 @@ pub struct Website {
 }
 
 impl Fields {
-    /// Reads a fields document; the error names the field that is wrong.
+    /// Reads a fields document: one JSON object and nothing after it; the error names the field
+    /// that is wrong and quotes at most a few hundred characters of the input.
     pub fn from_json(text: &str) -> Result<Fields, Error> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
+        let fields: Fields = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = e.path().to_string();
             let at = if path == "." { String::new() } else { format!("{path}: ") };
-            Error::InvalidFields { reason: format!("{at}{}", e.into_inner()) }
-        })
+            Error::InvalidFields { reason: excerpt(&format!("{at}{}", e.into_inner())) }
+        })?;
+        de.end().map_err(|e| Error::InvalidFields { reason: format!("after the fields object: {e}") })?;
+        Ok(fields)
+    }
+
+    /// Every text field in Unicode NFC ([`fields::nfc`]), the form they are sealed in.
+    pub fn normalized(&self) -> Fields {
+        let (s, p, w) = (&self.subject, &self.responsible_person, &self.website);
+        let opt = |o: &Option<String>| o.as_deref().map(fields::nfc);
+        Fields {
+            subject: SubjectFields { name: fields::nfc(&s.name), credit_code: opt(&s.credit_code), legal_representative: opt(&s.legal_representative) },
+            responsible_person: Person {
+                name: fields::nfc(&p.name),
+                id_number: fields::nfc(&p.id_number),
+                id_valid_until: fields::nfc(&p.id_valid_until),
+                phone: fields::nfc(&p.phone),
+                email: fields::nfc(&p.email),
+                is_legal_representative: p.is_legal_representative,
+            },
+            website: Website { name: fields::nfc(&w.name), domains: w.domains.iter().map(|d| fields::nfc(d)).collect() },
+        }
     }
 }

@@ -70,11 +70,14 @@ impl Files for BTreeMap<String, Vec<u8>> {
     }
 
     fn measure(&self, name: &str, expected_size: u64) -> Result<Option<(u64, String)>, String> {
-        Ok(self.get(name).map(|b| {
-            let size = b.len() as u64;
-            (size, if size == expected_size { hex(&Sha256::digest(b)) } else { String::new() })
-        }))
+        Ok(self.get(name).map(|b| measure_bytes(b, expected_size)))
     }
+}
+
+/// [`Files::measure`] of bytes in memory.
+pub(crate) fn measure_bytes(bytes: &[u8], expected_size: u64) -> (u64, String) {
+    let size = bytes.len() as u64;
+    (size, if size == expected_size { hex(&Sha256::digest(bytes)) } else { String::new() })
 }
 
 /// A package directory on disk.

@@ -368,3 +368,25 @@ proptest! {
         prop_assert_eq!(passing, 1);
     }
 }
+
+/// A policy's minimum validity near u32::MAX used to overflow `(min_days + 15) / 30` (a panic in
+/// debug builds); the message saturates.
+#[test]
+fn id_validity_with_a_huge_minimum_does_not_overflow() {
+    fails(id_validity("20300101", TODAY, u32::MAX), Code::IdExpiring, "4294967295 days");
+}
+
+#[test]
+fn text_refuses_control_and_direction_characters() {
+    use hexin_core::fields::{is_visible, nfc, text};
+    for ok in ["李雷", "Renée O'Brien-Smith", "北京（测试）有限公司", "a\u{200B}b", "👍🏽"] {
+        assert!(text(ok).is_ok(), "{ok:?}");
+    }
+    for (bad, u) in [("a\u{202E}b", "U+202E"), ("\0", "U+0000"), ("\u{1b}", "U+001B"), ("\u{9f}", "U+009F"), ("\u{2067}", "U+2067"), ("\u{200E}", "U+200E")] {
+        fails(text(bad), Code::InvalidText, u);
+    }
+    assert!(is_visible("\u{200B}李"));
+    assert!(!is_visible("\u{200B}\u{200C}\u{200D}\u{FEFF}\u{3000} \u{E0041}"));
+    assert_eq!(nfc("e\u{301}"), "\u{e9}");
+    assert_eq!(nfc("\u{212B}"), "\u{c5}");
+}

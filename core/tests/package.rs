@@ -358,14 +358,14 @@ fn write_fuzz_seeds() {
             files.push((e.file.clone(), content));
         }
         m.seal = None;
-        let unsealed = m.to_canonical();
+        let unsealed = m.to_canonical().unwrap();
         let signature = signer.map(|k| Signature {
             algorithm: ALGORITHM.into(),
             public_key: b64.encode(k.public_key().unwrap()),
             value: b64.encode(k.sign(unsealed.clone()).unwrap()),
         });
         m.seal = Some(Seal { digest: sha256_hex(&unsealed), signature });
-        let manifest = m.to_canonical();
+        let manifest = m.to_canonical().unwrap();
         let intact: BTreeMap<String, Vec<u8>> = files.iter().cloned().collect();
         assert!(verify(&manifest, &intact, &Options::default()).is_intact());
         let mut seed = (manifest.len() as u16).to_be_bytes().to_vec();
@@ -443,4 +443,145 @@ fn sealed_package_survives_the_outbox() {
     let v = verify_dir(&dir.join("export"), &Options { expected_digest: Some(package.digest.clone()), ..Options::default() });
     assert!(v.is_intact(), "{:?}", v.problems);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A manifest canonical JSON cannot carry (an integer beyond 2^53) is an error, not the empty
+/// bytes whose SHA-256 used to be sealed as the digest.
+#[test]
+fn a_manifest_beyond_canonical_json_is_an_error() {
+    let mut m = individual_package(None, (1000, 750)).manifest;
+    m.materials[0].check.thresholds.output_max_bytes = 1 << 60;
+    assert_eq!(m.to_canonical().unwrap_err().code(), Code::ManifestInvalid);
+}
+
+/// Sealing refuses what `verify` would refuse: here a manifest over verify's 1 MB (a website name
+/// of 1.2 MB), which used to be sealed and written.
+#[test]
+fn seal_refuses_a_package_verify_would_refuse() {
+    let policy = Policy::icp_default();
+    let mut fields = individual_fields();
+    fields.website.name = "网".repeat(400_000);
+    let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
+    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing()) else {
+        panic!("sealed a manifest verify refuses")
+    };
+    assert!(problems.iter().any(|p| p.code == Code::ManifestInvalid && p.message.en.contains("exceeds")), "{problems:#?}");
+}
+
+/// A write that fails midway (the second copy of a file name cannot be created) leaves neither
+/// the package directory nor a temporary one; a target that is not empty is refused untouched;
+/// an existing empty directory receives the package.
+#[test]
+fn a_failed_write_leaves_no_half_package() {
+    let package = individual_package(None, (1000, 750));
+    let parent = temp_dir("half");
+    std::fs::create_dir_all(&parent).unwrap();
+    let dir = parent.join("pkg");
+    let mut broken = package.clone();
+    broken.files.push(package.files[0].clone());
+    assert_eq!(broken.write_to(&dir).unwrap_err().code(), Code::StorageError);
+    assert!(std::fs::read_dir(&parent).unwrap().next().is_none(), "something was left in {}", parent.display());
+
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("theirs.txt"), b"keep").unwrap();
+    assert_eq!(package.write_to(&dir).unwrap_err().code(), Code::StorageError);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    assert_eq!(std::fs::read(dir.join("theirs.txt")).unwrap(), b"keep");
+
+    std::fs::remove_file(dir.join("theirs.txt")).unwrap();
+    package.write_to(&dir).unwrap();
+    assert!(verify_dir(&dir, &Options::default()).is_intact());
+    assert_eq!(std::fs::read_dir(&parent).unwrap().count(), 1, "a temporary directory was left beside the package");
+    std::fs::remove_dir_all(&parent).unwrap();
+}
+
+/// A package whose manifest.json is a symlink to an intact copy outside it is not intact: the
+/// verifier reads only the package's own regular file.
+#[test]
+fn a_manifest_symlinked_out_of_the_package_is_not_intact() {
+    let package = individual_package(None, (1000, 750));
+    let root = temp_dir("symlinked-manifest");
+    let dir = root.join("pkg");
+    package.write_to(&dir).unwrap();
+    assert!(verify_dir(&dir, &Options::default()).is_intact());
+    let outside = root.join("manifest-copy.json");
+    std::fs::rename(dir.join("manifest.json"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("manifest.json")).unwrap();
+    let v = verify_dir(&dir, &Options::default());
+    assert!(!v.is_intact(), "a symlinked manifest verified: {v:#?}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// Text fields are sealed in NFC: a name typed with a combining accent is sealed precomposed.
+#[test]
+fn text_fields_are_sealed_in_nfc() {
+    let policy = Policy::icp_default();
+    let mut fields = individual_fields();
+    fields.responsible_person.name = "Rene\u{301}e 李雷".into();
+    fields.website.name = "Cafe\u{301}".into();
+    let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
+    let package = seal(&submission, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing()).unwrap();
+    assert_eq!(package.manifest.fields.responsible_person.name, "Ren\u{e9}e 李雷");
+    assert_eq!(package.manifest.fields.website.name, "Caf\u{e9}");
+}
+
+/// Fields that would show a reviewer something else than what is sealed are refused: control
+/// characters and text-direction overrides are `invalid_text` naming the field; a name of only
+/// zero-width characters, BOM and spaces is `missing_field`.
+#[test]
+fn spoofing_fields_are_refused() {
+    let policy = Policy::icp_default();
+    let today = hexin_core::date::Date::new(2026, 11, 28).unwrap();
+    let problems = |f: Fields| -> Vec<(Code, String)> {
+        Submission::new(SubjectKind::Individual, "44", f).unwrap().problems(&policy, today).into_iter().map(|p| (p.code, p.at)).collect()
+    };
+    for bad in ["李\u{202E}雷", "李\0雷", "\u{1b}[31m李雷", "李雷\u{7}", "李\r\n雷", "李\u{7f}", "李\u{85}雷", "\u{2066}李雷\u{2069}", "\u{200F}李雷"] {
+        let mut f = individual_fields();
+        f.responsible_person.name = bad.into();
+        assert_eq!(problems(f), [(Code::InvalidText, "responsible_person.name".to_string())], "{bad:?}");
+    }
+    let mut f = individual_fields();
+    f.website.domains = vec!["example.cn\u{202E}".into()];
+    assert_eq!(problems(f), [(Code::InvalidText, "website.domains[0]".to_string())]);
+    for invisible in ["\u{200B}", "\u{200D}\u{200C}", "\u{FEFF}", " \u{200B}\u{3000}\u{A0}", "\u{2060}\u{00AD}"] {
+        let mut f = individual_fields();
+        f.subject.name = invisible.into();
+        assert_eq!(problems(f), [(Code::MissingField, "subject.name".to_string())], "{invisible:?}");
+    }
+    let Err(e) = Submission::new(SubjectKind::Individual, "44", individual_fields()).and_then(|s| {
+        let mut f = s.fields.clone();
+        f.responsible_person.name = "\u{202E}gnp.exe".into();
+        seal(&Submission { fields: f, ..s }, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing())
+    }) else {
+        panic!("sealed a right-to-left override")
+    };
+    assert_eq!(e.code(), Code::SealRefused);
+}
+
+/// A fields document followed by anything but whitespace is refused; an error quotes at most a
+/// few hundred characters of the input.
+#[test]
+fn fields_documents_end_where_their_object_ends() {
+    let json = include_str!("../../examples/individual/fields.json");
+    for garbage in ["x", "{}", "[1]", "\"more\"", "\0"] {
+        let Err(e) = Fields::from_json(&format!("{json}{garbage}")) else { panic!("accepted {garbage:?} after the object") };
+        assert_eq!(e.code(), Code::InvalidFields);
+    }
+    assert!(Fields::from_json(&format!("{json}\n  \n")).is_ok());
+    let long = json.replacen('{', &format!("{{\"{}\": 1, ", "x".repeat(1_000_000)), 1);
+    let e = Fields::from_json(&long).unwrap_err();
+    assert!(e.to_string().len() < 2_000, "{} bytes of error", e.to_string().len());
+}
+
+/// Names Windows opens as devices, whatever their case or extension, and names with a trailing
+/// dot are not safe file names.
+#[test]
+fn windows_device_names_are_not_safe_file_names() {
+    use hexin_core::manifest::is_safe_file_name;
+    for name in ["CON", "con", "NUL.jpg", "nul.tar.gz", "aux.jpg", "Prn.jpeg", "COM1.jpg", "com9", "LPT1", "lpt0.x", "x.jpg.", "x."] {
+        assert!(!is_safe_file_name(name), "{name}");
+    }
+    for name in ["id-card-front.jpg", "console.jpg", "com10.jpg", "nully.jpg", "lpt.jpg", "a.b.c", "COM.jpg"] {
+        assert!(is_safe_file_name(name), "{name}");
+    }
 }

@@ -956,7 +956,7 @@ fn extreme_valid_policies_drive_check() {
             .replace("output_max_bytes = 2_000_000", "output_max_bytes = 10_000"),
         src.replace("max_input_pixels = 50_000_000", "max_input_pixels = 1")
             .replace("max_input_side = 20_000", "max_input_side = 1"),
-        src.replace("max_input_pixels = 50_000_000", "max_input_pixels = 18446744073709551615")
+        src.replace("max_input_pixels = 50_000_000", "max_input_pixels = 9007199254740991")
             .replace("max_input_side = 20_000", "max_input_side = 4294967295"),
         src.replace("max_input_bytes = 40_000_000", "max_input_bytes = 1"),
     ];
