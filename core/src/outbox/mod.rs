@@ -2,19 +2,33 @@
 //!
 //! # On-disk layout
 //!
-//! Everything lives in the directory the host names:
+//! Everything lives in the directory the host names (mode `0700`; every file in it `0600`, set
+//! explicitly whatever the umask):
 //!
 //! ```text
+//! DIR/outbox.hexin        the marker: "hexin outbox\n", written when the outbox is created
 //! DIR/outbox.lock         held with an exclusive lock while an Outbox is open
 //! DIR/outbox.sqlite3      packages, their file lists, drafts and manifests (WAL, synchronous=FULL)
 //! DIR/outbox.sqlite3-wal  SQLite's write-ahead log (and -shm), while open
 //! DIR/blobs/<sha256>      one file per distinct content; the name is the SHA-256 hex of the plaintext
-//! DIR/blobs/.tmp-<hex>    a blob being written; never left behind after an open
+//! DIR/blobs/.tmp-<hex>    a blob being written (16 hex digits); never left behind after an open
 //! ```
 //!
-//! The database has a `packages` table (id, state, timestamps, draft, manifest), a `files`
-//! table keyed by `(package_id, name)` pointing at a blob by its hash, and a `meta` table with
+//! The database has a `packages` table (id, state, timestamps, draft, manifest and the
+//! manifest's SHA-256), a `files` table keyed by `(package_id, name)` pointing at a blob by its
+//! hash, with each file's upload mark (tus URL and confirmed offset), and a `meta` table with
 //! the key-check record. The schema version is `PRAGMA user_version`; migrations only append.
+//!
+//! # Recognizing an outbox
+//!
+//! An outbox is recognized by what it wrote itself: the marker file and the database's
+//! `PRAGMA application_id` (`HXOB`). [`Outbox::open`] looks before it writes anything: a missing
+//! or empty directory becomes an outbox; a directory holding anything else without a marker or
+//! an outbox database is [`Error::OutboxForeign`] and stays untouched (a mistyped path to a
+//! photo folder loses nothing). A database that is not an outbox's, an empty file included, or
+//! a marked outbox whose database is gone while blobs remain, is [`Error::OutboxCorrupt`], and
+//! nothing is swept. An outbox written before markers (schema 1 or 2, with its `format`
+//! record) is recognized, gets its marker and application id, and has its permissions tightened.
 //!
 //! # Crash safety
 //!
@@ -29,23 +43,35 @@
 //! 3. Only after that commit are blobs that no row refers to any more deleted.
 //!
 //! A crash between the steps leaves only unreferenced blobs or temporary files, which the
-//! sweep at [`Outbox::open`] (and [`Outbox::sweep`]) deletes. So after any reopen every file
+//! sweep at [`Outbox::open`] (and [`Outbox::sweep`]) deletes. The sweep deletes only what the
+//! outbox wrote: files named as its temporary files, and unreferenced files named as blobs
+//! whose content proves it (it hashes to the name, or opens with the key; one over 64 MiB is
+//! not read, and kept). Any other file in `blobs/` is left alone. So after any reopen every file
 //! row has its blob, every blob is referenced, no temporary file remains, and a package is
 //! either fully sealed (manifest and all files) or not sealed at all. Identical content is
 //! stored once and a blob is deleted only when no package refers to it; all operations on one
 //! `Outbox` are serialized, and the lock file keeps other processes out.
 //!
+//! # One package per id
+//!
+//! A sealed package's manifest SHA-256 is kept after the wipe, so [`Outbox::holds`] tells the
+//! same package (same id, same manifest) from another under the same id
+//! ([`Error::PackageConflict`]): a package id is never taken for one stored or delivered.
+//!
 //! # Encryption at rest
 //!
-//! With [`OutboxConfig::key`], blobs and the sensitive columns (draft, manifest) are sealed
-//! with XChaCha20-Poly1305 under a fresh random 24-byte nonce per write:
-//! `b"HXE1" || nonce || ciphertext || tag`. The associated data binds a blob to its name
-//! (`hexin-outbox/v1/blob/<sha256>`) and a column to its package
-//! (`hexin-outbox/v1/<draft|manifest>/<id>`), so sealed values cannot be swapped. A key-check
+//! With [`OutboxConfig::key`], blobs and the sensitive values (draft, manifest, the manifest's
+//! SHA-256, each file's upload URL) are sealed with XChaCha20-Poly1305 under a fresh random
+//! 24-byte nonce per write: `b"HXE1" || nonce || ciphertext || tag`. The associated data binds
+//! a blob to its name (`hexin-outbox/v1/blob/<sha256>`), a column to its package
+//! (`hexin-outbox/v1/<draft|manifest|manifest_sha256>/<id>`) and an upload URL to its file
+//! (`hexin-outbox/v1/upload/<id>/<name>`), so sealed values cannot be swapped. A key-check
 //! record sealed at creation tells a wrong key ([`Error::OutboxKeyMismatch`]) from damage.
-//! Package ids, file names, sizes, states, timestamps and the plaintext SHA-256 of each file
-//! are stored in the clear: ids and names must not carry personal data. An outbox is
-//! encrypted or not for life, decided when it is created.
+//! Stored in the clear: package ids, file names, sizes, states, timestamps, the plaintext
+//! SHA-256 of each file and each upload's confirmed offset; ids and names must not carry
+//! personal data. An upload URL with credentials (`user:pass@`) is never stored, with a key or
+//! without ([`Error::InvalidEndpoint`]). An outbox is encrypted or not for life, decided when it
+//! is created.
 //!
 //! # Errors
 //!
