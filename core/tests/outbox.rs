@@ -593,6 +593,11 @@ fn a_directory_of_photos_is_foreign_and_untouched() {
     // A file merely named like the marker does not make it an outbox.
     fs::write(photos.join("outbox.hexin"), b"my notes").unwrap();
     assert_eq!(Outbox::open(photos, config(None)).unwrap_err().code(), Code::OutboxForeign);
+    // An empty `blobs/` and a lock file (an interrupted creation) are no obstacle.
+    let fresh = tempfile::tempdir().unwrap();
+    fs::create_dir(fresh.path().join("blobs")).unwrap();
+    fs::write(fresh.path().join("outbox.lock"), b"").unwrap();
+    open(fresh.path(), None);
 }
 
 /// An empty or damaged database (a 0-byte `outbox.sqlite3`) next to files is `outbox_corrupt`,

@@ -25,7 +25,8 @@ const MARKER: &[u8] = b"hexin outbox\n";
 /// What [`claim`] found in the directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Found {
-    /// Nothing yet: at most a lock file or a partly written marker from an interrupted creation.
+    /// Nothing yet: at most a lock file, an empty `blobs/` or a partly written marker from an
+    /// interrupted creation.
     Empty,
     /// The marker: an outbox, with or without its database yet.
     Marked,
@@ -61,6 +62,8 @@ fn look(dir: &Path) -> Result<Option<Found>, Error> {
         let entry = entry.map_err(|e| io_err("open", e))?;
         match entry.file_name().to_str() {
             Some(LOCK_FILE) => {}
+            // An empty `blobs/`: an earlier build made it first when creating an outbox.
+            Some(BLOB_DIR) if fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none()) => {}
             Some(DB_FILE) => db = true,
             Some(MARKER_FILE) => match marker_state(&entry.path())? {
                 Some(true) => marked = true,
