@@ -1,9 +1,10 @@
 //! `hexin upload`: deliver a sealed package directory through the outbox to a tus server.
 //!
 //! The package is verified, stored in the outbox (or found there from an earlier, interrupted
-//! run) and uploaded; a progress bar on a terminal, JSON events otherwise (or with `--json`).
-//! Exit status: 0 only when the server acknowledged the commit; 1 when the package is broken or
-//! the upload failed (it stays in the outbox: run the command again or `hexin outbox resume`);
+//! run, by its id and its exact manifest: another package under the same id is
+//! `package_conflict`) and uploaded; a progress bar on a terminal, JSON events otherwise (or with `--json`).
+//! Exit status: 0 only when the server acknowledged the commit; 1 when the package is broken,
+//! conflicts with another under its id, or the upload failed (it stays in the outbox: run the command again or `hexin outbox resume`);
 //! 2 on usage or storage errors.
 
 use std::future::Future;
@@ -13,7 +14,8 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use hexin_core::delivery::{Event, Listener, Uploader};
-use hexin_core::manifest;
+use hexin_core::verify::MAX_MANIFEST_BYTES;
+use hexin_core::{input, manifest};
 use hexin_core::outbox::{Outbox, PackageState};
 use hexin_core::upload::{TusClient, UploadConfig};
 use hexin_core::verify::{verify_dir, Options};
@@ -119,16 +121,25 @@ pub fn run(args: Args) -> ExitCode {
         Ok(o) => Arc::new(o),
         Err(e) => return usage_error(&e),
     };
-    match outbox.get(&id) {
-        Ok(p) if p.state == PackageState::Committed => {
+    let manifest_bytes = match input::read(&args.package.join(manifest::FILE_NAME), MAX_MANIFEST_BYTES as u64) {
+        Ok(bytes) => bytes,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    // Already stored or delivered only if the outbox holds this very manifest under this id.
+    match outbox.holds(&id, &manifest_bytes) {
+        Ok(Some(PackageState::Committed)) => {
             args.connection.say(&json!({ "event": "delivered", "package_id": id, "note": "already delivered earlier" }));
             return ExitCode::SUCCESS;
         }
-        Ok(_) => {}
-        Err(Error::PackageNotFound { .. }) => {
-            if let Err(e) = store(&outbox, &id, &args.package) {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            if let Err(e) = store(&outbox, &id, &manifest_bytes, &args.package) {
                 return usage_error(&e.to_string());
             }
+        }
+        Err(e @ Error::PackageConflict { .. }) => {
+            report_failure(args.connection.json, &id, &e);
+            return ExitCode::from(1);
         }
         Err(e) => return usage_error(&e.to_string()),
     }
@@ -146,14 +157,17 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Copies a verified package directory into the outbox as a sealed package.
-fn store(outbox: &Outbox, id: &str, dir: &std::path::Path) -> Result<(), Error> {
+/// Copies a verified package directory, with the manifest as read, into the outbox as a
+/// sealed package.
+fn store(outbox: &Outbox, id: &str, manifest_bytes: &[u8], dir: &std::path::Path) -> Result<(), Error> {
     let io = |e: std::io::Error| Error::Storage { op: format!("read {}", dir.display()), reason: e.to_string() };
-    let manifest_bytes = std::fs::read(dir.join(manifest::FILE_NAME)).map_err(io)?;
-    let m: manifest::Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| Error::ManifestInvalid { reason: e.to_string() })?;
+    let m: manifest::Manifest = serde_json::from_slice(manifest_bytes).map_err(|e| Error::ManifestInvalid { reason: e.to_string() })?;
+    if m.package_id != id {
+        return Err(Error::ManifestInvalid { reason: "manifest.json changed after it was verified".into() });
+    }
     let files = m.materials.iter().map(|e| Ok((e.file.clone(), std::fs::read(dir.join(&e.file)).map_err(io)?))).collect::<Result<Vec<_>, Error>>()?;
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-    outbox.seal(id, &manifest_bytes, &refs)
+    outbox.seal(id, manifest_bytes, &refs)
 }
 
 /// Events as JSON lines on stdout.

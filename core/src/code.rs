@@ -94,10 +94,14 @@ pub enum Code {
     OutboxKeyMismatch,
     /// Another process has the outbox open.
     OutboxLocked,
+    /// The directory given as the outbox holds files but is not an outbox; nothing in it was touched.
+    OutboxForeign,
     /// A stored file or record failed its integrity check.
     OutboxCorrupt,
     /// No package with this id in the outbox.
     PackageNotFound,
+    /// The outbox holds another package under this id (a different manifest).
+    PackageConflict,
     /// The package's state does not allow this step.
     InvalidState,
     /// The device's storage failed (disk full, permissions, I/O).
@@ -163,8 +167,10 @@ impl Code {
             Code::OutboxKeyRequired => "outbox_key_required",
             Code::OutboxKeyMismatch => "outbox_key_mismatch",
             Code::OutboxLocked => "outbox_locked",
+            Code::OutboxForeign => "outbox_foreign",
             Code::OutboxCorrupt => "outbox_corrupt",
             Code::PackageNotFound => "package_not_found",
+            Code::PackageConflict => "package_conflict",
             Code::InvalidState => "invalid_state",
             Code::StorageError => "storage_error",
             Code::InvalidEndpoint => "invalid_endpoint",

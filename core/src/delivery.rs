@@ -2,7 +2,8 @@
 //! commit that makes the package count.
 //!
 //! Each material is a tus upload; its URL and confirmed offset go into the outbox after every
-//! chunk, so a killed process resumes re-sending at most one chunk. The commit is a small JSON
+//! chunk, so a killed process resumes re-sending at most one chunk. A mark the outbox cannot
+//! save stops that upload with the outbox's error before another byte is sent. The commit is a small JSON
 //! document, uploaded last, naming the package digest, the exact manifest and every material's
 //! upload URL and SHA-256; the server checks it against what it stored. A package is delivered
 //! only when the server acknowledges the commit's last byte — never because a `HEAD` shows
@@ -214,9 +215,10 @@ impl Uploader {
     }
 
     /// Uploads one stored file unless its mark says the server has it all; returns bytes sent.
+    /// A mark the outbox fails to save ends the upload with that error.
     async fn send(&self, id: &str, file: StoredFile, described: Described, totals: Arc<Totals>, cancel: CancellationToken) -> Result<u64, Error> {
         let mark = self.outbox.upload_mark(id, &file.name)?;
-        let hooks = FileHooks { uploader: self, id, file: &file, totals: &totals };
+        let hooks = FileHooks { uploader: self, id, file: &file, totals: &totals, stop: cancel.child_token(), failed: Mutex::new(None) };
         if mark.as_ref().is_some_and(|m| m.offset == file.bytes) {
             // Sent by an earlier run: it counts towards the package's progress.
             hooks.progress(file.bytes, file.bytes);
@@ -225,7 +227,11 @@ impl Uploader {
         let bytes: Arc<[u8]> = self.outbox.read_file(id, &file.name)?.into();
         let metadata = metadata(id, &file.name, &described.media_type, &described.kind, &file.sha256);
         let resume = mark.map(|m| Resume { url: m.url, offset: m.offset });
-        let uploaded = upload_file(&self.client, &Source::Bytes(bytes), &metadata, resume, &hooks, &cancel).await?;
+        let uploaded = upload_file(&self.client, &Source::Bytes(bytes), &metadata, resume, &hooks, &hooks.stop).await;
+        if let Some(e) = hooks.failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(e);
+        }
+        let uploaded = uploaded?;
         self.listener.on_event(Event::Uploaded { package_id: id.into(), file: file.name.clone(), url: uploaded.url });
         Ok(uploaded.sent_bytes)
     }
@@ -281,12 +287,20 @@ struct FileHooks<'a> {
     id: &'a str,
     file: &'a StoredFile,
     totals: &'a Totals,
+    /// The upload's cancellation: a mark that cannot be saved stops it before another byte goes.
+    stop: CancellationToken,
+    /// The first mark that could not be saved.
+    failed: Mutex<Option<Error>>,
 }
 
 impl FileHooks<'_> {
     fn mark(&self, url: &str, offset: u64) {
-        // A failed write only costs re-sending from an older mark after a crash.
-        let _ = self.uploader.outbox.set_upload_mark(self.id, &self.file.name, &self.file.sha256, &UploadMark { url: url.into(), offset });
+        let mark = UploadMark { url: url.into(), offset };
+        // `Ok(false)`, a file retaken meanwhile, needs no mark: its new content uploads anew.
+        if let Err(e) = self.uploader.outbox.set_upload_mark(self.id, &self.file.name, &self.file.sha256, &mark) {
+            self.failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+            self.stop.cancel();
+        }
     }
 }
 

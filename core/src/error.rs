@@ -39,10 +39,14 @@ pub enum Error {
     OutboxKeyMismatch { reason: String },
     #[error("outbox_locked: another process has {path} open")]
     OutboxLocked { path: String },
+    #[error("outbox_foreign: {path} holds files but is not an outbox")]
+    OutboxForeign { path: String },
     #[error("outbox_corrupt: {reason}")]
     OutboxCorrupt { reason: String },
     #[error("package_not_found: {id}")]
     PackageNotFound { id: String },
+    #[error("package_conflict: {id}: {reason}")]
+    PackageConflict { id: String, reason: String },
     #[error("invalid_state: package {id} is {state}; {action} is not allowed")]
     InvalidState { id: String, state: String, action: String },
     #[error("storage_error: {op}: {reason}")]
@@ -120,8 +124,10 @@ impl Error {
             Error::OutboxKeyRequired => Code::OutboxKeyRequired,
             Error::OutboxKeyMismatch { .. } => Code::OutboxKeyMismatch,
             Error::OutboxLocked { .. } => Code::OutboxLocked,
+            Error::OutboxForeign { .. } => Code::OutboxForeign,
             Error::OutboxCorrupt { .. } => Code::OutboxCorrupt,
             Error::PackageNotFound { .. } => Code::PackageNotFound,
+            Error::PackageConflict { .. } => Code::PackageConflict,
             Error::InvalidState { .. } => Code::InvalidState,
             Error::Storage { .. } => Code::StorageError,
             Error::InvalidEndpoint { .. } => Code::InvalidEndpoint,
@@ -204,6 +210,10 @@ impl Error {
                 "资料正在被另一个进程使用，请稍后重试。",
                 "The stored materials are in use by another process: try again shortly.",
             ),
+            Error::OutboxForeign { path } => Message::new(
+                format!("{path} 不是资料存储目录，其中的文件未做任何改动；请指定一个空目录或已有的资料存储目录。"),
+                format!("{path} is not an outbox and its files were left untouched: name an empty directory or an existing outbox."),
+            ),
             Error::OutboxCorrupt { .. } => Message::new(
                 "本地保存的资料已损坏，请重新拍摄。",
                 "A stored material is damaged: capture it again.",
@@ -211,6 +221,10 @@ impl Error {
             Error::PackageNotFound { .. } => Message::new(
                 "找不到该资料包，可能已上传完成并被清理。",
                 "The package was not found: it may have been delivered and cleaned up.",
+            ),
+            Error::PackageConflict { id, .. } => Message::new(
+                format!("本地已保存另一个编号同为 {id} 的资料包，内容不同；请重新封装以获得新编号。"),
+                format!("The outbox already holds a different package with the id {id}: seal the package again to get a new id."),
             ),
             Error::InvalidState { .. } => Message::new(
                 "资料包当前状态不允许此操作。",

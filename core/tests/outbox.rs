@@ -2,6 +2,7 @@
 //! storage cap, locking, keys, encryption at rest, damage, and SIGKILL at random moments.
 
 use std::collections::{BTreeMap, HashSet};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -296,41 +297,46 @@ fn sealed_columns_cannot_be_swapped_between_packages() {
     assert_eq!(ob.draft("b").unwrap_err().code(), Code::OutboxCorrupt);
 }
 
-/// Stores a draft and a photo holding marker strings and looks for them in every file of the
-/// outbox, while open (WAL) and after closing.
-fn markers_visible(key: Option<[u8; 32]>) -> (bool, bool) {
+/// Stores a draft, a photo and an upload URL holding marker strings and looks for them in
+/// every file of the outbox, while open (WAL) and after closing.
+fn markers_visible(key: Option<[u8; 32]>) -> (bool, bool, bool) {
     const DRAFT_MARKER: &[u8] = b"ZHANG-SAN-110101199001011234";
     const PHOTO_MARKER: &[u8] = b"PHOTO-MARKER-7f3a9c";
+    const URL_MARKER: &str = "UPLOAD-URL-MARKER-41c7";
     let tmp = tempfile::tempdir().unwrap();
     let mut photo = Rng(5).bytes(30_000);
     photo[10_000..10_000 + PHOTO_MARKER.len()].copy_from_slice(PHOTO_MARKER);
     let draft = [br#"{"subject":{"name":""#.as_slice(), DRAFT_MARKER, br#""}}"#].concat();
-    let scan = |draft_seen: &mut bool, photo_seen: &mut bool| {
+    let scan = |seen: &mut (bool, bool, bool)| {
         for path in all_files(tmp.path()) {
             let bytes = fs::read(&path).unwrap();
-            *draft_seen |= contains(&bytes, DRAFT_MARKER);
-            *photo_seen |= contains(&bytes, PHOTO_MARKER);
+            seen.0 |= contains(&bytes, DRAFT_MARKER);
+            seen.1 |= contains(&bytes, PHOTO_MARKER);
+            seen.2 |= contains(&bytes, URL_MARKER.as_bytes());
         }
     };
-    let (mut draft_seen, mut photo_seen) = (false, false);
+    let mut seen = (false, false, false);
+    let mark = UploadMark { url: format!("http://127.0.0.1:1/files/{URL_MARKER}"), offset: 7 };
     let ob = open(tmp.path(), key);
     ob.create_draft("p", &draft).unwrap();
-    ob.put_file("p", "front.jpg", &photo).unwrap();
+    let stored = ob.put_file("p", "front.jpg", &photo).unwrap();
     ob.seal("q", &draft, &[("front.jpg", &photo)]).unwrap();
+    assert!(ob.set_upload_mark("q", "front.jpg", &stored.sha256, &mark).unwrap());
     assert!(tmp.path().join("outbox.sqlite3-wal").exists());
-    scan(&mut draft_seen, &mut photo_seen);
+    scan(&mut seen);
     drop(ob);
-    scan(&mut draft_seen, &mut photo_seen);
+    scan(&mut seen);
     let ob = open(tmp.path(), key);
     assert_eq!(ob.draft("p").unwrap(), draft);
     assert_eq!(ob.read_file("q", "front.jpg").unwrap(), photo);
-    (draft_seen, photo_seen)
+    assert_eq!(ob.upload_mark("q", "front.jpg").unwrap(), Some(mark));
+    seen
 }
 
 #[test]
-fn encryption_at_rest_hides_drafts_and_photos() {
-    assert_eq!(markers_visible(None), (true, true), "without a key the markers are on disk, so the scan works");
-    assert_eq!(markers_visible(Some(KEY)), (false, false), "with a key no marker may be on disk");
+fn encryption_at_rest_hides_drafts_photos_and_upload_urls() {
+    assert_eq!(markers_visible(None), (true, true, true), "without a key the markers are on disk, so the scan works");
+    assert_eq!(markers_visible(Some(KEY)), (false, false, false), "with a key no marker may be on disk");
 }
 
 #[test]
@@ -455,6 +461,24 @@ fn upload_marks_follow_the_content() {
     assert!(matches!(ob.set_upload_mark("p", "back.jpg", &b.sha256, &mark(1)), Err(Error::InvalidState { .. })));
 }
 
+/// Turns an outbox into what an older build wrote: schema `version` (1 or 2), no application
+/// id, no marker file, files readable by everyone (as under umask 022).
+fn downgrade(dir: &Path, version: u32) {
+    let db = rusqlite::Connection::open(dir.join("outbox.sqlite3")).unwrap();
+    db.execute_batch("ALTER TABLE packages DROP COLUMN manifest_sha256; ALTER TABLE files DROP COLUMN upload; PRAGMA application_id = 0;").unwrap();
+    if version == 1 {
+        db.execute_batch("ALTER TABLE files DROP COLUMN upload_url; ALTER TABLE files DROP COLUMN confirmed_offset;").unwrap();
+    }
+    db.pragma_update(None, "user_version", version).unwrap();
+    drop(db);
+    fs::remove_file(dir.join("outbox.hexin")).unwrap();
+    for path in all_files(dir) {
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(dir.join("blobs"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// An outbox written before upload marks existed (schema 1) is migrated at open.
 #[test]
 fn a_schema_1_outbox_is_migrated() {
@@ -463,30 +487,242 @@ fn a_schema_1_outbox_is_migrated() {
     ob.create_draft("old", b"{}").unwrap();
     let f = ob.put_file("old", "a.jpg", b"jpeg").unwrap();
     drop(ob);
-    let db = rusqlite::Connection::open(tmp.path().join("outbox.sqlite3")).unwrap();
-    db.execute_batch("ALTER TABLE files DROP COLUMN upload_url; ALTER TABLE files DROP COLUMN confirmed_offset; PRAGMA user_version = 1;").unwrap();
-    drop(db);
+    downgrade(tmp.path(), 1);
     let ob = open(tmp.path(), None);
     assert_eq!(ob.read_file("old", "a.jpg").unwrap(), b"jpeg");
-    assert!(ob.set_upload_mark("old", "a.jpg", &f.sha256, &UploadMark { url: "u".into(), offset: 4 }).unwrap());
+    assert!(ob.set_upload_mark("old", "a.jpg", &f.sha256, &UploadMark { url: "http://127.0.0.1:1/files/u".into(), offset: 4 }).unwrap());
 }
 
+/// An encrypted outbox as the build before markers left it (schema 2, its upload URL stored as
+/// text, no manifest hash, world-readable files) opens: it gets its marker and application id,
+/// its URL sealed and gone from every file, its manifest hash, and private permissions.
 #[test]
-fn open_sweeps_temp_files_and_unreferenced_blobs() {
+fn an_outbox_from_before_markers_is_migrated() {
+    let _umask = Umask::set(0o022);
+    const URL: &str = "http://127.0.0.1:1/files/LEGACY-URL-5e1f";
     let tmp = tempfile::tempdir().unwrap();
-    let kept = Rng(8).bytes(5_000);
-    let sha = {
+    let ob = open(tmp.path(), Some(KEY));
+    ob.seal("p", b"manifest-p", &[("a.jpg", b"jpeg")]).unwrap();
+    let sha = ob.get("p").unwrap().files[0].sha256.clone();
+    drop(ob);
+    downgrade(tmp.path(), 2);
+    let db = rusqlite::Connection::open(tmp.path().join("outbox.sqlite3")).unwrap();
+    db.execute("UPDATE files SET upload_url = ?1, confirmed_offset = 2", [URL]).unwrap();
+    drop(db);
+    assert!(all_files(tmp.path()).iter().any(|p| contains(&fs::read(p).unwrap(), URL.as_bytes())), "the fixture holds the URL");
+
+    let ob = open(tmp.path(), Some(KEY));
+    assert_eq!(ob.upload_mark("p", "a.jpg").unwrap(), Some(UploadMark { url: URL.into(), offset: 2 }));
+    assert_eq!(ob.holds("p", b"manifest-p").unwrap(), Some(PackageState::Sealed));
+    assert_eq!(ob.read_file("p", "a.jpg").unwrap(), b"jpeg");
+    assert!(ob.set_upload_mark("p", "a.jpg", &sha, &UploadMark { url: URL.into(), offset: 3 }).unwrap());
+    assert_eq!(fs::read(tmp.path().join("outbox.hexin")).unwrap(), b"hexin outbox\n");
+    assert_private(tmp.path());
+    drop(ob);
+    for path in all_files(tmp.path()) {
+        assert!(!contains(&fs::read(&path).unwrap(), URL.as_bytes()), "{} holds the URL in the clear", path.display());
+    }
+    let db = rusqlite::Connection::open(tmp.path().join("outbox.sqlite3")).unwrap();
+    assert_eq!(db.query_row("PRAGMA application_id", [], |r| r.get::<_, i32>(0)).unwrap(), i32::from_be_bytes(*b"HXOB"));
+}
+
+/// Sets the process umask for a test (nextest runs each test in its own process).
+struct Umask(libc::mode_t);
+
+impl Umask {
+    fn set(mask: libc::mode_t) -> Umask {
+        Umask(unsafe { libc::umask(mask) })
+    }
+}
+
+impl Drop for Umask {
+    fn drop(&mut self) {
+        unsafe { libc::umask(self.0) };
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// The outbox directories are 0700 and every file in them 0600.
+fn assert_private(dir: &Path) {
+    assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    assert_eq!(mode(&dir.join("blobs")), 0o700);
+    let files = all_files(dir);
+    for name in ["outbox.sqlite3", "outbox.sqlite3-wal", "outbox.sqlite3-shm", "outbox.lock", "outbox.hexin"] {
+        assert!(files.contains(&dir.join(name)), "{name} missing");
+    }
+    for path in files {
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+}
+
+/// Under umask 022, which would leave files world-readable, every outbox file is private.
+#[test]
+fn outbox_files_are_private_whatever_the_umask() {
+    let _umask = Umask::set(0o022);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new").join("outbox");
+    let ob = open(&dir, Some(KEY));
+    ob.create_draft("p", b"{}").unwrap();
+    ob.put_file("p", "a.jpg", &Rng(3).bytes(1_000)).unwrap();
+    ob.seal("q", b"m", &[("b.jpg", b"b")]).unwrap();
+    let dest = tmp.path().join("export");
+    ob.export("q", &dest).unwrap();
+    assert_private(&dir);
+    assert_eq!(mode(&dest.join("b.jpg")), 0o600);
+}
+
+/// A directory that is not an outbox (a mistyped path full of the user's photos) is refused
+/// before anything in it is written, even when it has a `blobs` folder.
+#[test]
+fn a_directory_of_photos_is_foreign_and_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path();
+    fs::write(photos.join("IMG_0001.jpg"), b"\xff\xd8 holiday").unwrap();
+    fs::create_dir(photos.join("blobs")).unwrap();
+    fs::write(photos.join("blobs").join("IMG_0002.jpg"), b"\xff\xd8 birthday").unwrap();
+    fs::write(photos.join("blobs").join("ab".repeat(32)), b"a file named like a hash").unwrap();
+    let before = tree(photos);
+    for key in [None, Some(KEY)] {
+        let err = Outbox::open(photos, config(key)).unwrap_err();
+        assert_eq!(err.code(), Code::OutboxForeign, "{err}");
+        assert_eq!(tree(photos), before, "nothing added, changed or removed");
+    }
+    // A file merely named like the marker does not make it an outbox.
+    fs::write(photos.join("outbox.hexin"), b"my notes").unwrap();
+    assert_eq!(Outbox::open(photos, config(None)).unwrap_err().code(), Code::OutboxForeign);
+    // An empty `blobs/` and a lock file (an interrupted creation) are no obstacle.
+    let fresh = tempfile::tempdir().unwrap();
+    fs::create_dir(fresh.path().join("blobs")).unwrap();
+    fs::write(fresh.path().join("outbox.lock"), b"").unwrap();
+    open(fresh.path(), None);
+}
+
+/// An empty or damaged database (a 0-byte `outbox.sqlite3`) next to files is `outbox_corrupt`,
+/// and nothing is swept: with or without a marker beside it.
+#[test]
+fn an_empty_database_is_corrupt_and_nothing_is_swept() {
+    for marked in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join("outbox.sqlite3"), b"").unwrap();
+        if marked {
+            fs::write(dir.join("outbox.hexin"), b"hexin outbox\n").unwrap();
+        }
+        fs::create_dir(dir.join("blobs")).unwrap();
+        fs::write(dir.join("blobs").join("IMG_0001.jpg"), b"\xff\xd8 holiday").unwrap();
+        let orphan = Rng(4).bytes(2_000);
+        fs::write(dir.join("blobs").join(hexin_core::normalize::sha256_hex(&orphan)), &orphan).unwrap();
+        fs::write(dir.join("blobs").join(".tmp-0123456789abcdef"), b"half").unwrap();
+        let before = tree(dir);
+        let err = Outbox::open(dir, config(None)).unwrap_err();
+        assert_eq!(err.code(), Code::OutboxCorrupt, "marked {marked}: {err}");
+        let mut after = tree(dir);
+        after.remove(Path::new("outbox.lock"));
+        assert_eq!(after, before, "marked {marked}: nothing swept or written");
+    }
+    // An outbox whose database is gone while blobs remain is damaged, not new.
+    let tmp = tempfile::tempdir().unwrap();
+    {
         let ob = open(tmp.path(), None);
-        ob.create_draft("p", b"{}").unwrap();
-        ob.put_file("p", "a.jpg", &kept).unwrap().sha256
-    };
-    let blobs = tmp.path().join("blobs");
-    fs::write(blobs.join(".tmp-0123456789abcdef"), b"half a photo").unwrap();
-    fs::write(blobs.join("ab".repeat(32)), b"an orphan").unwrap();
-    fs::write(blobs.join("stray.txt"), b"not a blob").unwrap();
+        ob.seal("p", b"m", &[("a.jpg", b"a")]).unwrap();
+    }
+    for name in ["outbox.sqlite3", "outbox.sqlite3-wal", "outbox.sqlite3-shm"] {
+        let _ = fs::remove_file(tmp.path().join(name));
+    }
+    assert_eq!(Outbox::open(tmp.path(), config(None)).unwrap_err().code(), Code::OutboxCorrupt);
+    assert_eq!(blob_names(tmp.path()).len(), 1);
+}
+
+/// Every file under `dir` by relative path with its content (directories as "dir").
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut map = BTreeMap::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+        if path.is_dir() {
+            map.insert(rel.clone(), b"dir".to_vec());
+            map.extend(tree(&path).into_iter().map(|(k, v)| (rel.join(k), v)));
+        } else {
+            map.insert(rel, fs::read(&path).unwrap());
+        }
+    }
+    map
+}
+
+/// The sweep deletes temporary files and the orphan blobs the outbox wrote; a photo put in
+/// `blobs/`, a file merely named like a hash and a subdirectory are kept.
+#[test]
+fn open_sweeps_only_what_the_outbox_wrote() {
+    for key in [None, Some(KEY)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let kept = Rng(8).bytes(5_000);
+        let (sha, orphan) = {
+            let ob = open(tmp.path(), key);
+            ob.create_draft("p", b"{}").unwrap();
+            let sha = ob.put_file("p", "a.jpg", &kept).unwrap().sha256;
+            // An orphan the outbox wrote: a blob whose transaction never happened.
+            let orphan = ob.put_file("p", "b.jpg", b"orphan").unwrap().sha256;
+            let bytes = fs::read(tmp.path().join("blobs").join(&orphan)).unwrap();
+            ob.remove_file("p", "b.jpg").unwrap();
+            fs::write(tmp.path().join("blobs").join(&orphan), bytes).unwrap();
+            (sha, orphan)
+        };
+        let blobs = tmp.path().join("blobs");
+        fs::write(blobs.join(".tmp-0123456789abcdef"), b"half a photo").unwrap();
+        fs::write(blobs.join("ab".repeat(32)), b"named like a blob, not one").unwrap();
+        fs::write(blobs.join("holiday.jpg"), b"the user's photo").unwrap();
+        fs::write(blobs.join(".tmp-mine"), b"not hexin's temporary name").unwrap();
+        fs::create_dir(blobs.join("album")).unwrap();
+        assert!(blob_names(tmp.path()).contains(&orphan));
+        let ob = open(tmp.path(), key);
+        let mut expected = vec![".tmp-mine".to_owned(), "ab".repeat(32), "album".into(), "holiday.jpg".into(), sha.clone()];
+        expected.sort();
+        assert_eq!(blob_names(tmp.path()), expected, "key {}", key.is_some());
+        assert_eq!(ob.read_file("p", "a.jpg").unwrap(), kept);
+        assert_eq!(fs::read(blobs.join("holiday.jpg")).unwrap(), b"the user's photo");
+    }
+}
+
+/// Package ids name one package: the same id with another manifest is a conflict, before and
+/// after the committed package is wiped; the same manifest is recognized.
+#[test]
+fn same_id_other_manifest_is_a_conflict() {
+    for key in [None, Some(KEY)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let ob = open(tmp.path(), key);
+        assert_eq!(ob.holds("p", b"manifest A").unwrap(), None);
+        ob.seal("p", b"manifest A", &[("a.jpg", b"a")]).unwrap();
+        assert_eq!(ob.holds("p", b"manifest A").unwrap(), Some(PackageState::Sealed));
+        assert_eq!(ob.holds("p", b"manifest B").unwrap_err().code(), Code::PackageConflict);
+        ob.set_state("p", PackageState::Uploading).unwrap();
+        ob.set_state("p", PackageState::Committed).unwrap();
+        assert_eq!(ob.manifest("p").unwrap(), None, "wiped");
+        assert_eq!(ob.holds("p", b"manifest A").unwrap(), Some(PackageState::Committed));
+        let err = ob.holds("p", b"manifest B").unwrap_err();
+        assert!(matches!(err, Error::PackageConflict { ref id, .. } if id == "p"), "{err}");
+        ob.create_draft("d", b"{}").unwrap();
+        assert_eq!(ob.holds("d", b"manifest A").unwrap_err().code(), Code::PackageConflict);
+    }
+}
+
+/// An upload URL with credentials is never stored, nor one that is not a URL.
+#[test]
+fn upload_urls_with_credentials_are_never_stored() {
+    let tmp = tempfile::tempdir().unwrap();
     let ob = open(tmp.path(), None);
-    assert_eq!(blob_names(tmp.path()), [sha]);
-    assert_eq!(ob.read_file("p", "a.jpg").unwrap(), kept);
+    let f = ob.seal("p", b"m", &[("a.jpg", b"a")]).map(|()| ob.get("p").unwrap().files[0].sha256.clone()).unwrap();
+    for url in ["http://user:secret@127.0.0.1:1/files/x", "http://user@127.0.0.1:1/files/x", "/files/x", ""] {
+        let err = ob.set_upload_mark("p", "a.jpg", &f, &UploadMark { url: url.into(), offset: 0 }).unwrap_err();
+        assert_eq!(err.code(), Code::InvalidEndpoint, "{url}");
+    }
+    assert_eq!(ob.upload_mark("p", "a.jpg").unwrap(), None);
+    drop(ob);
+    for path in all_files(tmp.path()) {
+        assert!(!contains(&fs::read(&path).unwrap(), b"secret"), "{}", path.display());
+    }
 }
 
 #[test]

@@ -212,6 +212,29 @@ fn client_errors_are_not_retried_and_the_package_waits() {
     case.assert_delivered();
 }
 
+/// An upload mark the outbox cannot save (another writer holds its database) stops the upload
+/// with that storage error before a PATCH goes out; once the outbox can write again the package
+/// is delivered.
+#[test]
+fn a_mark_the_outbox_cannot_save_stops_the_upload() {
+    let case = Case::new();
+    let db = case._dir.path().join("outbox").join("outbox.sqlite3");
+    let mut writer = None;
+    case.on_event(move |e| {
+        if matches!(e, Event::State { state: PackageState::Uploading, .. }) && writer.is_none() {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
+            writer = Some(conn);
+        }
+    });
+    let err = case.deliver(config(), &CancellationToken::new()).unwrap_err();
+    assert!(matches!(err, Error::Storage { ref op, .. } if op == "set_upload_mark"), "{err}");
+    assert_eq!(case.proxy.body_bytes_forwarded("PATCH"), 0);
+    case.on_event(|_| {}); // drops the writer
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+}
+
 /// Cancelled after some progress, the package is paused; resuming re-sends at most a chunk
 /// per file that was in flight.
 #[test]

@@ -6,3 +6,4 @@ mod harness;
 
 mod files;
 mod sealing;
+mod outbox;

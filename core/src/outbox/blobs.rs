@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 
-/// Prefix of temporary files; the open-time sweep deletes any it finds.
+/// Prefix of temporary files, followed by 16 lowercase hex digits; the sweep deletes any it finds.
 const TEMP_PREFIX: &str = ".tmp-";
 
 pub(crate) fn io_err(op: &str, e: std::io::Error) -> Error {
@@ -16,7 +16,16 @@ pub(crate) fn io_err(op: &str, e: std::io::Error) -> Error {
 
 /// Whether `name` is a blob name: 64 lowercase hex digits.
 pub(crate) fn is_blob_name(name: &str) -> bool {
-    name.len() == 64 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    is_hex(name, 64)
+}
+
+/// Whether `name` is the name of a temporary file [`write_atomic`] makes.
+fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX).is_some_and(|suffix| is_hex(suffix, 16))
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The `blobs/` directory.
@@ -29,7 +38,7 @@ impl Blobs {
         Blobs { dir }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
 
@@ -78,11 +87,14 @@ impl Blobs {
         }
     }
 
-    /// Bytes of every regular file in the directory, as stored on disk.
+    /// Bytes of the blobs and temporary files in the directory, as stored on disk.
     pub(crate) fn usage(&self) -> Result<u64, Error> {
         let mut total = 0u64;
         for entry in fs::read_dir(&self.dir).map_err(|e| io_err("list_blobs", e))? {
             let entry = entry.map_err(|e| io_err("list_blobs", e))?;
+            if !entry.file_name().to_str().is_some_and(|n| is_blob_name(n) || is_temp_name(n)) {
+                continue;
+            }
             match entry.metadata() {
                 Ok(m) if m.is_file() => total = total.saturating_add(m.len()),
                 Ok(_) => {}
@@ -93,23 +105,25 @@ impl Blobs {
         Ok(total)
     }
 
-    /// Deletes temporary files, files that are not blob names, and blobs not in `referenced`.
-    /// Subdirectories (which hexin never creates) are left alone.
-    pub(crate) fn sweep(&self, referenced: &HashSet<String>) -> Result<(), Error> {
+    /// Deletes temporary files, and blobs not in `referenced` that `wrote` confirms the outbox
+    /// wrote; makes the blobs it keeps `0600`. Any other file (a photo someone put here) and
+    /// any subdirectory is left alone.
+    pub(crate) fn sweep(&self, referenced: &HashSet<String>, wrote: impl Fn(&str) -> bool) -> Result<(), Error> {
         let mut removed = false;
         for entry in fs::read_dir(&self.dir).map_err(|e| io_err("list_blobs", e))? {
             let entry = entry.map_err(|e| io_err("list_blobs", e))?;
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            if is_dir {
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
+            let is_file = entry.file_type().map_err(|e| io_err("list_blobs", e))?.is_file();
+            if !is_file || !(is_temp_name(&name) || is_blob_name(&name)) {
                 continue;
             }
-            let name = entry.file_name();
-            let keep = name.to_str().is_some_and(|n| is_blob_name(n) && referenced.contains(n));
-            if !keep {
+            if is_temp_name(&name) || (!referenced.contains(&name) && wrote(&name)) {
                 match fs::remove_file(entry.path()) {
                     Err(e) if e.kind() != ErrorKind::NotFound => return Err(io_err("sweep", e)),
                     _ => removed = true,
                 }
+            } else {
+                super::dir::set_mode(&entry.path(), 0o600)?;
             }
         }
         if removed {
@@ -120,14 +134,20 @@ impl Blobs {
 }
 
 /// Writes `dir/name` so that it either has all of `data` or does not exist: a temporary file
-/// in the same directory is written and fsynced, renamed over `name`, and the directory is
-/// fsynced so the rename itself is durable.
+/// in the same directory, `0600` whatever the umask, is written and fsynced, renamed over
+/// `name`, and the directory is fsynced so the rename itself is durable.
 pub(crate) fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<(), Error> {
     let mut suffix = [0u8; 8];
     getrandom::fill(&mut suffix).map_err(|e| Error::Storage { op: "random".into(), reason: e.to_string() })?;
     let temp = dir.join(format!("{TEMP_PREFIX}{}", hex(&suffix)));
     let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
+        #[cfg(unix)]
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
         file.write_all(data)?;
         file.sync_all()?;
         drop(file);

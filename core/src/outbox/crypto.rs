@@ -65,6 +65,11 @@ pub(crate) fn column_aad(column: &str, id: &str) -> Vec<u8> {
     format!("hexin-outbox/v1/{column}/{id}").into_bytes()
 }
 
+/// Associated data for a file's upload URL.
+pub(crate) fn upload_aad(id: &str, name: &str) -> Vec<u8> {
+    format!("hexin-outbox/v1/upload/{id}/{name}").into_bytes()
+}
+
 /// Associated data of the key-check record.
 pub(crate) const KEY_CHECK_AAD: &[u8] = b"hexin-outbox/v1/key-check";
 /// The plaintext of the key-check record.

@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 
-use super::{PackageState, StoredFile, UploadMark};
+use super::{PackageState, StoredFile};
 use crate::Error;
 
 /// Schema migrations; migration `i` takes `PRAGMA user_version` from `i` to `i + 1`.
@@ -38,7 +38,20 @@ const MIGRATIONS: &[&str] = &[
     // 2: each file's tus upload URL and the offset the server last confirmed.
     "ALTER TABLE files ADD COLUMN upload_url TEXT;
     ALTER TABLE files ADD COLUMN confirmed_offset INTEGER NOT NULL DEFAULT 0;",
+    // 3: the application id that marks an outbox database; the SHA-256 of each package's
+    // manifest, kept after the wipe; the upload URL as a value sealed like the draft (the
+    // `upload_url` column stays empty from here on; `Outbox::open` moves older values over).
+    "PRAGMA application_id = 1213747010;
+    ALTER TABLE packages ADD COLUMN manifest_sha256 BLOB;
+    ALTER TABLE files ADD COLUMN upload BLOB;",
 ];
+
+/// `PRAGMA application_id` of an outbox database: `HXOB`.
+pub(crate) const APPLICATION_ID: i32 = i32::from_be_bytes(*b"HXOB");
+
+/// The `meta` record every outbox database has held since schema 1, and its value.
+pub(crate) const FORMAT: &str = "format";
+pub(crate) const FORMAT_VALUE: &[u8] = b"hexin-outbox";
 
 /// Maps an SQLite error: a damaged database file is [`Error::OutboxCorrupt`], anything else
 /// [`Error::Storage`].
@@ -57,10 +70,39 @@ pub(crate) fn sql_err(op: &str, e: rusqlite::Error) -> Error {
     }
 }
 
-/// Opens the database in WAL mode with full fsync and brings its schema up to date. `init`
-/// runs inside the first migration's transaction when the database is new.
-pub(crate) fn open(path: &Path, init: impl FnOnce(&Transaction) -> Result<(), Error>) -> Result<Connection, Error> {
-    let mut conn = Connection::open(path).map_err(|e| sql_err("open", e))?;
+/// Creates the database, private to the owner, and its schema; `init` runs inside the first
+/// migration's transaction.
+pub(crate) fn create(path: &Path, init: impl FnOnce(&Transaction) -> Result<(), Error>) -> Result<Connection, Error> {
+    super::dir::private_file(path)?;
+    prepare(connect(path)?, Some(init))
+}
+
+/// Opens an existing database, once it is known to be an outbox's: it carries
+/// [`APPLICATION_ID`], or it is one written before application ids (schema 1 or 2 with the
+/// `format` record). Anything else, an empty file included, is [`Error::OutboxCorrupt`], found
+/// before anything is written to it.
+pub(crate) fn open_existing(path: &Path) -> Result<Connection, Error> {
+    let conn = connect(path)?;
+    let pragma = |name: &str| conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0)).map_err(|e| sql_err(name, e));
+    let (id, version) = (pragma("application_id")?, pragma("user_version")?);
+    // Any failure to read the record means it cannot be shown to be an outbox's.
+    let legacy = id == 0 && (1..=2).contains(&version) && meta_get(&conn, FORMAT).ok().flatten().as_deref() == Some(FORMAT_VALUE);
+    if id != i64::from(APPLICATION_ID) && !legacy {
+        let what = if version == 0 { "empty" } else { "not an outbox database" };
+        return Err(Error::OutboxCorrupt { reason: format!("database: {what}") });
+    }
+    prepare(conn, None::<fn(&Transaction) -> Result<(), Error>>)
+}
+
+/// Opens the file without creating it.
+fn connect(path: &Path) -> Result<Connection, Error> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    Connection::open_with_flags(path, flags).map_err(|e| sql_err("open", e))
+}
+
+/// Sets WAL mode with full fsync and brings the schema up to date. `init` runs inside the first
+/// migration's transaction; without it, a database at version 0 is not an outbox's.
+fn prepare(mut conn: Connection, init: Option<impl FnOnce(&Transaction) -> Result<(), Error>>) -> Result<Connection, Error> {
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| sql_err("journal_mode", e))?;
@@ -76,7 +118,10 @@ pub(crate) fn open(path: &Path, init: impl FnOnce(&Transaction) -> Result<(), Er
             reason: format!("schema version {version} is not one this build knows (up to {known})"),
         });
     }
-    let mut init = Some(init);
+    if version == 0 && init.is_none() {
+        return Err(Error::OutboxCorrupt { reason: "database: empty".into() });
+    }
+    let mut init = init;
     for (step, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction().map_err(|e| sql_err("migrate", e))?;
         tx.execute_batch(sql).map_err(|e| sql_err("migrate", e))?;
@@ -164,10 +209,11 @@ pub(crate) fn touch(conn: &Connection, id: &str, now: i64) -> Result<(), Error> 
         .map_err(|e| sql_err("touch", e))
 }
 
-pub(crate) fn seal(conn: &Connection, id: &str, manifest: &[u8], now: i64) -> Result<(), Error> {
+/// Marks a package sealed with its manifest and the manifest's SHA-256 (both as stored).
+pub(crate) fn seal(conn: &Connection, id: &str, manifest: &[u8], manifest_sha256: &[u8], now: i64) -> Result<(), Error> {
     conn.execute(
-        "UPDATE packages SET state = 'sealed', manifest = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, manifest, now],
+        "UPDATE packages SET state = 'sealed', manifest = ?2, manifest_sha256 = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, manifest, manifest_sha256, now],
     )
     .map(drop)
     .map_err(|e| sql_err("seal", e))
@@ -183,7 +229,8 @@ pub(crate) fn set_state(conn: &Connection, id: &str, state: PackageState, now: i
     .map_err(|e| sql_err("set_state", e))
 }
 
-/// Deletes a package's files, draft and manifest; returns the blob names its files used.
+/// Deletes a package's files, draft and manifest (its manifest's SHA-256 stays, so a package
+/// is known after its wipe); returns the blob names its files used.
 pub(crate) fn wipe(conn: &Connection, id: &str, now: i64) -> Result<Vec<String>, Error> {
     let old = delete_files(conn, id)?;
     conn.execute("UPDATE packages SET draft = NULL, manifest = NULL, wiped_at = ?2 WHERE id = ?1", params![id, now])
@@ -215,6 +262,7 @@ pub(crate) fn column(conn: &Connection, id: &str, column: Column) -> Result<Opti
     let sql = match column {
         Column::Draft => "SELECT draft FROM packages WHERE id = ?1",
         Column::Manifest => "SELECT manifest FROM packages WHERE id = ?1",
+        Column::ManifestSha256 => "SELECT manifest_sha256 FROM packages WHERE id = ?1",
     };
     conn.query_row(sql, [id], |r| r.get::<_, Option<Vec<u8>>>(0))
         .optional()
@@ -222,11 +270,13 @@ pub(crate) fn column(conn: &Connection, id: &str, column: Column) -> Result<Opti
         .map_err(|e| sql_err("read_package", e))
 }
 
-/// The sensitive columns, sealed at rest when the outbox has a key.
+/// The sensitive columns of a package, sealed at rest when the outbox has a key.
 #[derive(Clone, Copy)]
 pub(crate) enum Column {
     Draft,
     Manifest,
+    /// The manifest's SHA-256 as lowercase hex.
+    ManifestSha256,
 }
 
 impl Column {
@@ -234,8 +284,48 @@ impl Column {
         match self {
             Column::Draft => "draft",
             Column::Manifest => "manifest",
+            Column::ManifestSha256 => "manifest_sha256",
         }
     }
+}
+
+/// Sealed packages of schema 2 and older, whose manifest's SHA-256 is not recorded yet.
+pub(crate) fn unhashed_manifests(conn: &Connection) -> Result<Vec<String>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT id FROM packages WHERE manifest_sha256 IS NULL AND manifest IS NOT NULL")
+        .map_err(|e| sql_err("upgrade", e))?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(|e| sql_err("upgrade", e))?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(|e| sql_err("upgrade", e));
+    ids
+}
+
+pub(crate) fn set_manifest_sha256(conn: &Connection, id: &str, stored: &[u8]) -> Result<(), Error> {
+    conn.execute("UPDATE packages SET manifest_sha256 = ?2 WHERE id = ?1", params![id, stored])
+        .map(drop)
+        .map_err(|e| sql_err("upgrade", e))
+}
+
+/// Upload URLs of schema 2 and older, stored as text: (package id, file name, URL).
+pub(crate) fn plain_upload_urls(conn: &Connection) -> Result<Vec<(String, String, String)>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT package_id, name, upload_url FROM files WHERE upload_url IS NOT NULL")
+        .map_err(|e| sql_err("upgrade", e))?;
+    let urls = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(|e| sql_err("upgrade", e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sql_err("upgrade", e));
+    urls
+}
+
+/// Moves one file's upload URL from the text column into `upload`, as stored.
+pub(crate) fn move_upload_url(conn: &Connection, id: &str, name: &str, stored: &[u8]) -> Result<(), Error> {
+    conn.execute("UPDATE files SET upload = ?3, upload_url = NULL WHERE package_id = ?1 AND name = ?2", params![id, name, stored])
+        .map(drop)
+        .map_err(|e| sql_err("upgrade", e))
 }
 
 pub(crate) fn files(conn: &Connection, id: &str) -> Result<Vec<StoredFile>, Error> {
@@ -287,34 +377,40 @@ pub(crate) fn delete_files(conn: &Connection, id: &str) -> Result<Vec<String>, E
     old
 }
 
+/// An upload mark as stored: the URL (sealed when the outbox has a key) and the offset.
+pub(crate) struct StoredMark {
+    pub(crate) upload: Vec<u8>,
+    pub(crate) offset: u64,
+}
+
 /// Every file's upload mark, by (name, sha256): kept across a seal that keeps the content.
-pub(crate) fn upload_marks(conn: &Connection, id: &str) -> Result<Vec<(String, String, UploadMark)>, Error> {
+pub(crate) fn upload_marks(conn: &Connection, id: &str) -> Result<Vec<(String, String, StoredMark)>, Error> {
     let mut stmt = conn
-        .prepare("SELECT name, sha256, upload_url, confirmed_offset FROM files WHERE package_id = ?1 AND upload_url IS NOT NULL")
+        .prepare("SELECT name, sha256, upload, confirmed_offset FROM files WHERE package_id = ?1 AND upload IS NOT NULL")
         .map_err(|e| sql_err("upload_marks", e))?;
     let marks = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, UploadMark { url: r.get(2)?, offset: r.get(3)? })))
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, StoredMark { upload: r.get(2)?, offset: r.get(3)? })))
         .map_err(|e| sql_err("upload_marks", e))?
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| sql_err("upload_marks", e));
     marks
 }
 
-pub(crate) fn upload_mark(conn: &Connection, id: &str, name: &str) -> Result<Option<UploadMark>, Error> {
+pub(crate) fn upload_mark(conn: &Connection, id: &str, name: &str) -> Result<Option<StoredMark>, Error> {
     conn.query_row(
-        "SELECT upload_url, confirmed_offset FROM files WHERE package_id = ?1 AND name = ?2 AND upload_url IS NOT NULL",
+        "SELECT upload, confirmed_offset FROM files WHERE package_id = ?1 AND name = ?2 AND upload IS NOT NULL",
         [id, name],
-        |r| Ok(UploadMark { url: r.get(0)?, offset: r.get(1)? }),
+        |r| Ok(StoredMark { upload: r.get(0)?, offset: r.get(1)? }),
     )
     .optional()
     .map_err(|e| sql_err("upload_mark", e))
 }
 
 /// Records a file's upload mark if the row still holds `sha256`; returns whether it did.
-pub(crate) fn set_upload_mark(conn: &Connection, id: &str, name: &str, sha256: &str, mark: &UploadMark) -> Result<bool, Error> {
+pub(crate) fn set_upload_mark(conn: &Connection, id: &str, name: &str, sha256: &str, mark: &StoredMark) -> Result<bool, Error> {
     conn.execute(
-        "UPDATE files SET upload_url = ?4, confirmed_offset = ?5 WHERE package_id = ?1 AND name = ?2 AND sha256 = ?3",
-        params![id, name, sha256, mark.url, mark.offset],
+        "UPDATE files SET upload = ?4, confirmed_offset = ?5 WHERE package_id = ?1 AND name = ?2 AND sha256 = ?3",
+        params![id, name, sha256, mark.upload, mark.offset],
     )
     .map(|n| n == 1)
     .map_err(|e| sql_err("set_upload_mark", e))

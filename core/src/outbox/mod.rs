@@ -2,19 +2,33 @@
 //!
 //! # On-disk layout
 //!
-//! Everything lives in the directory the host names:
+//! Everything lives in the directory the host names (mode `0700`; every file in it `0600`, set
+//! explicitly whatever the umask):
 //!
 //! ```text
+//! DIR/outbox.hexin        the marker: "hexin outbox\n", written when the outbox is created
 //! DIR/outbox.lock         held with an exclusive lock while an Outbox is open
 //! DIR/outbox.sqlite3      packages, their file lists, drafts and manifests (WAL, synchronous=FULL)
 //! DIR/outbox.sqlite3-wal  SQLite's write-ahead log (and -shm), while open
 //! DIR/blobs/<sha256>      one file per distinct content; the name is the SHA-256 hex of the plaintext
-//! DIR/blobs/.tmp-<hex>    a blob being written; never left behind after an open
+//! DIR/blobs/.tmp-<hex>    a blob being written (16 hex digits); never left behind after an open
 //! ```
 //!
-//! The database has a `packages` table (id, state, timestamps, draft, manifest), a `files`
-//! table keyed by `(package_id, name)` pointing at a blob by its hash, and a `meta` table with
+//! The database has a `packages` table (id, state, timestamps, draft, manifest and the
+//! manifest's SHA-256), a `files` table keyed by `(package_id, name)` pointing at a blob by its
+//! hash, with each file's upload mark (tus URL and confirmed offset), and a `meta` table with
 //! the key-check record. The schema version is `PRAGMA user_version`; migrations only append.
+//!
+//! # Recognizing an outbox
+//!
+//! An outbox is recognized by what it wrote itself: the marker file and the database's
+//! `PRAGMA application_id` (`HXOB`). [`Outbox::open`] looks before it writes anything: a missing
+//! or empty directory becomes an outbox; a directory holding anything else without a marker or
+//! an outbox database is [`Error::OutboxForeign`] and stays untouched (a mistyped path to a
+//! photo folder loses nothing). A database that is not an outbox's, an empty file included, or
+//! a marked outbox whose database is gone while blobs remain, is [`Error::OutboxCorrupt`], and
+//! nothing is swept. An outbox written before markers (schema 1 or 2, with its `format`
+//! record) is recognized, gets its marker and application id, and has its permissions tightened.
 //!
 //! # Crash safety
 //!
@@ -29,23 +43,35 @@
 //! 3. Only after that commit are blobs that no row refers to any more deleted.
 //!
 //! A crash between the steps leaves only unreferenced blobs or temporary files, which the
-//! sweep at [`Outbox::open`] (and [`Outbox::sweep`]) deletes. So after any reopen every file
+//! sweep at [`Outbox::open`] (and [`Outbox::sweep`]) deletes. The sweep deletes only what the
+//! outbox wrote: files named as its temporary files, and unreferenced files named as blobs
+//! whose content proves it (it hashes to the name, or opens with the key; one over 64 MiB is
+//! not read, and kept). Any other file in `blobs/` is left alone. So after any reopen every file
 //! row has its blob, every blob is referenced, no temporary file remains, and a package is
 //! either fully sealed (manifest and all files) or not sealed at all. Identical content is
 //! stored once and a blob is deleted only when no package refers to it; all operations on one
 //! `Outbox` are serialized, and the lock file keeps other processes out.
 //!
+//! # One package per id
+//!
+//! A sealed package's manifest SHA-256 is kept after the wipe, so [`Outbox::holds`] tells the
+//! same package (same id, same manifest) from another under the same id
+//! ([`Error::PackageConflict`]): a package id is never taken for one stored or delivered.
+//!
 //! # Encryption at rest
 //!
-//! With [`OutboxConfig::key`], blobs and the sensitive columns (draft, manifest) are sealed
-//! with XChaCha20-Poly1305 under a fresh random 24-byte nonce per write:
-//! `b"HXE1" || nonce || ciphertext || tag`. The associated data binds a blob to its name
-//! (`hexin-outbox/v1/blob/<sha256>`) and a column to its package
-//! (`hexin-outbox/v1/<draft|manifest>/<id>`), so sealed values cannot be swapped. A key-check
+//! With [`OutboxConfig::key`], blobs and the sensitive values (draft, manifest, the manifest's
+//! SHA-256, each file's upload URL) are sealed with XChaCha20-Poly1305 under a fresh random
+//! 24-byte nonce per write: `b"HXE1" || nonce || ciphertext || tag`. The associated data binds
+//! a blob to its name (`hexin-outbox/v1/blob/<sha256>`), a column to its package
+//! (`hexin-outbox/v1/<draft|manifest|manifest_sha256>/<id>`) and an upload URL to its file
+//! (`hexin-outbox/v1/upload/<id>/<name>`), so sealed values cannot be swapped. A key-check
 //! record sealed at creation tells a wrong key ([`Error::OutboxKeyMismatch`]) from damage.
-//! Package ids, file names, sizes, states, timestamps and the plaintext SHA-256 of each file
-//! are stored in the clear: ids and names must not carry personal data. An outbox is
-//! encrypted or not for life, decided when it is created.
+//! Stored in the clear: package ids, file names, sizes, states, timestamps, the plaintext
+//! SHA-256 of each file and each upload's confirmed offset; ids and names must not carry
+//! personal data. An upload URL with credentials (`user:pass@`) is never stored, with a key or
+//! without ([`Error::InvalidEndpoint`]). An outbox is encrypted or not for life, decided when it
+//! is created.
 //!
 //! # Errors
 //!
@@ -56,9 +82,11 @@
 mod blobs;
 mod crypto;
 mod db;
+mod dir;
 
 use std::collections::HashMap;
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File};
+use std::io::ErrorKind;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -71,7 +99,10 @@ use crate::normalize::sha256_hex;
 use crate::Error;
 use blobs::{io_err, Blobs};
 use crypto::Cipher;
-use db::Column;
+use db::{Column, StoredMark};
+use dir::Found;
+
+pub use dir::MARKER_FILE;
 
 /// The database file's name inside the outbox directory.
 pub const DB_FILE: &str = "outbox.sqlite3";
@@ -81,6 +112,9 @@ pub const BLOB_DIR: &str = "blobs";
 pub const LOCK_FILE: &str = "outbox.lock";
 /// The file name [`Outbox::export`] gives the manifest; reserved, so no material may use it.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The largest unreferenced blob the sweep reads to confirm the outbox wrote it (and then
+/// deletes it); a larger one is kept. Bounds the sweep's memory.
+const ORPHAN_CHECK_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// How an outbox is opened.
 #[derive(Clone)]
@@ -222,35 +256,45 @@ impl std::fmt::Debug for Outbox {
 }
 
 const KEY_CHECK: &str = "key_check";
-const FORMAT: &str = "format";
 
 impl Outbox {
     /// Opens (creating if needed) the outbox in `dir`, locks it against other processes
     /// ([`Error::OutboxLocked`]), checks the key ([`Error::OutboxKeyRequired`],
     /// [`Error::OutboxKeyMismatch`]) and runs [`Outbox::sweep`].
+    ///
+    /// `dir` must be missing, empty, or an outbox: a directory holding anything else is
+    /// [`Error::OutboxForeign`], and a database that is not an outbox's (an empty file
+    /// included) is [`Error::OutboxCorrupt`]; either way nothing in `dir` is changed or swept.
     pub fn open(dir: &Path, config: OutboxConfig) -> Result<Outbox, Error> {
-        let blob_dir = dir.join(BLOB_DIR);
-        fs::create_dir_all(&blob_dir).map_err(|e| io_err("create_dir", e))?;
-        let lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(dir.join(LOCK_FILE))
-            .map_err(|e| io_err("lock", e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(Error::OutboxLocked { path: dir.display().to_string() }),
-            Err(TryLockError::Error(e)) => return Err(io_err("lock", e)),
-        }
+        let (lock, found) = dir::claim(dir)?;
+        let db_path = dir.join(DB_FILE);
         let cipher = config.key.as_ref().map(Cipher::new);
-        let conn = db::open(&dir.join(DB_FILE), |tx| {
-            db::meta_set(tx, FORMAT, b"hexin-outbox")?;
-            if let Some(cipher) = &cipher {
-                db::meta_set(tx, KEY_CHECK, &cipher.seal(crypto::KEY_CHECK_AAD, crypto::KEY_CHECK_PLAINTEXT)?)?;
-            }
-            Ok(())
+        let has_db = fs::symlink_metadata(&db_path).map(|_| true).or_else(|e| match e.kind() {
+            ErrorKind::NotFound => Ok(false),
+            _ => Err(io_err("open", e)),
         })?;
+        if found == Found::Marked && !has_db && dir_has_entries(&dir.join(BLOB_DIR))? {
+            return Err(Error::OutboxCorrupt { reason: "database: missing, while blobs remain".into() });
+        }
+        if found == Found::Empty {
+            dir::mark(dir)?;
+        }
+        dir::private_dir(&dir.join(BLOB_DIR))?;
+        let mut conn = if has_db {
+            db::open_existing(&db_path)?
+        } else {
+            db::create(&db_path, |tx| {
+                db::meta_set(tx, db::FORMAT, db::FORMAT_VALUE)?;
+                if let Some(cipher) = &cipher {
+                    db::meta_set(tx, KEY_CHECK, &cipher.seal(crypto::KEY_CHECK_AAD, crypto::KEY_CHECK_PLAINTEXT)?)?;
+                }
+                Ok(())
+            })?
+        };
+        if found == Found::Unmarked {
+            dir::mark(dir)?;
+        }
+        dir::tighten(dir)?;
         match (db::meta_get(&conn, KEY_CHECK)?, &cipher) {
             (Some(_), None) => return Err(Error::OutboxKeyRequired),
             (None, Some(_)) => {
@@ -264,9 +308,10 @@ impl Outbox {
             }
             (None, None) => {}
         }
+        upgrade(&mut conn, cipher.as_ref())?;
         let outbox = Outbox {
             conn: Mutex::new(conn),
-            blobs: Blobs::new(blob_dir),
+            blobs: Blobs::new(dir.join(BLOB_DIR)),
             cipher,
             max_bytes: config.max_bytes,
             retention: config.retention,
@@ -277,8 +322,9 @@ impl Outbox {
     }
 
     /// Applies [`Retention::KeepDays`] to committed packages, then deletes temporary files and
-    /// blobs no package refers to. [`Outbox::open`] runs it; long-lived hosts may call it
-    /// now and then.
+    /// the blobs no package refers to that this outbox wrote (their content hashes to their
+    /// name, or opens with the outbox's key). [`Outbox::open`] runs it; long-lived hosts may
+    /// call it now and then.
     pub fn sweep(&self) -> Result<(), Error> {
         let mut conn = self.lock();
         if let Retention::KeepDays(days) = self.retention {
@@ -291,7 +337,17 @@ impl Outbox {
             tx.commit().map_err(|e| db::sql_err("sweep", e))?;
         }
         let referenced = db::referenced(&conn)?;
-        self.blobs.sweep(&referenced)
+        self.blobs.sweep(&referenced, |name| self.wrote(name))
+    }
+
+    /// Whether the blob file `name` is one this outbox wrote. One it cannot read, or larger
+    /// than [`ORPHAN_CHECK_LIMIT`], counts as not: keeping a file is always safe.
+    fn wrote(&self, name: &str) -> bool {
+        let Ok(data) = crate::input::read(&self.blobs.path(name), ORPHAN_CHECK_LIMIT) else { return false };
+        match &self.cipher {
+            Some(c) => c.open(&crypto::blob_aad(name), &data, name).is_ok(),
+            None => sha256_hex(&data) == name,
+        }
     }
 
     /// Creates a package in state draft. `draft` is the host's opaque document (it holds
@@ -381,6 +437,7 @@ impl Outbox {
                 return Err(invalid(p, "seal"));
             }
         }
+        let manifest_sha256 = self.seal_column(Column::ManifestSha256, id, sha256_hex(manifest).as_bytes())?;
         let manifest = self.seal_column(Column::Manifest, id, manifest)?;
         let contents: Vec<(&str, &[u8])> = stored.iter().zip(files).map(|(f, (_, b))| (f.sha256.as_str(), *b)).collect();
         let written = self.write_blobs(&contents)?;
@@ -399,7 +456,7 @@ impl Outbox {
             for (name, sha256, mark) in &marks {
                 db::set_upload_mark(&tx, id, name, sha256, mark)?;
             }
-            db::seal(&tx, id, &manifest, now)?;
+            db::seal(&tx, id, &manifest, &manifest_sha256, now)?;
             tx.commit().map_err(|e| db::sql_err("seal", e))?;
             Ok(old)
         })();
@@ -415,23 +472,51 @@ impl Outbox {
         }
     }
 
+    /// Whether the outbox holds package `id` sealed with exactly this manifest: its state if
+    /// so (committed ones included, after their wipe), `None` if it holds no package `id`.
+    /// Another package under the same id (another manifest, or a draft) is
+    /// [`Error::PackageConflict`], so it is never taken for one already stored or delivered.
+    pub fn holds(&self, id: &str, manifest: &[u8]) -> Result<Option<PackageState>, Error> {
+        check_id(id)?;
+        let conn = self.lock();
+        let Some(p) = db::package(&conn, id)? else { return Ok(None) };
+        let conflict = |reason: &str| Error::PackageConflict { id: id.to_owned(), reason: reason.to_owned() };
+        let stored = db::column(&conn, id, Column::ManifestSha256)?
+            .map(|stored| self.open_column(Column::ManifestSha256, id, stored))
+            .transpose()?;
+        match stored {
+            Some(sha) if sha == sha256_hex(manifest).as_bytes() => Ok(Some(p.state)),
+            Some(_) => Err(conflict("the outbox holds a package with another manifest under this id")),
+            None if p.state == PackageState::Draft => Err(conflict("the outbox holds a draft under this id")),
+            None => Err(conflict("the outbox holds a package under this id whose manifest it no longer has")),
+        }
+    }
+
     /// The upload mark of a file, if its upload has begun.
     pub fn upload_mark(&self, id: &str, name: &str) -> Result<Option<UploadMark>, Error> {
         check_id(id)?;
         check_name(name)?;
-        db::upload_mark(&self.lock(), id, name)
+        let stored = db::upload_mark(&self.lock(), id, name)?;
+        stored.map(|s| self.open_mark(id, name, s)).transpose()
     }
 
     /// Records where a file's upload stands, in a package not yet committed. `sha256` names the
     /// content uploaded: if the file was retaken meanwhile, the mark is dropped and `false`
-    /// returned.
+    /// returned. The URL is sealed at rest when the outbox has a key; one that is not an
+    /// absolute URL, or that carries credentials (`user:pass@`), is never stored
+    /// ([`Error::InvalidEndpoint`]).
     pub fn set_upload_mark(&self, id: &str, name: &str, sha256: &str, mark: &UploadMark) -> Result<bool, Error> {
         check_id(id)?;
         check_name(name)?;
+        check_upload_url(&mark.url)?;
+        let upload = match &self.cipher {
+            Some(c) => c.seal(&crypto::upload_aad(id, name), mark.url.as_bytes())?,
+            None => mark.url.as_bytes().to_vec(),
+        };
         let conn = self.lock();
         use PackageState::*;
         self.package_in(&conn, id, &[Draft, Sealed, Uploading], "set_upload_mark")?;
-        db::set_upload_mark(&conn, id, name, sha256, mark)
+        db::set_upload_mark(&conn, id, name, sha256, &StoredMark { upload, offset: mark.offset })
     }
 
     /// Moves a package along: sealed → uploading, uploading → sealed (paused), uploading →
@@ -609,6 +694,15 @@ impl Outbox {
         Ok(plain)
     }
 
+    fn open_mark(&self, id: &str, name: &str, stored: StoredMark) -> Result<UploadMark, Error> {
+        let url = match &self.cipher {
+            Some(c) => c.open(&crypto::upload_aad(id, name), &stored.upload, &format!("upload mark of {id}/{name}"))?,
+            None => stored.upload,
+        };
+        let url = String::from_utf8(url).map_err(|_| Error::OutboxCorrupt { reason: format!("upload mark of {id}/{name}: not UTF-8") })?;
+        Ok(UploadMark { url, offset: stored.offset })
+    }
+
     fn seal_column(&self, column: Column, id: &str, value: &[u8]) -> Result<Vec<u8>, Error> {
         match &self.cipher {
             Some(c) => c.seal(&crypto::column_aad(column.as_str(), id), value),
@@ -629,6 +723,56 @@ impl Outbox {
         db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
         db::column(&conn, id, column)?.map(|stored| self.open_column(column, id, stored)).transpose()
     }
+}
+
+/// Brings rows written before schema 3 up to it, in one transaction: upload URLs move into the
+/// `upload` column (sealed with a key), and sealed packages get their manifest's SHA-256. The
+/// write-ahead log is then checkpointed and truncated, so no old plaintext URL stays in it.
+fn upgrade(conn: &mut rusqlite::Connection, cipher: Option<&Cipher>) -> Result<(), Error> {
+    let seal = |aad: &[u8], value: &[u8]| match cipher {
+        Some(c) => c.seal(aad, value),
+        None => Ok(value.to_vec()),
+    };
+    let tx = conn.transaction().map_err(|e| db::sql_err("upgrade", e))?;
+    let urls = db::plain_upload_urls(&tx)?;
+    for (id, name, url) in &urls {
+        db::move_upload_url(&tx, id, name, &seal(&crypto::upload_aad(id, name), url.as_bytes())?)?;
+    }
+    let ids = db::unhashed_manifests(&tx)?;
+    for id in &ids {
+        let aad = crypto::column_aad(Column::Manifest.as_str(), id);
+        let stored = db::column(&tx, id, Column::Manifest)?
+            .ok_or_else(|| Error::OutboxCorrupt { reason: format!("manifest of {id}: vanished during the upgrade") })?;
+        let manifest = match cipher {
+            Some(c) => c.open(&aad, &stored, &format!("manifest of {id}"))?,
+            None => stored,
+        };
+        let sha = sha256_hex(&manifest);
+        db::set_manifest_sha256(&tx, id, &seal(&crypto::column_aad(Column::ManifestSha256.as_str(), id), sha.as_bytes())?)?;
+    }
+    tx.commit().map_err(|e| db::sql_err("upgrade", e))?;
+    if !urls.is_empty() {
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").map_err(|e| db::sql_err("upgrade", e))?;
+    }
+    Ok(())
+}
+
+/// Whether `dir` exists and holds anything.
+fn dir_has_entries(dir: &Path) -> Result<bool, Error> {
+    match fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_some()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_err("open", e)),
+    }
+}
+
+/// An upload URL the outbox may store: absolute, and without credentials.
+fn check_upload_url(url: &str) -> Result<(), Error> {
+    let parsed = url::Url::parse(url).map_err(|e| Error::InvalidEndpoint { reason: format!("upload URL: {e}") })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::InvalidEndpoint { reason: "the server gave an upload URL with credentials; hexin never stores them".into() });
+    }
+    Ok(())
 }
 
 fn invalid(p: &db::Package, action: &str) -> Error {
