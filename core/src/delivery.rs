@@ -190,7 +190,7 @@ impl Uploader {
         for file in files {
             let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.bytes);
             let Some(mark) = mark else {
-                return Err(Error::UploadFailed { attempts: 0, reason: format!("{} has no finished upload", file.name) });
+                return Err(Error::UploadFailed { attempts: 0, kind: crate::FailureKind::Server, reason: format!("{} has no finished upload", file.name) });
             };
             materials.push(CommittedFile { file: file.name.clone(), sha256: file.sha256.clone(), url: mark.url });
         }
