@@ -214,8 +214,10 @@ impl Uploader {
     }
 
     /// Uploads one stored file unless its mark says the server has it all; returns bytes sent.
+    /// A mark on an origin the client does not trust (the endpoint changed) is not used: the
+    /// file goes afresh to the endpoint.
     async fn send(&self, id: &str, file: StoredFile, described: Described, totals: Arc<Totals>, cancel: CancellationToken) -> Result<u64, Error> {
-        let mark = self.outbox.upload_mark(id, &file.name)?;
+        let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| self.client.may_resume(&m.url));
         let hooks = FileHooks { uploader: self, id, file: &file, totals: &totals };
         if mark.as_ref().is_some_and(|m| m.offset == file.bytes) {
             // Sent by an earlier run: it counts towards the package's progress.

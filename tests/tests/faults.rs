@@ -376,3 +376,32 @@ fn conflicts_and_rate_limits_are_survived() {
         assert_eq!(case.resent_bytes(), 0, "{status}");
     }
 }
+
+/// Resumed with another endpoint (`outbox resume --endpoint B`), uploads stored under the old
+/// server A are not continued there: nothing more goes to A, every file starts afresh at B,
+/// and B assembles the package.
+#[test]
+fn a_changed_endpoint_delivers_to_the_new_server() {
+    let case = Case::new();
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    case.on_event(move |e| {
+        if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
+            trigger.cancel();
+        }
+    });
+    assert_eq!(case.deliver(config(), &cancel).unwrap_err().code(), Code::UploadCancelled);
+    let on_a = |case: &Case| case.package.files.iter().filter_map(|(n, _)| case.outbox.upload_mark(case.id(), n).unwrap()).count();
+    assert!(on_a(&case) > 0, "some upload was under way at A");
+    let requests_to_a = case.proxy.requests().len();
+
+    let b = TusServer::start();
+    let client = TusClient::new(&b.endpoint(), config()).unwrap();
+    case.on_event(|_| {});
+    let uploader = Uploader::new(case.outbox.clone(), Arc::new(client), case.recorder.clone());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(uploader.deliver(case.id(), &CancellationToken::new())).unwrap();
+    assert_eq!(case.proxy.requests().len(), requests_to_a, "nothing more went to A");
+    *case.server.lock().unwrap() = b;
+    case.assert_delivered();
+}

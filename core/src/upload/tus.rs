@@ -162,6 +162,12 @@ impl TusClient {
         &self.trust
     }
 
+    /// Whether an upload stored at `url` may be continued, or counted as done, with this
+    /// client: it is on the endpoint's origin or an allowed one, without credentials.
+    pub fn may_resume(&self, url: &str) -> bool {
+        self.trust.stored(url).is_some()
+    }
+
     /// The cached capabilities, discovering them first if needed.
     pub(super) async fn caps_within(
         &self,
