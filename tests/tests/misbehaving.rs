@@ -61,24 +61,17 @@ fn kind(err: &Error) -> Option<FailureKind> {
 }
 
 #[test]
-fn a_server_confirming_nothing_runs_the_retry_budget_out() {
-    let server = MisbehavingServer::start(Misbehaviour::NoProgress);
-    let (result, _) = upload(&server.endpoint(), config());
-    let err = result.unwrap_err();
-    assert_eq!((err.code(), kind(&err)), (Code::UploadFailed, Some(FailureKind::NoProgress)), "{err}");
-    assert!(matches!(err, Error::UploadFailed { attempts: 8, .. }), "{err}");
-    assert!(err.to_string().contains("no_progress"), "{err}");
-    // One chunk per attempt.
-    assert_eq!(server.body_bytes(), 8 * CHUNK as u64);
-}
-
-#[test]
-fn a_server_confirming_one_byte_per_patch_runs_the_retry_budget_out() {
-    let server = MisbehavingServer::start(Misbehaviour::OneBytePerPatch);
-    let (result, _) = upload(&server.endpoint(), config());
-    let err = result.unwrap_err();
-    assert_eq!((err.code(), kind(&err)), (Code::UploadFailed, Some(FailureKind::NoProgress)), "{err}");
-    assert_eq!(server.body_bytes(), 8 * CHUNK as u64);
+fn servers_confirming_nothing_or_one_byte_per_patch_run_the_retry_budget_out() {
+    for misbehaviour in [Misbehaviour::NoProgress, Misbehaviour::OneBytePerPatch] {
+        let server = MisbehavingServer::start(misbehaviour.clone());
+        let (result, _) = upload(&server.endpoint(), config());
+        let err = result.unwrap_err();
+        assert_eq!((err.code(), kind(&err)), (Code::UploadFailed, Some(FailureKind::NoProgress)), "{misbehaviour:?}: {err}");
+        assert!(matches!(err, Error::UploadFailed { attempts: 8, .. }), "{err}");
+        assert!(err.to_string().contains("no_progress"), "{err}");
+        // One chunk per attempt.
+        assert_eq!(server.body_bytes(), 8 * CHUNK as u64, "{misbehaviour:?}");
+    }
 }
 
 /// With retries unbounded, the byte budget still ends the upload: 3x the file plus the allowance.
