@@ -188,7 +188,7 @@ impl Uploader {
 
         let mut materials = vec![];
         for file in files {
-            let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.bytes);
+            let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.bytes && self.client.may_resume(&m.url));
             let Some(mark) = mark else {
                 return Err(Error::UploadFailed { attempts: 0, kind: crate::FailureKind::Server, reason: format!("{} has no finished upload", file.name) });
             };

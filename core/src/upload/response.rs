@@ -62,7 +62,8 @@ pub struct Trust {
 }
 
 impl Trust {
-    /// The creation `endpoint` (http or https) and `allowed_origins` (e.g.
+    /// The creation `endpoint` (http or https, without credentials: URLs here never carry
+    /// them, so none is stored or sent as a header) and `allowed_origins` (e.g.
     /// `https://upload.example.com`), where the server may place uploads besides the
     /// endpoint's own origin.
     pub fn new(endpoint: &str, allowed_origins: &[String]) -> Result<Trust, Error> {
@@ -70,6 +71,9 @@ impl Trust {
         let endpoint = Url::parse(endpoint).map_err(|e| invalid(e.to_string()))?;
         if !matches!(endpoint.scheme(), "http" | "https") {
             return Err(invalid(format!("scheme {:?}: only http and https", endpoint.scheme())));
+        }
+        if has_credentials(&endpoint) {
+            return Err(invalid("the endpoint URL carries credentials (user:pass@); they are not sent".into()));
         }
         let mut allowed = Vec::with_capacity(allowed_origins.len());
         for origin in allowed_origins {
@@ -333,7 +337,7 @@ mod tests {
 
     #[test]
     fn endpoints_and_allowed_origins() {
-        for bad in ["ftp://example.com/files", "file:///tmp/x", "not a url", "/files"] {
+        for bad in ["ftp://example.com/files", "file:///tmp/x", "not a url", "/files", "https://u:p@up.example.com/files/"] {
             assert!(matches!(Trust::new(bad, &[]), Err(Error::InvalidEndpoint { .. })), "{bad}");
         }
         for bad in ["https://cdn.example.com/path", "https://u:p@cdn.example.com", "cdn.example.com", "ftp://cdn.example.com"] {
