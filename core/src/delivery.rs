@@ -190,7 +190,8 @@ impl Uploader {
         for file in files {
             let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.bytes && self.client.may_resume(&m.url));
             let Some(mark) = mark else {
-                return Err(Error::UploadFailed { attempts: 0, kind: crate::FailureKind::Server, reason: format!("{} has no finished upload", file.name) });
+                // Every upload succeeded, so only a mark the outbox failed to record leads here.
+                return Err(Error::Storage { op: "upload marks".into(), reason: format!("{} has no finished upload recorded", file.name) });
             };
             materials.push(CommittedFile { file: file.name.clone(), sha256: file.sha256.clone(), url: mark.url });
         }

@@ -73,8 +73,10 @@ pub trait TransferHooks: Send + Sync {
 ///
 /// A PATCH the server confirms only in part counts as a failed attempt. One call sends at most
 /// 3x the file's length plus [`SEND_ALLOWANCE`]; beyond that, or when the attempts run out on
-/// unconfirmed bytes, it ends with [`Error::UploadFailed`] of kind [`FailureKind::NoProgress`]. Cancelling `cancel` ends the call
-/// with [`Error::UploadCancelled`]; the last confirmed offset stays valid for a later resume.
+/// unconfirmed bytes, it ends with [`Error::UploadFailed`] of kind [`FailureKind::NoProgress`].
+///
+/// Cancelling `cancel` ends the call with [`Error::UploadCancelled`]; the last confirmed
+/// offset stays valid for a later resume.
 /// Metadata keys must be printable ASCII without spaces or commas
 /// ([`Error::InvalidFields`] otherwise); an unreadable file is [`Error::Storage`].
 pub async fn upload_file(
