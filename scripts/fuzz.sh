@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes hexin-core's untrusted-input entry points for a bounded time, as CI does.
 #
-#   scripts/fuzz.sh              # every target (check, policy, manifest, verify, fields), FUZZ_SECONDS each
+#   scripts/fuzz.sh              # every target (check, policy, manifest, verify, fields, tus_response), FUZZ_SECONDS each
 #   scripts/fuzz.sh check        # one target
 #
 # Environment:
@@ -45,7 +45,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # `cargo test` would rebuild the whole dev workspace (about 2 minutes here) for nothing.
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
 
-if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(check policy manifest verify fields); fi
+if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(check policy manifest verify fields tus_response); fi
 
 # 1. cargo-fuzz, pinned.
 if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
@@ -73,7 +73,7 @@ for test in robustness package; do
     HEXIN_FUZZ_SEEDS="$seeds" cargo test --quiet -p hexin-core --test "$test" -- \
         --ignored --exact write_fuzz_seeds >/dev/null
 done
-for target in check policy manifest verify fields; do
+for target in check policy manifest verify fields tus_response; do
     mkdir -p "fuzz/corpus/$target"
     rm -f "fuzz/corpus/$target"/seed-*
 done
@@ -86,6 +86,17 @@ for example in examples/*/; do
     cp "$example/fields.json" "fuzz/corpus/fields/seed-$(basename "$example").json"
 done
 
+# tus_response reads a request byte (0 OPTIONS .. 4 DELETE), a status (2 bytes, 100 + n % 900),
+# 8 bytes of a number (HEAD: the length; PATCH: offset << 24 | length), then header lines.
+tus_seed() { printf "$2" >"fuzz/corpus/tus_response/seed-$1"; }
+zero='\x00\x00\x00\x00\x00\x00\x00\x00'
+tus_seed options "\x00\x00\x68${zero}tus-version: 1.0.0,0.2.2\ntus-extension: creation,checksum\ntus-max-size: 1073741824"
+tus_seed created "\x01\x00\x65${zero}location: /files/1\nupload-expires: Wed, 25 Jun 2014 16:00:00 GMT"
+tus_seed elsewhere "\x01\x00\x65${zero}location: https://u:p@cdn.example.com:8443/u/1"
+tus_seed head "\x02\x00\x64\x00\x00\x00\x00\x00\x00\x00\x64upload-offset: 40\nupload-length: 100"
+tus_seed patch "\x03\x00\x68\x00\x00\x00\x00\x0a\x00\x00\x05upload-offset: 15"
+tus_seed busy "\x03\x01\x93${zero}retry-after: Sun, 06 Nov 1994 08:49:37 GMT"
+
 # The check target reads its first byte as the material kind (byte % 10): cycle through them.
 n=0
 for f in "$seeds"/images/* ${whole[@]+"${whole[@]}"}; do
@@ -94,7 +105,7 @@ for f in "$seeds"/images/* ${whole[@]+"${whole[@]}"}; do
 done
 echo "== seeds: $n files in fuzz/corpus/check (${#whole[@]} whole photos)," \
     "$(ls fuzz/corpus/policy/seed-* | wc -l) in policy, $(ls fuzz/corpus/manifest/seed-* | wc -l) in manifest," \
-    "$(ls fuzz/corpus/verify/seed-* | wc -l) in verify, $(ls fuzz/corpus/fields/seed-* | wc -l) in fields ($((SECONDS - start)) s)"
+    "$(ls fuzz/corpus/verify/seed-* | wc -l) in verify, $(ls fuzz/corpus/fields/seed-* | wc -l) in fields, $(ls fuzz/corpus/tus_response/seed-* | wc -l) in tus_response ($((SECONDS - start)) s)"
 
 # 3. Build once (instrumented, release with debug assertions), then fuzz each target.
 start=$SECONDS

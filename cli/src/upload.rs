@@ -49,6 +49,10 @@ pub struct Connection {
     /// Materials uploaded at once.
     #[arg(long, default_value_t = UploadConfig::default().parallel)]
     parallel: usize,
+    /// An origin (scheme://host[:port]) besides the endpoint's where the server may place
+    /// uploads; repeatable. Upload URLs anywhere else are refused (upload_url_refused).
+    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
     /// JSON events on stdout instead of a progress bar (the default when stdout is not a terminal).
     #[arg(long)]
     pub json: bool,
@@ -57,7 +61,7 @@ pub struct Connection {
 impl Connection {
     /// The defaults for `endpoint`, for work that sends no files (terminating uploads).
     pub fn quiet(endpoint: String) -> Connection {
-        Connection { endpoint, chunk_size: None, parallel: UploadConfig::default().parallel, json: true }
+        Connection { endpoint, chunk_size: None, parallel: UploadConfig::default().parallel, allowed_origins: vec![], json: true }
     }
 
     /// Runs `work` with an uploader for `outbox` on a Tokio runtime.
@@ -66,7 +70,8 @@ impl Connection {
         F: FnOnce(Uploader, CancellationToken) -> Fut,
         Fut: Future<Output = T>,
     {
-        let mut config = UploadConfig { parallel: self.parallel, ..UploadConfig::default() };
+        let mut config =
+            UploadConfig { parallel: self.parallel, allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() };
         if let Some(fixed) = self.chunk_size {
             (config.chunk_size, config.max_chunk_size) = (fixed, fixed);
         }

@@ -114,6 +114,12 @@ pub enum Code {
     UploadFailed,
     /// The upload was cancelled or paused; it can resume later.
     UploadCancelled,
+    /// The tus server answered in a way the protocol forbids (an offset beyond the upload or
+    /// going backwards, a missing or malformed `Upload-Offset`, an unusable `Location`).
+    ProtocolViolation,
+    /// The server named an upload URL hexin will not send data to: on an origin other than the
+    /// endpoint's and not in `allowed_origins`, or carrying credentials (`user:pass@`).
+    UploadUrlRefused,
     /// The server refused the package's commit: what it stored does not match the manifest.
     CommitRejected,
     /// A bug in hexin, caught at the boundary to the app (a panic) instead of crashing it.
@@ -177,6 +183,8 @@ impl Code {
             Code::UploadRejected => "upload_rejected",
             Code::UploadFailed => "upload_failed",
             Code::UploadCancelled => "upload_cancelled",
+            Code::ProtocolViolation => "protocol_violation",
+            Code::UploadUrlRefused => "upload_url_refused",
             Code::CommitRejected => "commit_rejected",
             Code::InternalError => "internal_error",
         }

@@ -189,9 +189,10 @@ impl Uploader {
 
         let mut materials = vec![];
         for file in files {
-            let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.bytes);
+            let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.bytes && self.client.may_resume(&m.url));
             let Some(mark) = mark else {
-                return Err(Error::UploadFailed { attempts: 0, reason: format!("{} has no finished upload", file.name) });
+                // Every upload succeeded, so only a mark the outbox failed to record leads here.
+                return Err(Error::Storage { op: "upload marks".into(), reason: format!("{} has no finished upload recorded", file.name) });
             };
             materials.push(CommittedFile { file: file.name.clone(), sha256: file.sha256.clone(), url: mark.url });
         }
@@ -215,9 +216,11 @@ impl Uploader {
     }
 
     /// Uploads one stored file unless its mark says the server has it all; returns bytes sent.
-    /// A mark the outbox fails to save ends the upload with that error.
+    /// A mark on an origin the client does not trust (the endpoint changed) is not used: the
+    /// file goes afresh to the endpoint. A mark the outbox fails to save ends the upload with
+    /// that error.
     async fn send(&self, id: &str, file: StoredFile, described: Described, totals: Arc<Totals>, cancel: CancellationToken) -> Result<u64, Error> {
-        let mark = self.outbox.upload_mark(id, &file.name)?;
+        let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| self.client.may_resume(&m.url));
         let hooks = FileHooks { uploader: self, id, file: &file, totals: &totals, stop: cancel.child_token(), failed: Mutex::new(None) };
         if mark.as_ref().is_some_and(|m| m.offset == file.bytes) {
             // Sent by an earlier run: it counts towards the package's progress.

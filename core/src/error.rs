@@ -55,15 +55,49 @@ pub enum Error {
     InvalidEndpoint { reason: String },
     #[error("upload_rejected: HTTP {status}: {reason}")]
     UploadRejected { status: u16, reason: String },
-    #[error("upload_failed after {attempts} attempts: {reason}")]
-    UploadFailed { attempts: u32, reason: String },
+    #[error("upload_failed ({kind}) after {attempts} attempts: {reason}")]
+    UploadFailed { attempts: u32, kind: FailureKind, reason: String },
     #[error("upload_cancelled")]
     UploadCancelled,
+    #[error("protocol_violation: {reason}")]
+    ProtocolViolation { reason: String },
+    #[error("upload_url_refused: {reason}")]
+    UploadUrlRefused { reason: String },
     #[error("commit_rejected: HTTP {status}: {reason}")]
     CommitRejected { status: u16, reason: String },
     /// A panic inside hexin, caught at the FFI boundary; the app keeps running.
     #[error("internal_error: {reason}")]
     Internal { reason: String },
+}
+
+/// What an upload kept failing on, for [`Error::UploadFailed`]; its string form is stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum FailureKind {
+    /// Connections failed, were cut or timed out.
+    Network,
+    /// The server answered with errors (5xx, 429, 408) or conflicts, or kept losing the upload.
+    Server,
+    /// The server accepted requests but confirmed fewer bytes than were sent, until the retry
+    /// budget or the byte budget (3x the file plus a fixed allowance) ran out.
+    NoProgress,
+}
+
+impl FailureKind {
+    /// `network`, `server` or `no_progress`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Network => "network",
+            FailureKind::Server => "server",
+            FailureKind::NoProgress => "no_progress",
+        }
+    }
+}
+
+impl std::fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// An exception a Kotlin or Swift implementation of a hexin trait threw that was not a
@@ -134,6 +168,8 @@ impl Error {
             Error::UploadRejected { .. } => Code::UploadRejected,
             Error::UploadFailed { .. } => Code::UploadFailed,
             Error::UploadCancelled => Code::UploadCancelled,
+            Error::ProtocolViolation { .. } => Code::ProtocolViolation,
+            Error::UploadUrlRefused { .. } => Code::UploadUrlRefused,
             Error::CommitRejected { .. } => Code::CommitRejected,
             Error::Internal { .. } => Code::InternalError,
         }
@@ -242,13 +278,29 @@ impl Error {
                 format!("服务器拒绝了上传（HTTP {status}），请联系服务商。"),
                 format!("The server refused the upload (HTTP {status}): contact the provider."),
             ),
-            Error::UploadFailed { .. } => Message::new(
+            Error::UploadFailed { kind: FailureKind::Network, .. } => Message::new(
                 "网络不稳定，上传暂停；资料已安全保存在手机上，网络恢复后会自动继续。",
                 "The network is unstable and the upload paused; your materials are safe on the phone and will continue when the network is back.",
+            ),
+            Error::UploadFailed { kind: FailureKind::Server, .. } => Message::new(
+                "上传服务器持续出错，上传暂停；资料已安全保存在手机上，稍后会自动继续。",
+                "The upload server keeps failing and the upload paused; your materials are safe on the phone and will continue later.",
+            ),
+            Error::UploadFailed { kind: FailureKind::NoProgress, .. } => Message::new(
+                "上传服务器没有确认收到数据，上传已停止；资料已安全保存在手机上。如反复出现，请联系服务商。",
+                "The upload server did not confirm receiving the data, so the upload stopped; your materials are safe on the phone. If this keeps happening, contact the provider.",
             ),
             Error::UploadCancelled => Message::new(
                 "上传已暂停，资料已安全保存在手机上，可随时继续。",
                 "The upload is paused; your materials are safe on the phone and can continue at any time.",
+            ),
+            Error::ProtocolViolation { .. } => Message::new(
+                "上传服务器的回应不符合 tus 协议，上传已停止；资料已安全保存在手机上。请联系服务商。",
+                "The upload server broke the tus protocol, so the upload stopped; your materials are safe on the phone. Contact the provider.",
+            ),
+            Error::UploadUrlRefused { .. } => Message::new(
+                "上传服务器要求把资料发往未获准的地址，已拒绝；资料已安全保存在手机上。请联系服务商。",
+                "The upload server asked for the materials to go to an address that is not allowed, so nothing was sent there; your materials are safe on the phone. Contact the provider.",
             ),
             Error::CommitRejected { .. } => Message::new(
                 "服务器核对资料包未通过，请重新提交。",

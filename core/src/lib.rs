@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 pub use checks::{Finding, Metrics};
 pub use code::{Code, Message};
-pub use error::Error;
+pub use error::{Error, FailureKind};
 pub use material::MaterialKind;
 pub use normalize::Output;
 pub use policy::{Policy, Severity};

@@ -1,7 +1,9 @@
 //! End-to-end test harness for hexin uploads: a real tus 1.0.0 server ([`TusServer`], Node's
 //! `@tus/server` with a FileStore) and a loopback HTTP/1.1 proxy that injects faults
-//! ([`FaultProxy`]). See `tests/README.md`.
+//! ([`FaultProxy`]), and a fake tus server that breaks the protocol on purpose
+//! ([`MisbehavingServer`]). See `tests/README.md`.
 
+mod misbehaving;
 mod proxy;
 mod server;
 
@@ -12,6 +14,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+pub use misbehaving::{MisbehavingServer, Misbehaviour, Received};
 pub use proxy::{FaultProxy, LoggedRequest};
 pub use server::{StoredUpload, TusServer};
 

@@ -96,6 +96,20 @@ impl Case {
         runtime.block_on(uploader.deliver(self.id(), cancel))
     }
 
+    /// Delivers until three chunks are confirmed, then cancels: the package is paused with
+    /// uploads under way.
+    fn deliver_then_cancel(&self, config: UploadConfig) {
+        let cancel = CancellationToken::new();
+        let trigger = cancel.clone();
+        self.on_event(move |e| {
+            if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
+                trigger.cancel();
+            }
+        });
+        assert_eq!(self.deliver(config, &cancel).unwrap_err().code(), Code::UploadCancelled);
+        self.on_event(|_| {});
+    }
+
     fn material_bytes(&self) -> u64 {
         self.package.files.iter().map(|(_, b)| b.len() as u64).sum()
     }
@@ -240,17 +254,8 @@ fn a_mark_the_outbox_cannot_save_stops_the_upload() {
 #[test]
 fn cancel_then_resume() {
     let case = Case::new();
-    let cancel = CancellationToken::new();
-    let trigger = cancel.clone();
-    case.on_event(move |e| {
-        if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
-            trigger.cancel();
-        }
-    });
-    let err = case.deliver(config(), &cancel).unwrap_err();
-    assert_eq!(err.code(), Code::UploadCancelled);
+    case.deliver_then_cancel(config());
     assert_eq!(case.outbox.get(case.id()).unwrap().state, PackageState::Sealed);
-    case.on_event(|_| {});
     case.deliver(config(), &CancellationToken::new()).unwrap();
     case.assert_delivered();
     assert!(case.resent_bytes() <= 2 * CHUNK as u64, "re-sent {}", case.resent_bytes());
@@ -260,15 +265,8 @@ fn cancel_then_resume() {
 #[test]
 fn an_expired_upload_starts_again() {
     let case = Case::new();
-    let cancel = CancellationToken::new();
-    let trigger = cancel.clone();
-    case.on_event(move |e| {
-        if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
-            trigger.cancel();
-        }
-    });
     let config1 = UploadConfig { parallel: 1, ..config() };
-    assert_eq!(case.deliver(config1.clone(), &cancel).unwrap_err().code(), Code::UploadCancelled);
+    case.deliver_then_cancel(config1.clone());
     // The file whose upload was cut short by the cancel.
     let (first, mark) = case
         .package
@@ -278,7 +276,6 @@ fn an_expired_upload_starts_again() {
         .expect("an upload was under way");
     let upload_id = mark.url.rsplit('/').next().unwrap().to_owned();
     case.proxy.gone_for(&upload_id);
-    case.on_event(|_| {});
     case.deliver(config1, &CancellationToken::new()).unwrap();
     case.assert_delivered();
     assert_ne!(case.outbox.upload_mark(case.id(), first).ok().flatten().map(|m| m.url), Some(mark.url.clone()));
@@ -336,14 +333,7 @@ fn a_refused_commit_is_not_a_delivery() {
 #[test]
 fn abandoning_a_package_terminates_its_uploads() {
     let case = Case::new();
-    let cancel = CancellationToken::new();
-    let trigger = cancel.clone();
-    case.on_event(move |e| {
-        if matches!(e, Event::Progress { package_sent, .. } if *package_sent >= 3 * CHUNK as u64) {
-            trigger.cancel();
-        }
-    });
-    assert_eq!(case.deliver(config(), &cancel).unwrap_err().code(), Code::UploadCancelled);
+    case.deliver_then_cancel(config());
     let urls: Vec<String> = case.package.files.iter().filter_map(|(n, _)| case.outbox.upload_mark(case.id(), n).unwrap()).map(|m| m.url).collect();
     assert!(!urls.is_empty());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -398,4 +388,25 @@ fn conflicts_and_rate_limits_are_survived() {
         assert_eq!(case.proxy.requests().iter().filter(|r| r.status == Some(status)).count(), 2, "{status}");
         assert_eq!(case.resent_bytes(), 0, "{status}");
     }
+}
+
+/// Resumed with another endpoint (`outbox resume --endpoint B`), uploads stored under the old
+/// server A are not continued there: nothing more goes to A, every file starts afresh at B,
+/// and B assembles the package.
+#[test]
+fn a_changed_endpoint_delivers_to_the_new_server() {
+    let case = Case::new();
+    case.deliver_then_cancel(config());
+    let on_a = |case: &Case| case.package.files.iter().filter_map(|(n, _)| case.outbox.upload_mark(case.id(), n).unwrap()).count();
+    assert!(on_a(&case) > 0, "some upload was under way at A");
+    let requests_to_a = case.proxy.requests().len();
+
+    let b = TusServer::start();
+    let client = TusClient::new(&b.endpoint(), config()).unwrap();
+    let uploader = Uploader::new(case.outbox.clone(), Arc::new(client), case.recorder.clone());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(uploader.deliver(case.id(), &CancellationToken::new())).unwrap();
+    assert_eq!(case.proxy.requests().len(), requests_to_a, "nothing more went to A");
+    *case.server.lock().unwrap() = b;
+    case.assert_delivered();
 }

@@ -7,3 +7,4 @@ mod harness;
 mod files;
 mod sealing;
 mod outbox;
+mod transport;

@@ -18,7 +18,7 @@ const MAX_LIST_ITEMS: usize = 64;
 const MAX_ITEM_LEN: usize = 64;
 
 /// The value of a header present exactly once, as trimmed text.
-fn single<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(super) fn single<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     let mut values = headers.get_all(name).iter();
     let value = values.next()?;
     if values.next().is_some() {

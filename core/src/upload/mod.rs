@@ -3,20 +3,23 @@
 //! [`TusClient`] talks to one creation endpoint and caches what the server supports;
 //! [`upload_file`] sends one file in chunks, resuming from whatever offset the server
 //! confirms, and tells the host through [`TransferHooks`] what to persist. Failures are
-//! sorted by the HTTP status: 404/410 start a new upload, 409 re-reads the offset, other 4xx
-//! end with [`Error::UploadRejected`](crate::Error::UploadRejected), and 5xx, 429, timeouts
-//! and dropped connections are retried with backoff until
-//! [`Error::UploadFailed`](crate::Error::UploadFailed).
+//! sorted by the HTTP status ([`response`]): 404/410 start a new upload, 409 re-reads the
+//! offset, other 4xx end with [`Error::UploadRejected`](crate::Error::UploadRejected), and 5xx,
+//! 429, timeouts, dropped connections and PATCHes the server confirms only in part are retried
+//! with backoff until [`Error::UploadFailed`](crate::Error::UploadFailed). Answers the protocol
+//! forbids end with [`Error::ProtocolViolation`](crate::Error::ProtocolViolation), upload URLs
+//! off the trusted origins with [`Error::UploadUrlRefused`](crate::Error::UploadUrlRefused).
 
 mod body;
 mod headers;
+pub mod response;
 mod retry;
 mod transfer;
 mod tus;
 
 use std::time::Duration;
 
-pub use transfer::{upload_file, Resume, Source, TransferHooks, Uploaded};
+pub use transfer::{upload_file, Resume, Source, TransferHooks, Uploaded, SEND_ALLOWANCE};
 pub use tus::{ServerCaps, TusClient};
 
 /// How uploads are chunked, retried and timed out.
@@ -42,6 +45,10 @@ pub struct UploadConfig {
     pub request_timeout: Duration,
     /// How many files a caller should upload at once; not used by this module. Default 2.
     pub parallel: usize,
+    /// Origins (`https://host[:port]`) besides the endpoint's where the server may place
+    /// uploads (its `Location`). Any other origin is refused, and an upload stored on one is
+    /// started afresh at the endpoint. Default: none.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for UploadConfig {
@@ -55,6 +62,7 @@ impl Default for UploadConfig {
             max_delay: Duration::from_secs(30),
             request_timeout: Duration::from_secs(30),
             parallel: 2,
+            allowed_origins: Vec::new(),
         }
     }
 }

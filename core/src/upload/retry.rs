@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::Error;
+use crate::{Error, FailureKind};
 
 /// The retry bounds, from [`UploadConfig`](super::UploadConfig).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,18 +61,26 @@ impl Budget {
         self.since = None;
     }
 
-    /// Counts a server protocol violation; the second one in a transfer is final.
+    /// Counts a server protocol violation; the second one in a transfer is final
+    /// ([`Error::ProtocolViolation`]): the first may be a proxy's glitch, re-read with `HEAD`.
     pub fn protocol_error(&mut self, reason: &str) -> Result<(), Error> {
         self.protocol_errors += 1;
         if self.protocol_errors > 1 {
-            return Err(Error::UploadFailed { attempts: self.failures + 1, reason: reason.to_string() });
+            return Err(Error::ProtocolViolation { reason: reason.to_string() });
         }
         Ok(())
     }
 
-    /// Counts a failed attempt and waits before the next one, or fails when the budget is spent.
+    /// The error that ends the transfer now, after the failures counted so far.
+    pub fn give_up(&self, kind: FailureKind, reason: String) -> Error {
+        Error::UploadFailed { attempts: self.failures, kind, reason }
+    }
+
+    /// Counts a failed attempt of `kind` and waits before the next one, or fails when the
+    /// budget is spent.
     pub async fn wait(
         &mut self,
+        kind: FailureKind,
         reason: String,
         retry_after: Option<Duration>,
         cancel: &CancellationToken,
@@ -80,7 +88,7 @@ impl Budget {
         self.failures += 1;
         let since = *self.since.get_or_insert_with(Instant::now);
         let Some(delay) = self.policy.delay(self.failures, since.elapsed(), retry_after, random_u64()) else {
-            return Err(Error::UploadFailed { attempts: self.failures, reason });
+            return Err(self.give_up(kind, reason));
         };
         tokio::select! {
             _ = cancel.cancelled() => Err(Error::UploadCancelled),

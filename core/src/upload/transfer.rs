@@ -12,10 +12,15 @@ use url::Url;
 
 use super::body::Reader;
 use super::headers;
+use super::response::Failure;
 use super::retry::Budget;
-use super::tus::{Failure, TusClient};
+use super::tus::TusClient;
 use crate::date::unix_now;
-use crate::Error;
+use crate::{Error, FailureKind};
+
+/// Bytes one call may send beyond three times the file's length (re-sends after failures)
+/// before it gives up as [`FailureKind::NoProgress`]: one chunk of the largest default size.
+pub const SEND_ALLOWANCE: u64 = 8 * 1024 * 1024;
 
 /// The bytes to upload.
 #[derive(Debug, Clone)]
@@ -62,9 +67,16 @@ pub trait TransferHooks: Send + Sync {
 /// byte.
 ///
 /// With `resume`, the server is asked with `HEAD` where the upload stands; a URL it no longer
-/// knows (404, 410, 403, a different length), or that is not a valid upload URL, starts a new
-/// upload, announced through [`TransferHooks::created`]. Cancelling `cancel` ends the call
-/// with [`Error::UploadCancelled`]; the last confirmed offset stays valid for a later resume.
+/// knows (404, 410, 403, a different length), or that is not on a trusted origin (the
+/// endpoint's or an allowed one: the endpoint may have changed since), starts a new upload at
+/// the endpoint, announced through [`TransferHooks::created`].
+///
+/// A PATCH the server confirms only in part counts as a failed attempt. One call sends at most
+/// 3x the file's length plus [`SEND_ALLOWANCE`]; beyond that, or when the attempts run out on
+/// unconfirmed bytes, it ends with [`Error::UploadFailed`] of kind [`FailureKind::NoProgress`].
+///
+/// Cancelling `cancel` ends the call with [`Error::UploadCancelled`]; the last confirmed
+/// offset stays valid for a later resume.
 /// Metadata keys must be printable ASCII without spaces or commas
 /// ([`Error::InvalidFields`] otherwise); an unreadable file is [`Error::Storage`].
 pub async fn upload_file(
@@ -87,9 +99,10 @@ pub async fn upload_file(
     let with_upload = caps.supports("creation-with-upload");
     let mut chunks = ChunkSize::new(&client.config);
 
-    let mut run = Run { length, offset: 0, high: 0, expires: None, sent: 0 };
+    let limit = length.saturating_mul(3).saturating_add(SEND_ALLOWANCE);
+    let mut run = Run { length, offset: 0, high: 0, expires: None, sent: 0, limit };
     let mut step = Step::Create;
-    if let Some(url) = resume.as_ref().and_then(|r| client.upload_url(&r.url).ok()) {
+    if let Some(url) = resume.as_ref().and_then(|r| client.trust().stored(&r.url)) {
         hooks.progress(resume.map_or(0, |r| r.offset).min(length), length);
         step = Step::Head(url);
     }
@@ -104,6 +117,7 @@ pub async fn upload_file(
                     false => None,
                 };
                 let body_len = first.as_ref().map_or(0, |chunk| chunk.len);
+                run.may_send(body_len, &budget)?;
                 match cancellable(cancel, client.create(length, &metadata, first)).await {
                     Ok(created) => {
                         run.sent += body_len;
@@ -138,9 +152,19 @@ pub async fn upload_file(
             }
             Step::Patch(url) => {
                 let chunk = reader.chunk(run.offset, chunks.current.min(length - run.offset), checksum).await?;
-                let len = chunk.len;
+                let (len, at) = (chunk.len, run.offset);
+                run.may_send(len, &budget)?;
                 let started = Instant::now();
-                match cancellable(cancel, client.patch(&url, run.offset, chunk)).await {
+                match cancellable(cancel, client.patch(&url, at, chunk)).await {
+                    Ok(position) if position.offset < at + len => {
+                        chunks.failed();
+                        run.sent += len;
+                        run.expires = position.expires.or(run.expires);
+                        run.record(&url, position.offset, hooks);
+                        let reason = format!("PATCH of {len} bytes at {at}: the server confirmed {}", position.offset - at);
+                        budget.wait(FailureKind::NoProgress, reason, None, cancel).await?;
+                        Step::Patch(url)
+                    }
                     Ok(position) => {
                         chunks.succeeded(len, started.elapsed());
                         run.sent += len;
@@ -216,17 +240,37 @@ struct Run {
     high: u64,
     expires: Option<i64>,
     sent: u64,
+    /// The most body bytes this call may send.
+    limit: u64,
 }
 
 impl Run {
+    /// Records a confirmed offset; passing the highest one so far starts a fresh retry streak.
     fn confirm(&mut self, url: &Url, offset: u64, hooks: &dyn TransferHooks, budget: &mut Budget) {
-        self.offset = offset;
         if offset > self.high {
-            self.high = offset;
             budget.progressed();
         }
+        self.record(url, offset, hooks);
+    }
+
+    /// Records a confirmed offset without touching the retry streak (a PATCH confirmed in part).
+    fn record(&mut self, url: &Url, offset: u64, hooks: &dyn TransferHooks) {
+        self.offset = offset;
+        self.high = self.high.max(offset);
         hooks.confirmed(url.as_str(), offset);
         hooks.progress(offset, self.length);
+    }
+
+    /// Whether `len` more body bytes stay within the call's byte budget.
+    fn may_send(&self, len: u64, budget: &Budget) -> Result<(), Error> {
+        if self.sent.saturating_add(len) <= self.limit {
+            return Ok(());
+        }
+        let reason = format!(
+            "{} bytes sent for a file of {} bytes, {} confirmed; {len} more would pass the limit of {}",
+            self.sent, self.length, self.high, self.limit
+        );
+        Err(budget.give_up(FailureKind::NoProgress, reason))
     }
 
     /// Adds a failed request's body to the bytes sent, unless it never connected.
