@@ -105,8 +105,10 @@ pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Or
     Ok((image, orientation))
 }
 
+type ZuneDecoder<'a> = JpegDecoder<ZCursor<&'a [u8]>>;
+
 /// Reads a JPEG's headers with zune-jpeg in strict mode: the decoder, and the EXIF orientation.
-fn jpeg_headers<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(JpegDecoder<ZCursor<&'a [u8]>>, Orientation), Error> {
+fn jpeg_headers<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(ZuneDecoder<'a>, Orientation), Error> {
     let options = DecoderOptions::default()
         .set_strict_mode(true)
         .jpeg_set_out_colorspace(ColorSpace::RGB)

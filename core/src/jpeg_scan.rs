@@ -16,7 +16,7 @@ pub(crate) type Failure = &'static str;
 /// scan ends before its last block or is not valid Huffman data. Other codings (arithmetic,
 /// lossless) are left to the decoder, which refuses them.
 pub(crate) fn walk(bytes: &[u8], frame: &JpegFrame) -> Result<(), Failure> {
-    if !matches!(frame.coding, 0xC0 | 0xC1 | 0xC2) {
+    if !matches!(frame.coding, 0xC0..=0xC2) {
         return Ok(());
     }
     let progressive = frame.coding == 0xC2;
@@ -91,7 +91,7 @@ impl Scan {
         let mut done = 0u32;
         for my in 0..mcus_y {
             for mx in 0..mcus_x {
-                if restart_interval > 0 && done > 0 && done % restart_interval == 0 {
+                if restart_interval > 0 && done > 0 && done.is_multiple_of(restart_interval) {
                     bits.restart()?;
                     eobrun = 0;
                 }

@@ -7,6 +7,9 @@ use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
 use crate::harness::{Case, Run};
 
+/// A file name and the generator of its bytes (run one at a time, to keep this process small).
+type Generated = (&'static str, fn() -> Vec<u8>);
+
 /// `hexin check --json FILE` on `bytes`, printing the peak memory.
 ///
 /// The child is forked from this process, and Linux counts the parent's resident pages at the
@@ -148,7 +151,7 @@ fn small_files_claiming_many_pixels_are_refused_in_bounded_memory() {
 /// whole (16-bit RGBA, progressive 4:4:4 and CMYK JPEG): `dimensions_too_large`, bounded.
 #[test]
 fn costly_layouts_are_refused_before_decoding() {
-    let cases: [(&str, fn() -> Vec<u8>); 3] = [
+    let cases: [Generated; 3] = [
         ("rgba16.png", || png16_rgba(2400, 2400, 2)),
         ("progressive444.jpg", || jpeg(&texture(3000, 3000, 3, 3), (3000, 3000), ColorType::Rgb, SamplingFactor::F_1_1, true)),
         ("cmyk.jpg", || jpeg(&texture(3600, 3000, 4, 3), (3600, 3000), ColorType::Cmyk, SamplingFactor::F_1_1, false)),
@@ -194,7 +197,7 @@ fn camera_photos_of_12_and_48_megapixels_are_checked_in_bounded_memory() {
 /// (16.7 MP, a 4:4:4 file of some 30 MB) and a 50 MP 4:4:4 baseline JPEG decoded at half scale.
 #[test]
 fn the_largest_jpegs_within_the_budget_stay_bounded() {
-    let cases: [(&str, fn() -> Vec<u8>); 2] = [
+    let cases: [Generated; 2] = [
         ("whole444.jpg", || jpeg(&texture(4730, 3540, 3, 7), (4730, 3540), ColorType::Rgb, SamplingFactor::F_1_1, false)),
         ("scaled444.jpg", || jpeg(&texture(7071, 7071, 3, 4), (7071, 7071), ColorType::Rgb, SamplingFactor::F_1_1, false)),
     ];
