@@ -78,7 +78,6 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
 /// Reads width and height from the header alone, without decoding, or `None` when the header
 /// is truncated or malformed.
 pub fn header_dimensions(format: Format, bytes: &[u8]) -> Option<(u32, u32)> {
-    let be16 = |o: usize| bytes.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32);
     let le16 = |o: usize| bytes.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32);
     let le24 = |o: usize| bytes.get(o..o + 3).map(|b| u32::from_le_bytes([b[0], b[1], b[2], 0]));
     let be32 = |o: usize| bytes.get(o..o + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
@@ -100,43 +99,114 @@ pub fn header_dimensions(format: Format, bytes: &[u8]) -> Option<(u32, u32)> {
             _ => None,
         },
         Format::Jpeg => {
-            let pos = jpeg_segment(bytes, |m| (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC))?;
-            Some((be16(pos + 5)?, be16(pos + 3)?))
+            let (_, sof) = jpeg_sof(bytes)?;
+            let be16 = |o: usize| sof.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32);
+            Some((be16(3)?, be16(1)?))
         }
     }
 }
 
-/// Whether a JPEG runs to its end-of-image marker: a file cut short in transfer decodes
-/// "successfully" into a grey lower half, so truncation is judged from the bytes.
-pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    // Entropy-coded data never holds FF D9 (0xFF is stuffed), so the first one after the first
-    // scan header ends the image; data appended after it (motion photos) is ignored.
-    match jpeg_segment(bytes, |m| m == 0xDA) {
-        // Searched from the end, where the marker almost always is.
-        Some(scan) => bytes[scan..].windows(2).rev().any(|w| w == [0xFF, 0xD9]),
-        None => false,
+/// A JPEG frame header (SOF): the coding, the size and each component's sampling factors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JpegFrame {
+    /// The SOF marker: 0xC0/0xC1 sequential, 0xC2 progressive, others (lossless, arithmetic).
+    pub coding: u8,
+    pub width: u32,
+    pub height: u32,
+    pub components: Vec<JpegComponent>,
+}
+
+/// One component of a JPEG frame, with its sampling factors (1 to 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JpegComponent {
+    pub id: u8,
+    pub h: u8,
+    pub v: u8,
+}
+
+impl JpegFrame {
+    /// Reads the first frame header, or `None` when it is missing or malformed.
+    pub fn parse(bytes: &[u8]) -> Option<JpegFrame> {
+        let (marker, body) = jpeg_sof(bytes)?;
+        let be16 = |o: usize| body.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32);
+        let n = *body.get(5)? as usize;
+        let components = (0..n)
+            .map(|i| {
+                let c = body.get(6 + 3 * i..9 + 3 * i)?;
+                let (h, v) = (c[1] >> 4, c[1] & 15);
+                ((1..=4).contains(&h) && (1..=4).contains(&v)).then_some(JpegComponent { id: c[0], h, v })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (n > 0).then_some(JpegFrame { coding: marker, width: be16(3)?, height: be16(1)?, components })
+    }
+
+    pub fn progressive(&self) -> bool {
+        self.coding == 0xC2
+    }
+
+    /// Samples stored per pixel, over all components (1.5 for 4:2:0 colour, 3 for 4:4:4).
+    pub fn samples_per_pixel(&self) -> f64 {
+        let (h, v) = self.max_sampling();
+        self.components.iter().map(|c| (c.h * c.v) as f64).sum::<f64>() / (h * v) as f64
+    }
+
+    fn max_sampling(&self) -> (usize, usize) {
+        let h = self.components.iter().map(|c| c.h).max().unwrap_or(1);
+        let v = self.components.iter().map(|c| c.v).max().unwrap_or(1);
+        (h as usize, v as usize)
+    }
+
+    /// MCUs across and down in an interleaved scan.
+    pub(crate) fn mcus(&self) -> (usize, usize) {
+        let (h, v) = self.max_sampling();
+        ((self.width as usize).div_ceil(8 * h), (self.height as usize).div_ceil(8 * v))
+    }
+
+    /// A component's 8x8 blocks across and down (as a non-interleaved scan codes them).
+    pub(crate) fn blocks(&self, c: &JpegComponent) -> (usize, usize) {
+        let (h, v) = self.max_sampling();
+        let w = (self.width as usize * c.h as usize).div_ceil(h);
+        let ht = (self.height as usize * c.v as usize).div_ceil(v);
+        (w.div_ceil(8), ht.div_ceil(8))
     }
 }
 
-/// Walks a JPEG's marker segments to the first whose marker satisfies `stop`; returns the
-/// offset of that segment's length field.
-fn jpeg_segment(bytes: &[u8], stop: impl Fn(u8) -> bool) -> Option<usize> {
+/// The first frame header's marker and body (cut short if the file is).
+fn jpeg_sof(bytes: &[u8]) -> Option<(u8, &[u8])> {
     let mut pos = 2;
     loop {
-        while *bytes.get(pos)? != 0xFF {
-            pos += 1;
-        }
-        while *bytes.get(pos)? == 0xFF {
-            pos += 1;
-        }
-        let marker = *bytes.get(pos)?;
-        pos += 1;
-        match marker {
-            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
-            m if stop(m) => return Some(pos),
-            _ => pos += bytes.get(pos..pos + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)?,
+        let (marker, body) = jpeg_segment_at(bytes, &mut pos)?;
+        if is_sof(marker) {
+            return Some((marker, body));
         }
     }
+}
+
+/// Whether `marker` starts a frame (SOF0–SOF15, not DHT, JPG or DAC).
+fn is_sof(marker: u8) -> bool {
+    (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
+}
+
+/// Reads the marker segment at or after `pos` (bytes before a marker are skipped, as decoders
+/// do; a body the file cuts short is returned short): returns the marker and its body, and moves `pos` past the segment (for a scan header,
+/// to the first byte of its entropy-coded data). Markers without a body (SOI, EOI, RSTn)
+/// return an empty one.
+pub(crate) fn jpeg_segment_at<'a>(bytes: &'a [u8], pos: &mut usize) -> Option<(u8, &'a [u8])> {
+    while *bytes.get(*pos)? != 0xFF {
+        *pos += 1;
+    }
+    while *bytes.get(*pos)? == 0xFF {
+        *pos += 1;
+    }
+    let marker = *bytes.get(*pos)?;
+    *pos += 1;
+    if matches!(marker, 0xD8 | 0xD9 | 0x01 | 0xD0..=0xD7) {
+        return Some((marker, &[]));
+    }
+    let len = bytes.get(*pos..*pos + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)?;
+    let body = &bytes[*pos + 2..(*pos + len).clamp(*pos + 2, bytes.len())];
+    *pos += len.max(2);
+    Some((marker, body))
 }
 
 #[cfg(test)]

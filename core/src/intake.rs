@@ -10,7 +10,9 @@ use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
 
-use crate::format::{header_dimensions, jpeg_is_complete, sniff, Format, Sniffed};
+use crate::budget::{self, Route};
+use crate::format::{header_dimensions, sniff, Format, JpegFrame, Sniffed};
+use crate::jpeg_scan;
 use crate::policy::{Limits, Rules};
 use crate::Error;
 
@@ -18,16 +20,19 @@ use crate::Error;
 #[derive(Debug)]
 pub struct Decoded {
     pub format: Format,
-    /// Pixels as stored in the file.
+    /// Pixels as stored in the file, or fewer when a large JPEG was decoded at scale (never
+    /// below the policy's output long side).
     pub pixels: RgbImage,
+    /// Width and height as stored in the file.
+    pub size: (u32, u32),
     /// The EXIF orientation to apply (identity when absent or unreadable).
     pub orientation: Orientation,
 }
 
 impl Decoded {
-    /// Width and height once upright.
+    /// Width and height of the file's image once upright.
     pub fn upright_size(&self) -> (u32, u32) {
-        upright_size(self.pixels.dimensions(), self.orientation)
+        upright_size(self.size, self.orientation)
     }
 }
 
@@ -43,7 +48,18 @@ pub(crate) fn swaps_axes(orientation: Orientation) -> bool {
     )
 }
 
-/// Checks the format against `rules` and the size against `limits`, then decodes to RGB.
+/// The fewest compressed bytes per pixel a file may have; one under it claims far more pixels
+/// than its bytes can hold (a forged or cut-off header) and is `corrupt_image` before any pixel
+/// is allocated. Measured in bytes per pixel: the shared real photos (phones and cameras,
+/// 640x480 to 4608x1976) 0.10 to 4.5, the lowest a 3264x2448 phone photo; scikit-image's 17
+/// photographs (JPEG and PNG, a scanned page among them) 0.135 to 3.0; the tests' generated
+/// captures (documents under every defect, as JPEG, PNG, WebP and BMP) 0.10 and up; the
+/// smallest valid test seed (a flat 64x48 JPEG) 0.027. The floor sits 10x under the photos.
+/// (A JPEG cannot go below 2 bits per 8x8 block, 0.004-0.006 bytes per pixel, in any case.)
+pub const MIN_BYTES_PER_PIXEL: f64 = 0.01;
+
+/// Checks the format against `rules`, the size against `limits` and the decoding cost against
+/// [`budget::DECODE_BUDGET_BYTES`], then decodes to RGB.
 pub fn decode(bytes: &[u8], limits: &Limits, rules: &Rules) -> Result<Decoded, Error> {
     if bytes.len() as u64 > limits.max_input_bytes {
         return Err(Error::InputTooLarge { bytes: bytes.len() as u64, limit: limits.max_input_bytes });
@@ -57,23 +73,42 @@ pub fn decode(bytes: &[u8], limits: &Limits, rules: &Rules) -> Result<Decoded, E
     };
     let (w, h) = header_dimensions(format, bytes).ok_or_else(|| corrupt("truncated image header"))?;
     check_dimensions(w, h, limits)?;
-    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(corrupt("truncated JPEG: no end-of-image marker"));
+    let layout = budget::layout(format, bytes)?;
+    let density = bytes.len() as f64 / (w as f64 * h as f64);
+    if density < MIN_BYTES_PER_PIXEL {
+        return Err(corrupt(format!("{w}x{h} pixels cannot fit in {} bytes", bytes.len())));
+    }
+    let route = budget::route(&layout, (w, h), limits, rules.output_long_side)?;
+    if format == Format::Jpeg {
+        let frame = JpegFrame::parse(bytes).ok_or_else(|| corrupt("malformed JPEG frame header"))?;
+        jpeg_scan::walk(bytes, &frame).map_err(|e| corrupt(format!("truncated or damaged JPEG: {e}")))?;
     }
 
     // Decoders are third-party code fed hostile bytes: a panic in one (zune-jpeg 0.5.15 has
     // unwraps in its AVX2 IDCT for odd sampling layouts) is contained here as a corrupt image.
-    let (pixels, orientation) = catch_unwind(AssertUnwindSafe(|| match format {
-        Format::Jpeg => decode_jpeg(bytes, limits),
+    let (pixels, orientation) = catch_unwind(AssertUnwindSafe(|| match (format, route) {
+        (Format::Jpeg, Route::JpegScaled(n)) => decode_jpeg_scaled(bytes, (w, h), n, limits),
+        (Format::Jpeg, Route::Full) => decode_jpeg(bytes, limits),
         _ => decode_other(format, bytes, limits),
     }))
     .unwrap_or_else(|_| Err(corrupt("the decoder failed on malformed data")))?;
-    Ok(Decoded { format, pixels, orientation })
+    Ok(Decoded { format, pixels, size: (w, h), orientation })
 }
 
 /// Decodes a JPEG to RGB in strict mode: a scan with damaged data is refused rather than
 /// returned with everything after the damage filled in grey (which lenient decoding does).
 pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Orientation), Error> {
+    let (mut decoder, orientation) = jpeg_headers(bytes, limits)?;
+    let (w, h) = decoder.dimensions().ok_or_else(|| corrupt("no frame header"))?;
+    let pixels = decoder.decode().map_err(|e| corrupt(format!("{e:?}")))?;
+    let image = RgbImage::from_raw(w as u32, h as u32, pixels).ok_or_else(|| corrupt("short pixel buffer"))?;
+    Ok((image, orientation))
+}
+
+type ZuneDecoder<'a> = JpegDecoder<ZCursor<&'a [u8]>>;
+
+/// Reads a JPEG's headers with zune-jpeg in strict mode: the decoder, and the EXIF orientation.
+fn jpeg_headers<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(ZuneDecoder<'a>, Orientation), Error> {
     let options = DecoderOptions::default()
         .set_strict_mode(true)
         .jpeg_set_out_colorspace(ColorSpace::RGB)
@@ -88,8 +123,23 @@ pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Or
         .exif()
         .and_then(|exif| Orientation::from_exif_chunk(exif))
         .unwrap_or(Orientation::NoTransforms);
-    let pixels = decoder.decode().map_err(|e| corrupt(format!("{e:?}")))?;
-    let image = RgbImage::from_raw(w as u32, h as u32, pixels).ok_or_else(|| corrupt("short pixel buffer"))?;
+    Ok((decoder, orientation))
+}
+
+/// Decodes a baseline JPEG at 1/`n` scale in the DCT with jpeg-decoder: only the scaled
+/// planes and image are ever held (zune-jpeg cannot scale).
+fn decode_jpeg_scaled(bytes: &[u8], (w, h): (u32, u32), n: u32, limits: &Limits) -> Result<(RgbImage, Orientation), Error> {
+    let (_, orientation) = jpeg_headers(bytes, limits)?;
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(budget::SCALED_DECODE_BUDGET_BYTES as usize);
+    let (sw, sh) = decoder.scale(w.div_ceil(n) as u16, h.div_ceil(n) as u16).map_err(corrupt)?;
+    let pixels = decoder.decode().map_err(corrupt)?;
+    let rgb = match decoder.info().map(|i| i.pixel_format) {
+        Some(jpeg_decoder::PixelFormat::RGB24) => pixels,
+        Some(jpeg_decoder::PixelFormat::L8) => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
+        other => return Err(corrupt(format!("unexpected JPEG layout {other:?}"))),
+    };
+    let image = RgbImage::from_raw(sw as u32, sh as u32, rgb).ok_or_else(|| corrupt("short pixel buffer"))?;
     Ok((image, orientation))
 }
 
@@ -126,8 +176,8 @@ fn decoder_limits(limits: &Limits) -> image::Limits {
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.max_input_side);
     l.max_image_height = Some(limits.max_input_side);
-    // Room for 16-bit RGBA plus the decoder's own buffers.
-    l.max_alloc = Some(limits.max_input_pixels.saturating_mul(8).saturating_add(64 << 20));
+    // A second line behind `budget::route`: the decoded image itself within the budget.
+    l.max_alloc = Some(budget::DECODE_BUDGET_BYTES);
     l
 }
 

@@ -14,6 +14,7 @@
 uniffi::setup_scaffolding!("hexin_core");
 
 pub mod analysis;
+pub mod budget;
 pub mod canonical;
 pub mod checks;
 mod code;
@@ -25,6 +26,7 @@ pub mod fields;
 pub mod format;
 pub mod input;
 pub mod intake;
+mod jpeg_scan;
 pub mod manifest;
 mod material;
 pub mod normalize;

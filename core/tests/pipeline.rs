@@ -62,6 +62,22 @@ fn large_capture_is_capped_at_the_policy_long_side() {
     assert_eq!((out.width, out.height), (2048, 1536));
 }
 
+/// A JPEG too large to decode whole within the budget (here 20 MP) is decoded at half scale:
+/// the report still gives the file's own size, the output is the same size as from a whole
+/// decode, and the capture is judged the same.
+#[test]
+fn a_large_jpeg_is_decoded_at_scale_and_judged_as_a_whole() {
+    let bytes = camera_jpeg(&noisy(document(Scene::new(5200, 3900)), 3.0, 2));
+    let policy = Policy::icp_default();
+    let decoded = intake::decode(&bytes, &policy.limits, policy.rules(KIND)).unwrap();
+    assert_eq!((decoded.pixels.dimensions(), decoded.upright_size()), ((2600, 1950), (5200, 3900)));
+    let report = check(&bytes, KIND, &policy).unwrap();
+    assert_eq!((report.metrics.width, report.metrics.height), (5200, 3900));
+    assert_eq!(report.verdict, Verdict::Accept, "{:?}", report.findings);
+    let out = report.output.unwrap();
+    assert_eq!((out.width, out.height), (2048, 1536));
+}
+
 #[test]
 fn output_is_deterministic() {
     let bytes = camera_jpeg(&sharp_capture());

@@ -8,3 +8,4 @@ mod files;
 mod sealing;
 mod outbox;
 mod transport;
+mod images;
