@@ -15,9 +15,14 @@ if [ "${1:-}" = --release ]; then profile=release; shift; fi
 target=${CARGO_TARGET_DIR:-$PWD/target}
 out=${1:-$target/bindings}
 
-flags=(); [ $profile = release ] && flags=(--release)
-cargo build -q "${flags[@]}" -p hexin-ffi --lib
-cargo build -q -p hexin-uniffi-bindgen
+if [ $profile = release ]; then
+    cargo build -q --release -p hexin-ffi --lib
+    cargo build -q -p hexin-uniffi-bindgen
+else
+    # The debug library with the workspace's test feature set (dev-dependencies unified), the
+    # same units `cargo nextest run --workspace` builds: after the Rust tests nothing compiles again.
+    cargo build -q --workspace --lib --bins --tests
+fi
 case "$(uname)" in Darwin) lib=$target/$profile/libhexin_ffi.dylib ;; *) lib=$target/$profile/libhexin_ffi.so ;; esac
 
 rm -rf "$out/kotlin" "$out/swift"
