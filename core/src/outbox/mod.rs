@@ -280,7 +280,7 @@ impl Outbox {
             dir::mark(dir)?;
         }
         dir::private_dir(&dir.join(BLOB_DIR))?;
-        let mut conn = if has_db {
+        let conn = if has_db {
             db::open_existing(&db_path)?
         } else {
             db::create(&db_path, |tx| {
@@ -308,7 +308,6 @@ impl Outbox {
             }
             (None, None) => {}
         }
-        upgrade(&mut conn, cipher.as_ref())?;
         let outbox = Outbox {
             conn: Mutex::new(conn),
             blobs: Blobs::new(dir.join(BLOB_DIR)),
@@ -317,6 +316,7 @@ impl Outbox {
             retention: config.retention,
             _lock: lock,
         };
+        outbox.upgrade()?;
         outbox.sweep()?;
         Ok(outbox)
     }
@@ -509,10 +509,7 @@ impl Outbox {
         check_id(id)?;
         check_name(name)?;
         check_upload_url(&mark.url)?;
-        let upload = match &self.cipher {
-            Some(c) => c.seal(&crypto::upload_aad(id, name), mark.url.as_bytes())?,
-            None => mark.url.as_bytes().to_vec(),
-        };
+        let upload = self.seal_url(id, name, &mark.url)?;
         let conn = self.lock();
         use PackageState::*;
         self.package_in(&conn, id, &[Draft, Sealed, Uploading], "set_upload_mark")?;
@@ -694,6 +691,37 @@ impl Outbox {
         Ok(plain)
     }
 
+    /// Brings rows written before schema 3 up to it, in one transaction: upload URLs move into
+    /// the `upload` column (sealed with a key), and sealed packages get their manifest's
+    /// SHA-256. The write-ahead log is then checkpointed and truncated, so no old plaintext URL
+    /// stays in it.
+    fn upgrade(&self) -> Result<(), Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| db::sql_err("upgrade", e))?;
+        let urls = db::plain_upload_urls(&tx)?;
+        for (id, name, url) in &urls {
+            db::move_upload_url(&tx, id, name, &self.seal_url(id, name, url)?)?;
+        }
+        for id in db::unhashed_manifests(&tx)? {
+            let stored = db::column(&tx, &id, Column::Manifest)?
+                .ok_or_else(|| Error::OutboxCorrupt { reason: format!("manifest of {id}: vanished during the upgrade") })?;
+            let manifest = self.open_column(Column::Manifest, &id, stored)?;
+            db::set_manifest_sha256(&tx, &id, &self.seal_column(Column::ManifestSha256, &id, sha256_hex(&manifest).as_bytes())?)?;
+        }
+        tx.commit().map_err(|e| db::sql_err("upgrade", e))?;
+        if !urls.is_empty() {
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").map_err(|e| db::sql_err("upgrade", e))?;
+        }
+        Ok(())
+    }
+
+    fn seal_url(&self, id: &str, name: &str, url: &str) -> Result<Vec<u8>, Error> {
+        match &self.cipher {
+            Some(c) => c.seal(&crypto::upload_aad(id, name), url.as_bytes()),
+            None => Ok(url.as_bytes().to_vec()),
+        }
+    }
+
     fn open_mark(&self, id: &str, name: &str, stored: StoredMark) -> Result<UploadMark, Error> {
         let url = match &self.cipher {
             Some(c) => c.open(&crypto::upload_aad(id, name), &stored.upload, &format!("upload mark of {id}/{name}"))?,
@@ -723,38 +751,6 @@ impl Outbox {
         db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
         db::column(&conn, id, column)?.map(|stored| self.open_column(column, id, stored)).transpose()
     }
-}
-
-/// Brings rows written before schema 3 up to it, in one transaction: upload URLs move into the
-/// `upload` column (sealed with a key), and sealed packages get their manifest's SHA-256. The
-/// write-ahead log is then checkpointed and truncated, so no old plaintext URL stays in it.
-fn upgrade(conn: &mut rusqlite::Connection, cipher: Option<&Cipher>) -> Result<(), Error> {
-    let seal = |aad: &[u8], value: &[u8]| match cipher {
-        Some(c) => c.seal(aad, value),
-        None => Ok(value.to_vec()),
-    };
-    let tx = conn.transaction().map_err(|e| db::sql_err("upgrade", e))?;
-    let urls = db::plain_upload_urls(&tx)?;
-    for (id, name, url) in &urls {
-        db::move_upload_url(&tx, id, name, &seal(&crypto::upload_aad(id, name), url.as_bytes())?)?;
-    }
-    let ids = db::unhashed_manifests(&tx)?;
-    for id in &ids {
-        let aad = crypto::column_aad(Column::Manifest.as_str(), id);
-        let stored = db::column(&tx, id, Column::Manifest)?
-            .ok_or_else(|| Error::OutboxCorrupt { reason: format!("manifest of {id}: vanished during the upgrade") })?;
-        let manifest = match cipher {
-            Some(c) => c.open(&aad, &stored, &format!("manifest of {id}"))?,
-            None => stored,
-        };
-        let sha = sha256_hex(&manifest);
-        db::set_manifest_sha256(&tx, id, &seal(&crypto::column_aad(Column::ManifestSha256.as_str(), id), sha.as_bytes())?)?;
-    }
-    tx.commit().map_err(|e| db::sql_err("upgrade", e))?;
-    if !urls.is_empty() {
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").map_err(|e| db::sql_err("upgrade", e))?;
-    }
-    Ok(())
 }
 
 /// Whether `dir` exists and holds anything.
