@@ -111,9 +111,9 @@ fn signed_packages_verify_only_with_the_trusted_key() {
     std::fs::create_dir_all(&dir).unwrap();
     let (key, stranger) = (SoftwareKey::generate().unwrap(), SoftwareKey::generate().unwrap());
     let (key_pem, public_pem, stranger_pem) = (dir.join("key.pem"), dir.join("key.pub.pem"), dir.join("stranger.pub.pem"));
-    std::fs::write(&key_pem, key.to_pem()).unwrap();
-    std::fs::write(&public_pem, key.public_key_pem()).unwrap();
-    std::fs::write(&stranger_pem, stranger.public_key_pem()).unwrap();
+    std::fs::write(&key_pem, key.to_pem().unwrap()).unwrap();
+    std::fs::write(&public_pem, key.public_key_pem().unwrap()).unwrap();
+    std::fs::write(&stranger_pem, stranger.public_key_pem().unwrap()).unwrap();
     let out = dir.join("package");
     let mut args = seal_args("individual", "individual", "11", &out);
     args.extend(["--signing-key".into(), key_pem.display().to_string()]);

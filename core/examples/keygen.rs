@@ -14,7 +14,7 @@ fn main() {
         std::process::exit(1)
     });
     for (file, text) in [(path.clone(), key.to_pem()), (format!("{path}.pub"), key.public_key_pem())] {
-        if let Err(e) = std::fs::write(&file, text) {
+        if let Err(e) = text.map_err(|e| e.to_string()).and_then(|t| std::fs::write(&file, t).map_err(|e| e.to_string())) {
             eprintln!("keygen: {file}: {e}");
             std::process::exit(1);
         }

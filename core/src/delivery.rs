@@ -100,7 +100,7 @@ impl Uploader {
             reason: format!("package {id} has no file {name:?}"),
         })?;
         let totals = Arc::new(Totals::new(std::slice::from_ref(&file)));
-        self.send(id, file, Described::default(), totals, cancel.clone()).await
+        self.send(id, file, Described::before_sealing(), totals, cancel.clone()).await
     }
 
     /// Delivers a sealed (or interrupted) package: every material not yet on the server, then
@@ -151,7 +151,7 @@ impl Uploader {
         })?;
         let manifest: Manifest =
             serde_json::from_slice(&manifest_bytes).map_err(|e| Error::ManifestInvalid { reason: e.to_string() })?;
-        let digest = manifest.seal.as_ref().map(|s| s.digest.clone()).unwrap_or_default();
+        let digest = manifest.seal.as_ref().map(|s| s.digest.clone()).ok_or_else(|| Error::ManifestInvalid { reason: "the manifest has no seal".into() })?;
         let described: HashMap<&str, Described> = manifest
             .materials
             .iter()
@@ -164,7 +164,9 @@ impl Uploader {
         let mut tasks = JoinSet::new();
         for file in files.iter().cloned() {
             let (this, id, totals, stop, limit) = (self.clone(), id.to_owned(), totals.clone(), stop.clone(), limit.clone());
-            let described = described.get(file.name.as_str()).cloned().unwrap_or_default();
+            let Some(described) = described.get(file.name.as_str()).cloned() else {
+                return Err(Error::ManifestInvalid { reason: format!("{} is stored but not in the manifest", file.name) });
+            };
             tasks.spawn(async move {
                 let _permit = limit.acquire().await.map_err(|_| Error::UploadCancelled)?;
                 this.send(&id, file, described, totals, stop).await
@@ -204,7 +206,8 @@ impl Uploader {
             manifest: String::from_utf8_lossy(&manifest_bytes).into_owned(),
             materials,
         };
-        let body: Arc<[u8]> = serde_json::to_vec(&commit).unwrap_or_default().into();
+        let body: Arc<[u8]> =
+            serde_json::to_vec(&commit).map_err(|e| Error::Internal { reason: format!("commit document: {e}") })?.into();
         let metadata = metadata(id, "commit.json", COMMIT_MEDIA_TYPE, "commit", &crate::normalize::sha256_hex(&body));
         let uploaded = upload_file(&self.client, &Source::Bytes(body), &metadata, None, &NoHooks, cancel).await.map_err(|e| match e {
             Error::UploadRejected { status, reason } => Error::CommitRejected { status, reason },
@@ -253,8 +256,9 @@ struct Described {
     kind: String,
 }
 
-impl Default for Described {
-    fn default() -> Self {
+impl Described {
+    /// A file uploaded from a draft, before a manifest says what it is.
+    fn before_sealing() -> Self {
         Described { media_type: "application/octet-stream".into(), kind: "material".into() }
     }
 }

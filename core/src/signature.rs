@@ -118,13 +118,13 @@ impl SoftwareKey {
     }
 
     /// The private key as PKCS#8 PEM.
-    pub fn to_pem(&self) -> String {
-        self.0.to_pkcs8_pem(LineEnding::LF).map(|p| p.to_string()).unwrap_or_default()
+    pub fn to_pem(&self) -> Result<String, Error> {
+        self.0.to_pkcs8_pem(LineEnding::LF).map(|p| p.to_string()).map_err(|e| Error::SigningFailed { reason: format!("PKCS#8 PEM: {e}") })
     }
 
     /// The public key as SubjectPublicKeyInfo PEM.
-    pub fn public_key_pem(&self) -> String {
-        self.0.verifying_key().to_public_key_pem(LineEnding::LF).unwrap_or_default()
+    pub fn public_key_pem(&self) -> Result<String, Error> {
+        self.0.verifying_key().to_public_key_pem(LineEnding::LF).map_err(|e| Error::SigningFailed { reason: format!("PEM public key: {e}") })
     }
 }
 
@@ -157,10 +157,10 @@ mod tests {
     #[test]
     fn pem_round_trip_and_public_key_forms() {
         let key = SoftwareKey::generate().unwrap();
-        let again = SoftwareKey::from_pem(&key.to_pem()).unwrap();
+        let again = SoftwareKey::from_pem(&key.to_pem().unwrap()).unwrap();
         assert_eq!(again.public_key(), key.public_key());
         let sec1 = key.public_key().unwrap();
-        let from_pem = parse_public_key(key.public_key_pem().as_bytes()).unwrap();
+        let from_pem = parse_public_key(key.public_key_pem().unwrap().as_bytes()).unwrap();
         let from_sec1 = parse_public_key(&sec1).unwrap();
         assert_eq!(from_pem, from_sec1);
         let spki = from_sec1.to_public_key_der().unwrap();

@@ -87,7 +87,7 @@ fn seal_then_verify_round_trip() {
 
     let dir = temp_dir("round-trip");
     package.write_to(&dir).unwrap();
-    let trusted = Options { trusted_keys: vec![parse_public_key(key.public_key_pem().as_bytes()).unwrap()], expected_digest: Some(package.digest.clone()) };
+    let trusted = Options { trusted_keys: vec![parse_public_key(key.public_key_pem().unwrap().as_bytes()).unwrap()], expected_digest: Some(package.digest.clone()) };
     let v = verify_dir(&dir, &trusted);
     assert!(v.is_intact(), "{:#?}", v.problems);
     assert_eq!(v.digest.as_deref(), Some(package.digest.as_str()));
@@ -95,7 +95,7 @@ fn seal_then_verify_round_trip() {
     assert!(v.signed_by.is_some());
 
     let stranger = SoftwareKey::generate().unwrap();
-    let other = Options { trusted_keys: vec![parse_public_key(stranger.public_key_pem().as_bytes()).unwrap()], ..Options::default() };
+    let other = Options { trusted_keys: vec![parse_public_key(stranger.public_key_pem().unwrap().as_bytes()).unwrap()], ..Options::default() };
     assert_eq!(codes(&verify_dir(&dir, &other)), [Code::UntrustedKey]);
     let wrong_digest = Options { expected_digest: Some("0".repeat(64)), ..Options::default() };
     assert_eq!(codes(&verify_dir(&dir, &wrong_digest)), [Code::DigestMismatch]);
