@@ -165,12 +165,11 @@ pub fn run(args: Args) -> ExitCode {
 /// Copies a verified package directory, with the manifest as read, into the outbox as a
 /// sealed package.
 fn store(outbox: &Outbox, id: &str, manifest_bytes: &[u8], dir: &std::path::Path) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Storage { op: format!("read {}", dir.display()), reason: e.to_string() };
     let m: manifest::Manifest = serde_json::from_slice(manifest_bytes).map_err(|e| Error::ManifestInvalid { reason: e.to_string() })?;
     if m.package_id != id {
         return Err(Error::ManifestInvalid { reason: "manifest.json changed after it was verified".into() });
     }
-    let files = m.materials.iter().map(|e| Ok((e.file.clone(), std::fs::read(dir.join(&e.file)).map_err(io)?))).collect::<Result<Vec<_>, Error>>()?;
+    let files = m.materials.iter().map(|e| Ok((e.file.clone(), hexin_core::input::read(&dir.join(&e.file), e.bytes)?))).collect::<Result<Vec<_>, Error>>()?;
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
     outbox.seal(id, manifest_bytes, &refs)
 }

@@ -5,7 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use crate::Error;
+use crate::{input, Error};
 
 /// Prefix of temporary files, followed by 16 lowercase hex digits; the sweep deletes any it finds.
 const TEMP_PREFIX: &str = ".tmp-";
@@ -63,18 +63,16 @@ impl Blobs {
     pub(crate) fn read(&self, name: &str, expected_len: u64) -> Result<Vec<u8>, Error> {
         let path = self.path(name);
         let corrupt = |why: String| Error::OutboxCorrupt { reason: format!("blob {name}: {why}") };
-        let len = match fs::symlink_metadata(&path) {
-            Ok(m) if m.is_file() => m.len(),
-            Ok(_) => return Err(corrupt("not a regular file".into())),
-            Err(e) if e.kind() == ErrorKind::NotFound => return Err(corrupt("missing".into())),
-            Err(e) => return Err(io_err("read_blob", e)),
+        // Opened without following a link or blocking, checked and read on one handle.
+        let data = match input::read(&path, expected_len) {
+            Ok(data) => data,
+            Err(Error::NotAFile { .. }) => return Err(corrupt("not a regular file".into())),
+            Err(Error::InputTooLarge { bytes, .. }) => return Err(corrupt(format!("{bytes} bytes on disk, expected {expected_len}"))),
+            Err(e) if input::is_not_found(&e) => return Err(corrupt("missing".into())),
+            Err(e) => return Err(e),
         };
-        if len != expected_len {
-            return Err(corrupt(format!("{len} bytes on disk, expected {expected_len}")));
-        }
-        let data = fs::read(&path).map_err(|e| io_err("read_blob", e))?;
         if data.len() as u64 != expected_len {
-            return Err(corrupt("changed size while reading".into()));
+            return Err(corrupt(format!("{} bytes on disk, expected {expected_len}", data.len())));
         }
         Ok(data)
     }

@@ -77,8 +77,8 @@ impl Reader {
 /// Opens the file, refusing one whose length changed since the upload began: its bytes no
 /// longer match the SHA-256 the upload announced.
 async fn open_at(path: &Path, length: u64, offset: u64) -> Result<tokio::fs::File, Error> {
-    let file = tokio::fs::File::open(path).await.map_err(|e| storage("open upload source", e))?;
-    let now = file.metadata().await.map_err(|e| storage("stat upload source", e))?.len();
+    let (file, now) = crate::input::open_regular(path, u64::MAX)?;
+    let file = tokio::fs::File::from_std(file);
     if now != length {
         return Err(Error::Storage {
             op: "read upload source".into(),
