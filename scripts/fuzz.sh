@@ -69,8 +69,10 @@ if [ -d "$photos" ]; then
         if [ "$(wc -c <"$f")" -le "$FUZZ_PHOTO_MAX_BYTES" ]; then whole+=("$seeds/photos/$name"); fi
     done < <(find "$photos" -type f -size -1048577c ! -name '*.md' -print0 | sort -z)
 fi
+# With --workspace the features are the workspace test build's (scripts/test.sh runs it first),
+# so this compiles nothing there; `-p hexin-core` alone would build hexin-core again.
 for test in robustness package; do
-    HEXIN_FUZZ_SEEDS="$seeds" cargo test --quiet -p hexin-core --test "$test" -- \
+    HEXIN_FUZZ_SEEDS="$seeds" cargo test --quiet --workspace --test "$test" -- \
         --ignored --exact write_fuzz_seeds >/dev/null
 done
 for target in check policy manifest verify fields tus_response; do
