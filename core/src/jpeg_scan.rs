@@ -255,7 +255,10 @@ impl Huffman {
     }
 
     fn decode(&self, bits: &mut Bits) -> Result<u8, Failure> {
-        bits.fill();
+        // A symbol and its extra bits take at most 32 bits: refill only below that.
+        if bits.count < 32 {
+            bits.fill();
+        }
         let peek = bits.peek(FAST_BITS);
         let (len, symbol) = self.fast[peek as usize];
         if len > 0 && (len as u32) <= bits.count {
