@@ -107,11 +107,12 @@ pub(super) fn encode_metadata(metadata: &BTreeMap<String, String>) -> Result<Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+    /// A header map from name/value pairs, for the tests of this module and `response`.
+    pub(in crate::upload) fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (k, v) in pairs {
             map.append(*k, HeaderValue::from_static(v));

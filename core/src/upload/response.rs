@@ -277,15 +277,7 @@ fn parse_caps(h: &HeaderMap) -> Result<ServerCaps, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn map(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (k, v) in pairs {
-            map.append(*k, HeaderValue::from_static(v));
-        }
-        map
-    }
+    use crate::upload::headers::tests::headers as map;
 
     #[test]
     fn statuses() {
