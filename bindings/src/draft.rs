@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use hexin_core::date::unix_now;
 use hexin_core::draft::{self, Checklist, Sealed};
-use hexin_core::manifest::{Capture, CaptureSource};
-use hexin_core::requirements::SubjectKind;
-use hexin_core::signature::Signer;
-use hexin_core::submission::Fields;
+use hexin_core::package::manifest::{Capture, CaptureSource};
+use hexin_core::filing::requirements::SubjectKind;
+use hexin_core::package::signature::Signer;
+use hexin_core::filing::submission::Fields;
 use hexin_core::{Error, MaterialKind, Report};
 
 use crate::outbox::Outbox;

@@ -1,6 +1,5 @@
 //! Stable names and bilingual messages for the app's UI and logs.
 
-use hexin_core::draft;
 use hexin_core::{Code, Error, MaterialKind, Message};
 
 /// The stable code of an error, e.g. for analytics (`upload_failed`).
@@ -30,5 +29,5 @@ pub fn material_name(kind: MaterialKind) -> Message {
 /// The file an accepted capture of `kind` is kept in: what `Uploader.uploadFile` takes.
 #[uniffi::export]
 pub fn material_file_name(kind: MaterialKind) -> String {
-    draft::file_name(kind)
+    kind.file_name(0)
 }

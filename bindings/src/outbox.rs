@@ -26,8 +26,8 @@ impl Outbox {
             if let Some(mut key) = key {
                 let fixed: Result<[u8; 32], _> = key.as_slice().try_into();
                 key.zeroize();
-                let reason = "the outbox key must be 32 bytes".to_string();
-                config.key = Some(fixed.map_err(|_| Error::OutboxKeyMismatch { reason })?);
+                let reason = "must be 32 bytes".to_string();
+                config.key = Some(fixed.map_err(|_| Error::InvalidArgument { name: "key".into(), reason })?);
             }
             config.max_bytes = max_bytes.unwrap_or(config.max_bytes);
             config.retention = keep_days.map_or(config.retention, Retention::KeepDays);

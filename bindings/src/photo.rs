@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use hexin_core::signature::parse_public_key;
-use hexin_core::verify::{verify_dir, Options, Verification};
+use hexin_core::package::signature::parse_public_key;
+use hexin_core::package::verify::{verify_dir, Options, Verification};
 use hexin_core::{Error, MaterialKind, Report};
 
 use crate::runtime::{blocking, guard};
@@ -66,7 +66,7 @@ pub async fn verify_package_dir(
     blocking(move || {
         let trusted_keys = trusted_keys_pem
             .iter()
-            .map(|k| parse_public_key(k.as_bytes()).map_err(|reason| Error::InvalidFields { reason }))
+            .map(|k| parse_public_key(k.as_bytes()).map_err(|reason| Error::InvalidArgument { name: "trusted_keys_pem".into(), reason }))
             .collect::<Result<_, _>>()?;
         Ok(verify_dir(Path::new(&dir), &Options { trusted_keys, expected_digest }))
     })

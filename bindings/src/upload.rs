@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use hexin_core::delivery::{self, Delivery, Listener};
-use hexin_core::upload::{TusClient, UploadConfig};
+use hexin_core::tus::{TusClient, UploadConfig};
 use hexin_core::Error;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;

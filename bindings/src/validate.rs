@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use hexin_core::date::Date;
-use hexin_core::fields::{self, Invalid};
-use hexin_core::requirements::SubjectKind;
-use hexin_core::submission::{Fields, Submission};
+use hexin_core::filing::fields::{self, Invalid};
+use hexin_core::filing::requirements::SubjectKind;
+use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::{Error, Problem};
 
 use crate::photo::Policy;
@@ -54,5 +54,5 @@ pub fn submission_problems(
     fields: Fields,
     policy: Arc<Policy>,
 ) -> Result<Vec<Problem>, Error> {
-    guard(|| Ok(Submission::new(subject, &province, fields)?.problems(&policy.0, Date::today_utc())))
+    guard(|| Ok(Submission::new(subject, &province, fields)?.problems(&policy.0.requirements, Date::today_utc())))
 }

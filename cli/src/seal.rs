@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::UNIX_EPOCH;
 
-use hexin_core::manifest::{Capture, CaptureSource};
-use hexin_core::requirements::SubjectKind;
-use hexin_core::seal::{self, Material, Sealing};
-use hexin_core::signature::SoftwareKey;
-use hexin_core::submission::{Fields, Submission};
+use hexin_core::package::manifest::{Capture, CaptureSource};
+use hexin_core::filing::requirements::SubjectKind;
+use hexin_core::package::seal::{self, Material, Sealing};
+use hexin_core::package::signature::SoftwareKey;
+use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::{Error, MaterialKind};
 use serde_json::json;
 

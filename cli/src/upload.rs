@@ -14,11 +14,12 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use hexin_core::delivery::{Event, Listener, Uploader};
-use hexin_core::verify::MAX_MANIFEST_BYTES;
-use hexin_core::{input, manifest};
+use hexin_core::package::verify::MAX_MANIFEST_BYTES;
+use hexin_core::input;
+use hexin_core::package::manifest;
 use hexin_core::outbox::{Outbox, PackageState};
-use hexin_core::upload::{TusClient, UploadConfig};
-use hexin_core::verify::{verify_dir, Options};
+use hexin_core::tus::{TusClient, UploadConfig};
+use hexin_core::package::verify::{verify_dir, Options};
 use hexin_core::Error;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;

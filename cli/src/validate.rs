@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use hexin_core::fields::{self, Invalid};
+use hexin_core::filing::fields::{self, Invalid};
 use serde_json::{json, Value};
 
 #[derive(clap::Args)]

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hexin_core::signature::parse_public_key;
-use hexin_core::verify::{verify_dir, Options};
+use hexin_core::package::signature::parse_public_key;
+use hexin_core::package::verify::{verify_dir, Options};
 use serde_json::json;
 
 use crate::{read_text, usage_error};

@@ -77,7 +77,7 @@ fn json_contract_and_exit_codes() {
 }
 
 fn hexin_core_sha(bytes: &[u8]) -> String {
-    hexin_core::normalize::sha256_hex(bytes)
+    hexin_core::hash::sha256_hex(bytes)
 }
 
 #[test]

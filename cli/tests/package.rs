@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use hexin_core::signature::SoftwareKey;
+use hexin_core::package::signature::SoftwareKey;
 use serde_json::Value;
 
 fn hexin(args: &[&str]) -> Output {

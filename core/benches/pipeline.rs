@@ -17,9 +17,10 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use image::metadata::Orientation;
 use image::RgbImage;
 
-use hexin_core::analysis::Analysis;
-use hexin_core::checks::{color, exposure, sharpness};
-use hexin_core::{check, intake, normalize, MaterialKind, Policy};
+use hexin_core::capture::analysis::Analysis;
+use hexin_core::capture::checks::{color, exposure, sharpness};
+use hexin_core::capture::{intake, normalize};
+use hexin_core::{check, MaterialKind, Policy};
 
 const KIND: MaterialKind = MaterialKind::IdCardFront;
 
@@ -28,7 +29,7 @@ fn pipeline(c: &mut Criterion) {
     let rules = policy.rules(KIND);
     let camera = support::camera_jpeg(&support::noisy(support::document(support::Scene::new(4032, 3024)), 3.0, 1));
     let pixels: RgbImage = intake::decode(&camera, &policy.limits, rules).expect("decodable").pixels;
-    let upright = normalize::upright_within(pixels.clone(), Orientation::NoTransforms, rules.output_long_side);
+    let upright = intake::upright_within(pixels.clone(), Orientation::NoTransforms, rules.output_long_side);
     let analysis = Analysis::new(&upright);
     let output = normalize::encode_jpeg(&upright, rules.jpeg_quality.max);
 
@@ -37,10 +38,10 @@ fn pipeline(c: &mut Criterion) {
 
     g.bench_function("intake::decode", |b| b.iter(|| intake::decode(black_box(&camera), &policy.limits, rules)));
     for (name, orientation) in [("", Orientation::NoTransforms), (" rot90", Orientation::Rotate90)] {
-        g.bench_function(format!("normalize::upright_within{name}"), |b| {
+        g.bench_function(format!("intake::upright_within{name}"), |b| {
             b.iter_batched(
                 || pixels.clone(),
-                |p| normalize::upright_within(p, orientation, rules.output_long_side),
+                |p| intake::upright_within(p, orientation, rules.output_long_side),
                 BatchSize::LargeInput,
             )
         });

@@ -21,11 +21,12 @@ mod support;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use hexin_core::analysis::Analysis;
-use hexin_core::checks::{self, Metrics};
-use hexin_core::normalize::{self, Strategy};
-use hexin_core::policy::QualityRange;
-use hexin_core::{check, intake, MaterialKind, Policy, Report};
+use hexin_core::capture::analysis::Analysis;
+use hexin_core::capture::checks::{self, Metrics};
+use hexin_core::capture::normalize::{self, Strategy};
+use hexin_core::capture::rules::QualityRange;
+use hexin_core::capture::intake;
+use hexin_core::{check, MaterialKind, Policy, Report};
 
 const KIND: MaterialKind = MaterialKind::IdCardFront;
 
@@ -162,7 +163,7 @@ fn encodes(path: &str, policy: &Policy, budgets: &[u64]) -> Result<(), String> {
     let rules = policy.rules(KIND);
     let bytes = read(path)?;
     let decoded = intake::decode(&bytes, &policy.limits, rules).map_err(|e| format!("{path}: {e}"))?;
-    let upright = normalize::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
+    let upright = intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
     let policy_budget = [rules.output_max_bytes];
     for &budget in if budgets.is_empty() { &policy_budget[..] } else { budgets } {
         encodes_at(path, &upright, budget, rules.jpeg_quality)?;
@@ -217,7 +218,7 @@ fn stages(path: &str, policy: &Policy, warmup: usize, repeat: usize) -> Result<(
         let d0 = lap.next();
         hwm(&mut peak_mb);
         let (w, h) = decoded.upright_size();
-        let upright = normalize::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
+        let upright = intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
         let d1 = lap.next();
         hwm(&mut peak_mb);
         let analysis = Analysis::new(&upright);
@@ -238,7 +239,7 @@ fn stages(path: &str, policy: &Policy, warmup: usize, repeat: usize) -> Result<(
         let blur = checks::sharpness::blur_effect(&Analysis::new(&out));
         let d6 = lap.next();
         hwm(&mut peak_mb);
-        let digest = normalize::sha256_hex(&jpeg);
+        let digest = hexin_core::hash::sha256_hex(&jpeg);
         let d7 = lap.next();
         hwm(&mut peak_mb);
         std::hint::black_box((metrics, blur, digest));

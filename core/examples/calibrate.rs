@@ -13,9 +13,10 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use hexin_core::analysis::Analysis;
-use hexin_core::checks::{evaluate, Metrics};
-use hexin_core::{intake, normalize, MaterialKind, Policy};
+use hexin_core::capture::analysis::Analysis;
+use hexin_core::capture::checks::{evaluate, Metrics};
+use hexin_core::capture::intake;
+use hexin_core::{MaterialKind, Policy};
 
 fn main() {
     let policy = Policy::icp_default();
@@ -76,7 +77,7 @@ fn measure(bytes: &[u8], policy: &Policy) -> (Metrics, Vec<hexin_core::Code>) {
     let rules = policy.rules(MaterialKind::IdCardFront);
     let d = intake::decode(bytes, &policy.limits, rules).expect("decodable fixture");
     let (w, h) = d.upright_size();
-    let upright = normalize::upright_within(d.pixels, d.orientation, rules.output_long_side);
+    let upright = intake::upright_within(d.pixels, d.orientation, rules.output_long_side);
     let metrics = Metrics::measure(w, h, &Analysis::new(&upright));
     let codes = evaluate(&metrics, rules).into_iter().map(|f| f.code).collect();
     (metrics, codes)

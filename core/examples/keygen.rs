@@ -2,7 +2,7 @@
 //! signing packages off the phone (servers, tests, the demo): `cargo run -p hexin-core --example
 //! keygen -- key.pem`. On a phone the key lives in Android Keystore or the Secure Enclave instead.
 
-use hexin_core::signature::SoftwareKey;
+use hexin_core::package::signature::SoftwareKey;
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {

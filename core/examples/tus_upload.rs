@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hexin_core::upload::{upload_file, Source, TransferHooks, TusClient, UploadConfig};
+use hexin_core::tus::{upload_file, Source, TransferHooks, TusClient, UploadConfig};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 

@@ -52,6 +52,9 @@ pub enum Code {
     InvalidText,
     /// The fields document cannot be read.
     InvalidFields,
+    /// An argument the host app passed is malformed: a key of the wrong length, a PEM key that
+    /// does not parse, a package id or a file name outside the allowed form.
+    InvalidArgument,
     /// Not a province code hexin knows (GB/T 2260, first two digits).
     UnknownProvince,
     /// A material the policy requires for this subject and province is absent.
@@ -152,6 +155,7 @@ impl Code {
             Code::MissingField => "missing_field",
             Code::InvalidText => "invalid_text",
             Code::InvalidFields => "invalid_fields",
+            Code::InvalidArgument => "invalid_argument",
             Code::UnknownProvince => "unknown_province",
             Code::MissingMaterial => "missing_material",
             Code::NonLocalId => "non_local_id",
@@ -210,4 +214,15 @@ impl Message {
     pub(crate) fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Message { zh: zh.into(), en: en.into() }
     }
+}
+
+/// What happens when a check fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The capture is rejected.
+    Block,
+    /// The capture is accepted with a warning.
+    Warn,
 }

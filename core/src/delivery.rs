@@ -17,9 +17,10 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::manifest::Manifest;
+use crate::hash::sha256_hex;
+use crate::package::manifest::Manifest;
 use crate::outbox::{Outbox, PackageState, StoredFile, UploadMark};
-use crate::upload::{upload_file, Resume, Source, TransferHooks, TusClient};
+use crate::tus::{upload_file, Resume, Source, TransferHooks, TusClient};
 use crate::Error;
 
 /// The `filetype` of a commit document.
@@ -208,7 +209,7 @@ impl Uploader {
         };
         let body: Arc<[u8]> =
             serde_json::to_vec(&commit).map_err(|e| Error::Internal { reason: format!("commit document: {e}") })?.into();
-        let metadata = metadata(id, "commit.json", COMMIT_MEDIA_TYPE, "commit", &crate::normalize::sha256_hex(&body));
+        let metadata = metadata(id, "commit.json", COMMIT_MEDIA_TYPE, "commit", &sha256_hex(&body));
         let uploaded = upload_file(&self.client, &Source::Bytes(body), &metadata, None, &NoHooks, cancel).await.map_err(|e| match e {
             Error::UploadRejected { status, reason } => Error::CommitRejected { status, reason },
             other => other,

@@ -15,13 +15,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::date::{unix_now, Date};
-use crate::manifest::Capture;
+use crate::package::manifest::Capture;
 use crate::outbox::{Outbox, PackageState};
 use crate::problem::Problem;
-use crate::requirements::SubjectKind;
-use crate::seal::{self, Material, Sealing};
-use crate::signature::Signer;
-use crate::submission::{Fields, Person, SubjectFields, Submission, Website};
+use crate::filing::requirements::SubjectKind;
+use crate::package::seal::{self, Material, Sealing};
+use crate::package::signature::Signer;
+use crate::filing::submission::{Fields, Person, SubjectFields, Submission, Website};
 use crate::{check, Error, MaterialKind, Policy, Report, Verdict};
 
 /// An application in progress, stored in an outbox under its package id.
@@ -78,7 +78,7 @@ struct Kept {
 impl Draft {
     /// Starts a new application for `subject` in `province` (code or name) with a fresh package id.
     pub fn start(outbox: Arc<Outbox>, policy: Arc<Policy>, subject: SubjectKind, province: &str) -> Result<Draft, Error> {
-        let province = crate::province::find(province)?.code.to_string();
+        let province = crate::filing::province::find(province)?.code.to_string();
         let record = Record { subject, province, fields: None, materials: vec![] };
         let id = seal::new_package_id()?;
         outbox.create_draft(&id, &record.to_json()?)?;
@@ -116,7 +116,7 @@ impl Draft {
         let Some(output) = report.output.as_ref().filter(|_| report.verdict == Verdict::Accept) else {
             return Ok(report);
         };
-        let file = file_name(kind);
+        let file = kind.file_name(0);
         let mut record = self.lock();
         self.outbox.put_file(&self.id, &file, &output.jpeg)?;
         let mut kept = Kept { kind, file, capture, report: report.clone() };
@@ -162,7 +162,7 @@ impl Draft {
         let record = self.lock();
         let submission = record.submission()?;
         let captured: Vec<MaterialKind> = record.materials.iter().map(|m| m.kind).collect();
-        let (required, _) = submission.required_materials(&self.policy);
+        let (required, _) = submission.required_materials(&self.policy.requirements);
         let problems = seal::problems(&submission, &captured, &self.policy, Date::today_utc());
         Ok(Checklist { required, captured, problems })
     }
@@ -202,15 +202,9 @@ impl Draft {
     }
 }
 
-/// The outbox file an accepted capture of `kind` is kept in, and its name in the sealed
-/// package: what [`crate::delivery::Uploader::upload_file`] takes to upload it early.
-pub fn file_name(kind: MaterialKind) -> String {
-    format!("{kind}.jpg")
-}
-
 impl Record {
     fn to_json(&self) -> Result<Vec<u8>, Error> {
-        serde_json::to_vec(self).map_err(|e| Error::Storage { op: "draft record".into(), reason: e.to_string() })
+        serde_json::to_vec(self).map_err(|e| Error::storage("draft record", e))
     }
 
     /// The submission as it stands; absent fields count as empty, so each is reported missing.

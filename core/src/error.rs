@@ -23,6 +23,9 @@ pub enum Error {
     InvalidPolicy { field: String, reason: String },
     #[error("invalid_fields: {reason}")]
     InvalidFields { reason: String },
+    /// A malformed argument from the host app; `name` says which (`key`, `package_id`, …).
+    #[error("invalid_argument: {name}: {reason}")]
+    InvalidArgument { name: String, reason: String },
     #[error("unknown_province: {province}")]
     UnknownProvince { province: String },
     #[error("seal_refused: {}", list(problems))]
@@ -140,6 +143,11 @@ fn list(problems: &[Problem]) -> String {
 }
 
 impl Error {
+    /// A storage step `op` that failed with `cause` (an I/O, SQLite or random-source error).
+    pub(crate) fn storage(op: impl Into<String>, cause: impl ToString) -> Error {
+        Error::Storage { op: op.into(), reason: cause.to_string() }
+    }
+
     /// The stable code of this error.
     pub fn code(&self) -> Code {
         match self {
@@ -150,6 +158,7 @@ impl Error {
             Error::CorruptImage { .. } => Code::CorruptImage,
             Error::InvalidPolicy { .. } => Code::InvalidPolicy,
             Error::InvalidFields { .. } => Code::InvalidFields,
+            Error::InvalidArgument { .. } => Code::InvalidArgument,
             Error::UnknownProvince { .. } => Code::UnknownProvince,
             Error::SealRefused { .. } => Code::SealRefused,
             Error::SigningFailed { .. } => Code::SigningFailed,
@@ -217,6 +226,10 @@ impl Error {
             Error::InvalidFields { reason } => Message::new(
                 format!("填写的信息无法读取：{reason}"),
                 format!("The submitted fields cannot be read: {reason}"),
+            ),
+            Error::InvalidArgument { name, reason } => Message::new(
+                format!("应用传入的参数 {name} 无效：{reason}。这是应用的问题，请联系应用开发者。"),
+                format!("The app passed an invalid {name}: {reason}. This is a problem in the app: contact its developer."),
             ),
             Error::UnknownProvince { province } => Message::new(
                 format!("未知的备案省份代码“{province}”，请使用行政区划代码前两位（如 32 江苏）。"),

@@ -85,6 +85,17 @@ impl MaterialKind {
     }
 }
 
+impl MaterialKind {
+    /// The file the `nth` capture of this kind (0 for the first) is kept under, in the outbox
+    /// and in a sealed package: `id_card_front.jpg`, then `id_card_front-2.jpg`, ….
+    pub fn file_name(self, nth: usize) -> String {
+        match nth {
+            0 => format!("{self}.jpg"),
+            n => format!("{self}-{}.jpg", n + 1),
+        }
+    }
+}
+
 impl std::fmt::Display for MaterialKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

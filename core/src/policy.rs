@@ -6,99 +6,21 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::canonical::MAX_SAFE_INTEGER;
-use crate::code::Message;
+use crate::capture::rules::{Limits, Rules};
 use crate::error::excerpt;
-use crate::format::Format;
+use crate::filing::requirements::Requirements;
+use crate::hash::hex;
 use crate::material::MaterialKind;
-use crate::requirements::Requirements;
 use crate::Error;
 
 /// The policy schema this SDK reads.
 pub const SCHEMA: u32 = 1;
 
 const ICP_DEFAULT: &str = include_str!("../policies/icp-default.toml");
-
-/// What happens when a check fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The capture is rejected.
-    Block,
-    /// The capture is accepted with a warning.
-    Warn,
-}
-
-/// Limits enforced before any pixel is allocated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    pub max_input_bytes: u64,
-    pub max_input_pixels: u64,
-    pub max_input_side: u32,
-}
-
-/// A check with a numeric threshold.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdRule {
-    pub threshold: f64,
-    pub severity: Severity,
-    pub message: Message,
-}
-
-/// A check whose limit comes from other rules (sizes, byte budget).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rule {
-    pub severity: Severity,
-    pub message: Message,
-}
-
-/// Every check's rule for one material kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckRules {
-    pub resolution_too_low: Rule,
-    /// Blur effect (0 sharp … 1 flat) above which a capture is blurry.
-    pub blurry: ThresholdRule,
-    /// Mean luma (0–255) below which a capture is too dark.
-    pub too_dark: ThresholdRule,
-    /// Fraction of clipped pixels above which a capture is overexposed.
-    pub overexposed: ThresholdRule,
-    /// Area fraction of the largest clipped patch above which there is glare.
-    pub glare: ThresholdRule,
-    /// Fraction of chromatic pixels below which a capture is not colour.
-    pub not_color: ThresholdRule,
-    pub budget_unreachable: Rule,
-}
-
-/// The JPEG quality range the encoder may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QualityRange {
-    pub min: u8,
-    pub max: u8,
-}
-
-/// The resolved rules for one material kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rules {
-    pub formats: Vec<Format>,
-    pub min_short_side: u32,
-    pub min_long_side: u32,
-    pub output_long_side: u32,
-    pub output_max_bytes: u64,
-    pub color_required: bool,
-    pub jpeg_quality: QualityRange,
-    pub checks: CheckRules,
-}
 
 /// A loaded, validated policy.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,10 +86,10 @@ impl Policy {
         if doc.id.trim().is_empty() {
             return Err(invalid("id", "must not be empty"));
         }
-        validate_limits(&doc.limits)?;
+        doc.limits.validate().map_err(|(field, reason)| invalid(field, reason))?;
         let defaults: Rules = serde_path_to_error::deserialize(doc.defaults.clone())
             .map_err(|e| path_error("defaults.", e))?;
-        validate_rules("defaults", &defaults)?;
+        defaults.validate("defaults").map_err(|(field, reason)| invalid(field, reason))?;
         let mut rules = BTreeMap::new();
         for kind in MaterialKind::ALL {
             let resolved = match doc.materials.get(&kind) {
@@ -178,7 +100,7 @@ impl Policy {
                     let prefix = format!("materials.{kind}");
                     let r: Rules = serde_path_to_error::deserialize(merged)
                         .map_err(|e| path_error(&format!("{prefix}."), e))?;
-                    validate_rules(&prefix, &r)?;
+                    r.validate(&prefix).map_err(|(field, reason)| invalid(field, reason))?;
                     r
                 }
             };
@@ -223,60 +145,6 @@ fn non_finite(value: &toml::Value, at: String) -> Option<String> {
     }
 }
 
-/// Refuses 0 and anything a manifest could not carry exactly.
-fn check_count(field: &str, n: u64) -> Result<(), Error> {
-    if n == 0 || n > MAX_SAFE_INTEGER {
-        return Err(invalid(field, format!("must lie between 1 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
-    }
-    Ok(())
-}
-
-fn validate_limits(l: &Limits) -> Result<(), Error> {
-    check_count("limits.max_input_bytes", l.max_input_bytes)?;
-    check_count("limits.max_input_pixels", l.max_input_pixels)?;
-    if l.max_input_side == 0 {
-        return Err(invalid("limits.max_input_side", "must be positive"));
-    }
-    Ok(())
-}
-
-fn validate_rules(at: &str, r: &Rules) -> Result<(), Error> {
-    let field = |name: &str| format!("{at}.{name}");
-    if r.formats.is_empty() {
-        return Err(invalid(field("formats"), "must list at least one format"));
-    }
-    if r.min_short_side > r.min_long_side {
-        return Err(invalid(field("min_short_side"), "must not exceed min_long_side"));
-    }
-    if r.output_long_side < r.min_long_side || r.output_long_side > u16::MAX as u32 {
-        return Err(invalid(field("output_long_side"), "must lie between min_long_side and 65535"));
-    }
-    if !(10_000..=MAX_SAFE_INTEGER).contains(&r.output_max_bytes) {
-        return Err(invalid(field("output_max_bytes"), format!("must lie between 10000 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
-    }
-    let q = r.jpeg_quality;
-    if q.min == 0 || q.min > q.max || q.max > 100 {
-        return Err(invalid(field("jpeg_quality"), "needs 1 <= min <= max <= 100"));
-    }
-    let c = &r.checks;
-    let ranges = [
-        ("blurry", &c.blurry, 0.0, 1.0),
-        ("too_dark", &c.too_dark, 0.0, 255.0),
-        ("overexposed", &c.overexposed, 0.0, 1.0),
-        ("glare", &c.glare, 0.0, 1.0),
-        ("not_color", &c.not_color, 0.0, 1.0),
-    ];
-    for (name, rule, lo, hi) in ranges {
-        if !(lo..=hi).contains(&rule.threshold) {
-            return Err(invalid(
-                field(&format!("checks.{name}.threshold")),
-                format!("must lie between {lo} and {hi}"),
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn invalid(field: impl Into<String>, reason: impl ToString) -> Error {
     Error::InvalidPolicy { field: excerpt(&field.into()), reason: excerpt(&reason.to_string()) }
 }
@@ -288,13 +156,11 @@ fn path_error<E: std::fmt::Display>(prefix: &str, e: serde_path_to_error::Error<
     invalid(if field.is_empty() { "document".into() } else { field }, e.into_inner())
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Severity;
 
     fn field_of(text: &str) -> String {
         match Policy::parse(text) {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::code::{Code, Message};
-use crate::policy::Severity;
+use crate::code::Severity;
 
 /// One thing wrong with a submission or a package: a stable code, where it is, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,11 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use hexin_core::draft::Draft;
-use hexin_core::manifest::{Capture, CaptureSource};
+use hexin_core::package::manifest::{Capture, CaptureSource};
 use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
-use hexin_core::requirements::SubjectKind;
-use hexin_core::submission::Fields;
-use hexin_core::verify::{verify_dir, Options};
+use hexin_core::filing::requirements::SubjectKind;
+use hexin_core::filing::submission::Fields;
+use hexin_core::package::verify::{verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Policy, Verdict};
 use support::{camera_jpeg, defocus, document, noisy, Scene};
 

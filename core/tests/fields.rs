@@ -6,7 +6,7 @@
 //! test.
 
 use hexin_core::date::Date;
-use hexin_core::fields::{credit_code, domain, email, id_number, id_number_on, id_validity, phone, IdNumber, Invalid};
+use hexin_core::filing::fields::{credit_code, domain, email, id_number, id_number_on, id_validity, phone, IdNumber, Invalid};
 use hexin_core::Code;
 use proptest::prelude::*;
 
@@ -378,7 +378,7 @@ fn id_validity_with_a_huge_minimum_does_not_overflow() {
 
 #[test]
 fn text_refuses_control_and_direction_characters() {
-    use hexin_core::fields::{is_visible, nfc, text};
+    use hexin_core::filing::fields::{is_visible, nfc, text};
     for ok in ["李雷", "Renée O'Brien-Smith", "北京（测试）有限公司", "a\u{200B}b", "👍🏽"] {
         assert!(text(ok).is_ok(), "{ok:?}");
     }

@@ -97,7 +97,7 @@ fn lifecycle_from_draft_to_committed_and_purged() {
 
     let stored = ob.put_file("pkg-1", "front.jpg", &front).unwrap();
     assert_eq!(stored.bytes, 20_000);
-    assert_eq!(stored.sha256, hexin_core::normalize::sha256_hex(&front));
+    assert_eq!(stored.sha256, hexin_core::hash::sha256_hex(&front));
     ob.put_file("pkg-1", "back.jpg", &back).unwrap();
     // A retake replaces the file and its old blob goes.
     ob.put_file("pkg-1", "front.jpg", &retake).unwrap();
@@ -614,7 +614,7 @@ fn an_empty_database_is_corrupt_and_nothing_is_swept() {
         fs::create_dir(dir.join("blobs")).unwrap();
         fs::write(dir.join("blobs").join("IMG_0001.jpg"), b"\xff\xd8 holiday").unwrap();
         let orphan = Rng(4).bytes(2_000);
-        fs::write(dir.join("blobs").join(hexin_core::normalize::sha256_hex(&orphan)), &orphan).unwrap();
+        fs::write(dir.join("blobs").join(hexin_core::hash::sha256_hex(&orphan)), &orphan).unwrap();
         fs::write(dir.join("blobs").join(".tmp-0123456789abcdef"), b"half").unwrap();
         let before = tree(dir);
         let err = Outbox::open(dir, config(None)).unwrap_err();
@@ -750,15 +750,16 @@ fn bad_ids_and_names_are_refused() {
     let ob = open(tmp.path(), None);
     for id in ["", "../x", "a b", &"x".repeat(65)] {
         let err = ob.create_draft(id, b"{}").unwrap_err();
-        assert!(matches!(err, Error::Storage { ref op, .. } if op == "name"), "{err}");
+        assert!(matches!(err, Error::InvalidArgument { ref name, .. } if name == "package_id"), "{err}");
     }
     ob.create_draft("p", b"{}").unwrap();
-    for name in ["", "..", "../etc/passwd", "a/b", "a\\b", "nul\0", "manifest.json", &"n".repeat(129)] {
-        let err = ob.put_file("p", name, b"x").unwrap_err();
-        assert!(matches!(err, Error::Storage { ref op, .. } if op == "name"), "{name:?}: {err}");
+    for file in ["", "..", "../etc/passwd", "a/b", "a\\b", "nul\0", "manifest.json", ".hidden", "身份证.jpg", &"n".repeat(129)] {
+        let err = ob.put_file("p", file, b"x").unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { ref name, .. } if name == "file_name"), "{file:?}: {err}");
+        assert_eq!(err.code(), Code::InvalidArgument);
     }
     let dup = ob.seal("p", b"{}", &[("a.jpg", b"1"), ("a.jpg", b"2")]).unwrap_err();
-    assert!(matches!(dup, Error::Storage { ref op, .. } if op == "name"));
+    assert!(matches!(dup, Error::InvalidArgument { ref name, .. } if name == "file_name"));
     assert!(blob_names(tmp.path()).is_empty());
 }
 
@@ -777,7 +778,7 @@ fn writer_config(key: [u8; 32]) -> OutboxConfig {
 /// The manifest the writer seals: file name → SHA-256, so the checker can compare.
 fn manifest_for(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let map: BTreeMap<&str, String> =
-        files.iter().map(|(n, b)| (n.as_str(), hexin_core::normalize::sha256_hex(b))).collect();
+        files.iter().map(|(n, b)| (n.as_str(), hexin_core::hash::sha256_hex(b))).collect();
     serde_json::to_vec(&serde_json::json!({ "files": map })).unwrap()
 }
 

@@ -5,12 +5,12 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hexin_core::manifest::{Capture, CaptureSource};
-use hexin_core::requirements::SubjectKind;
-use hexin_core::seal::{seal, Material, Package, Sealing};
-use hexin_core::signature::{parse_public_key, SoftwareKey};
-use hexin_core::submission::{Fields, Submission};
-use hexin_core::verify::{self, verify, verify_dir, Options};
+use hexin_core::package::manifest::{Capture, CaptureSource};
+use hexin_core::filing::requirements::SubjectKind;
+use hexin_core::package::seal::{seal, Material, Package, Sealing};
+use hexin_core::package::signature::{parse_public_key, SoftwareKey};
+use hexin_core::filing::submission::{Fields, Submission};
+use hexin_core::package::verify::{self, verify, verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Policy};
 use support::{camera_jpeg, document, noisy, Scene};
 
@@ -257,7 +257,7 @@ fn sealing_refuses_with_every_reason() {
 fn province_rules_add_materials_and_refuse() {
     let policy = Policy::icp_default();
     let kinds = |subject, province: &str, fields: Fields| {
-        let (needed, refusals) = Submission::new(subject, province, fields).unwrap().required_materials(&policy);
+        let (needed, refusals) = Submission::new(subject, province, fields).unwrap().required_materials(&policy.requirements);
         (needed, refusals.iter().map(|p| p.code).collect::<Vec<_>>())
     };
     // The example individual holds a Beijing ID (11…).
@@ -333,9 +333,9 @@ fn write_examples() {
 #[ignore]
 fn write_fuzz_seeds() {
     use base64::Engine;
-    use hexin_core::manifest::Seal;
-    use hexin_core::normalize::sha256_hex;
-    use hexin_core::signature::{Signature, Signer, ALGORITHM};
+    use hexin_core::package::manifest::Seal;
+    use hexin_core::hash::sha256_hex;
+    use hexin_core::package::signature::{Signature, Signer, ALGORITHM};
 
     let Some(dir) = std::env::var_os("HEXIN_FUZZ_SEEDS").map(PathBuf::from) else {
         println!("HEXIN_FUZZ_SEEDS is not set: nothing to write");
@@ -386,7 +386,7 @@ fn submission_problems_name_each_missing_or_invalid_field() {
     let today = hexin_core::date::Date::new(2026, 11, 28).unwrap();
     let problems = |subject, fields: Fields| {
         let mut found: Vec<(Code, String)> =
-            Submission::new(subject, "44", fields).unwrap().problems(&policy, today).into_iter().map(|p| (p.code, p.at)).collect();
+            Submission::new(subject, "44", fields).unwrap().problems(&policy.requirements, today).into_iter().map(|p| (p.code, p.at)).collect();
         found.sort();
         found
     };
@@ -423,6 +423,7 @@ fn submission_problems_name_each_missing_or_invalid_field() {
     assert_eq!(Fields::from_json("{").unwrap_err().code(), Code::InvalidFields);
 }
 
+#[cfg(feature = "outbox")]
 /// A sealed package kept in an encrypted outbox comes back out byte-identical and verifies.
 #[test]
 fn sealed_package_survives_the_outbox() {
@@ -533,7 +534,7 @@ fn spoofing_fields_are_refused() {
     let policy = Policy::icp_default();
     let today = hexin_core::date::Date::new(2026, 11, 28).unwrap();
     let problems = |f: Fields| -> Vec<(Code, String)> {
-        Submission::new(SubjectKind::Individual, "44", f).unwrap().problems(&policy, today).into_iter().map(|p| (p.code, p.at)).collect()
+        Submission::new(SubjectKind::Individual, "44", f).unwrap().problems(&policy.requirements, today).into_iter().map(|p| (p.code, p.at)).collect()
     };
     for bad in ["李\u{202E}雷", "李\0雷", "\u{1b}[31m李雷", "李雷\u{7}", "李\r\n雷", "李\u{7f}", "李\u{85}雷", "\u{2066}李雷\u{2069}", "\u{200F}李雷"] {
         let mut f = individual_fields();
@@ -577,7 +578,7 @@ fn fields_documents_end_where_their_object_ends() {
 /// dot are not safe file names.
 #[test]
 fn windows_device_names_are_not_safe_file_names() {
-    use hexin_core::manifest::is_safe_file_name;
+    use hexin_core::package::manifest::is_safe_file_name;
     for name in ["CON", "con", "NUL.jpg", "nul.tar.gz", "aux.jpg", "Prn.jpeg", "COM1.jpg", "com9", "LPT1", "lpt0.x", "x.jpg.", "x."] {
         assert!(!is_safe_file_name(name), "{name}");
     }

@@ -2,9 +2,10 @@
 
 mod support;
 
-use hexin_core::analysis::Analysis;
-use hexin_core::checks::{evaluate, Metrics};
-use hexin_core::{check, intake, normalize, Code, MaterialKind, Policy, Severity, Verdict};
+use hexin_core::capture::analysis::Analysis;
+use hexin_core::capture::checks::{evaluate, Metrics};
+use hexin_core::capture::{intake, normalize};
+use hexin_core::{check, Code, MaterialKind, Policy, Severity, Verdict};
 use image::RgbImage;
 use support::*;
 
@@ -28,7 +29,7 @@ fn calibration_set_has_no_false_accepts_or_rejects() {
         let bytes = camera_jpeg(&img);
         let d = intake::decode(&bytes, &policy.limits, rules).unwrap();
         let (w, h) = d.upright_size();
-        let upright = normalize::upright_within(d.pixels, d.orientation, rules.output_long_side);
+        let upright = intake::upright_within(d.pixels, d.orientation, rules.output_long_side);
         let metrics = Metrics::measure(w, h, &Analysis::new(&upright));
         let raised: Vec<&str> = evaluate(&metrics, rules).iter().map(|f| f.code.as_str()).collect();
         if raised != expected {
@@ -48,7 +49,7 @@ fn sharp_capture_is_accepted_and_normalized() {
     let out = report.output.expect("accepted captures carry an output");
     assert_eq!((out.width, out.height), (1600, 1200), "never upscaled, never needlessly shrunk");
     assert!(out.bytes <= 2_000_000 && out.bytes == out.jpeg.len() as u64);
-    assert_eq!(out.sha256, normalize::sha256_hex(&out.jpeg));
+    assert_eq!(out.sha256, hexin_core::hash::sha256_hex(&out.jpeg));
     assert_eq!(out.quality, policy.rules(KIND).jpeg_quality.max, "fits at the top quality");
     assert!(report.output_blur.unwrap() <= policy.rules(KIND).checks.blurry.threshold);
     let decoded = image::load_from_memory(&out.jpeg).unwrap();
@@ -220,21 +221,21 @@ fn output_recheck_measures_the_encoded_bytes() {
     let sharp = sharp_capture();
     let blurred = noisy(defocus(&document(Scene::new(1600, 1200)), 5), 3.0, 1);
     for q in [50, 70, 92] {
-        let sharp_blur = normalize::output_blur(&normalize::encode_jpeg(&sharp, q)).unwrap();
-        let blurred_blur = normalize::output_blur(&normalize::encode_jpeg(&blurred, q)).unwrap();
+        let sharp_blur = hexin_core::capture::checks::sharpness::output_blur(&normalize::encode_jpeg(&sharp, q)).unwrap();
+        let blurred_blur = hexin_core::capture::checks::sharpness::output_blur(&normalize::encode_jpeg(&blurred, q)).unwrap();
         assert!(sharp_blur <= threshold, "q{q}: sharp output measured {sharp_blur}");
         assert!(blurred_blur > threshold, "q{q}: blurred output measured {blurred_blur}");
     }
     let report = check(&camera_jpeg(&sharp), KIND, &Policy::icp_default()).unwrap();
     let out = report.output.unwrap();
-    assert_eq!(report.output_blur, Some(hexin_core::checks::round(normalize::output_blur(&out.jpeg).unwrap())));
-    assert_eq!(normalize::output_blur(b"not a jpeg").unwrap_err().code(), Code::CorruptImage);
+    assert_eq!(report.output_blur, Some(hexin_core::capture::checks::round(hexin_core::capture::checks::sharpness::output_blur(&out.jpeg).unwrap())));
+    assert_eq!(hexin_core::capture::checks::sharpness::output_blur(b"not a jpeg").unwrap_err().code(), Code::CorruptImage);
 }
 
 #[test]
 fn interpolation_search_matches_bisection() {
     let img = noisy(document(Scene::new(1600, 1200)), 5.0, 13);
-    let range = hexin_core::policy::QualityRange { min: 30, max: 95 };
+    let range = hexin_core::capture::rules::QualityRange { min: 30, max: 95 };
     for budget in [60_000, 120_000, 250_000, 400_000] {
         let fast = normalize::encode_search(&img, budget, range, normalize::Strategy::Interpolate);
         let slow = normalize::encode_search(&img, budget, range, normalize::Strategy::Bisect);

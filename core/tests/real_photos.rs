@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use hexin_core::{check, intake, normalize, Code, MaterialKind, Policy, Verdict};
+use hexin_core::capture::intake;
+use hexin_core::{check, Code, MaterialKind, Policy, Verdict};
 
 const KIND: MaterialKind = MaterialKind::IdCardFront;
 
@@ -19,7 +20,7 @@ fn fixture(name: &str) -> Vec<u8> {
 fn upright(bytes: &[u8]) -> image::RgbImage {
     let policy = Policy::icp_default();
     let d = intake::decode(bytes, &policy.limits, policy.rules(KIND)).unwrap();
-    normalize::upright_within(d.pixels, d.orientation, u32::MAX)
+    intake::upright_within(d.pixels, d.orientation, u32::MAX)
 }
 
 fn mean_abs_diff(a: &image::RgbImage, b: &image::RgbImage) -> f64 {

@@ -20,7 +20,7 @@ mod support;
 use std::io::Cursor;
 use std::sync::OnceLock;
 
-use hexin_core::format::{header_dimensions, sniff, Format, Sniffed};
+use hexin_core::capture::format::{header_dimensions, sniff, Format, Sniffed};
 use hexin_core::{check, Code, Error, MaterialKind, Policy, Verdict};
 use image::codecs::bmp::BmpEncoder;
 use image::codecs::jpeg::JpegEncoder;

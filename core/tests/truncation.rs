@@ -3,7 +3,7 @@
 
 mod support;
 
-use hexin_core::intake::MIN_BYTES_PER_PIXEL;
+use hexin_core::capture::intake::MIN_BYTES_PER_PIXEL;
 use hexin_core::{check, Code, Error, MaterialKind, Policy};
 use image::ImageEncoder;
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};

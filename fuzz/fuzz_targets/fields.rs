@@ -6,9 +6,9 @@
 use std::sync::OnceLock;
 
 use hexin_core::date::Date;
-use hexin_core::fields::{nfc, text};
-use hexin_core::requirements::SubjectKind;
-use hexin_core::submission::{Fields, Submission};
+use hexin_core::filing::fields::{nfc, text};
+use hexin_core::filing::requirements::SubjectKind;
+use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::{Code, Policy};
 use libfuzzer_sys::fuzz_target;
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use hexin_core::verify::{verify, Options};
+use hexin_core::package::verify::{verify, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

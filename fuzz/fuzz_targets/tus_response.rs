@@ -1,4 +1,4 @@
-//! The tus client's reading of server answers (`hexin_core::upload::response`) on arbitrary
+//! The tus client's reading of server answers (`hexin_core::tus::response`) on arbitrary
 //! statuses and headers: it must never panic, and whatever it accepts must stay within what was
 //! asked: a HEAD offset within the length, a PATCH offset within the bytes sent, a `Location`
 //! only on a trusted origin and without credentials; a final failure is one of its two codes.
@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use hexin_core::upload::response::{self, Failure, Trust};
+use hexin_core::tus::response::{self, Failure, Trust};
 use hexin_core::Code;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use libfuzzer_sys::fuzz_target;

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use hexin_core::manifest::Manifest;
-use hexin_core::normalize::sha256_hex;
-use hexin_core::verify::{verify, Options};
+use hexin_core::package::manifest::Manifest;
+use hexin_core::capture::normalize::sha256_hex;
+use hexin_core::package::verify::{verify, Options};
 use libfuzzer_sys::fuzz_target;
 
 fn take<'a>(data: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {

@@ -207,7 +207,7 @@ fun errorsArriveTyped() {
     Outbox(dir, ByteArray(32) { 1 }, null, null).close()
     assertThrows<HexinException.OutboxKeyMismatch> { Outbox(dir, ByteArray(32) { 2 }, null, null) }
     assertThrows<HexinException.OutboxKeyRequired> { Outbox(dir, null, null, null) }
-    assertThrows<HexinException.OutboxKeyMismatch> { Outbox(File(work, "kotlin-short").path, ByteArray(16), null, null) }
+    assertThrows<HexinException.InvalidArgument> { Outbox(File(work, "kotlin-short").path, ByteArray(16), null, null) }
     val outbox = Outbox(dir, ByteArray(32) { 1 }, null, null)
     assertThrows<HexinException.OutboxLocked> { Outbox(dir, ByteArray(32) { 1 }, null, null) }
     assertThrows<HexinException.PackageNotFound> { Draft.open(outbox, Policy.icpDefault(), "0123456789abcdef0123456789abcdef") }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hexin_core::upload::{upload_file, Source, TransferHooks, TusClient, UploadConfig, Uploaded, SEND_ALLOWANCE};
+use hexin_core::tus::{upload_file, Source, TransferHooks, TusClient, UploadConfig, Uploaded, SEND_ALLOWANCE};
 use hexin_core::{Code, Error, FailureKind};
 use hexin_e2e::{MisbehavingServer, Misbehaviour};
 use tokio_util::sync::CancellationToken;

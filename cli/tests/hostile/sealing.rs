@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use hexin_core::manifest::Manifest;
-use hexin_core::normalize::sha256_hex;
+use hexin_core::package::manifest::Manifest;
+use hexin_core::hash::sha256_hex;
 use hexin_core::Policy;
 
 use crate::harness::{Case, TIME_LIMIT};
@@ -135,7 +135,7 @@ fn windows_device_names_in_a_manifest_are_refused() {
         m.materials[0].file = name.into();
         m.seal = None;
         let digest = sha256_hex(&m.to_canonical().unwrap());
-        m.seal = Some(hexin_core::manifest::Seal { digest, signature: None });
+        m.seal = Some(hexin_core::package::manifest::Seal { digest, signature: None });
         std::fs::write(dir.join("manifest.json"), m.to_canonical().unwrap()).unwrap();
         let run = case.hexin(["verify", "--json", dir.to_str().unwrap()]);
         run.assert_refused(1, "manifest_invalid");

@@ -1,18 +1,17 @@
 //! Content-addressed blob files, written atomically.
 
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use crate::{input, Error};
+use super::dir::{set_mode, sync_dir};
+use crate::hash::{hex, is_hex};
+use crate::input;
+use crate::Error;
 
 /// Prefix of temporary files, followed by 16 lowercase hex digits; the sweep deletes any it finds.
 const TEMP_PREFIX: &str = ".tmp-";
-
-pub(crate) fn io_err(op: &str, e: std::io::Error) -> Error {
-    Error::Storage { op: op.into(), reason: e.to_string() }
-}
 
 /// Whether `name` is a blob name: 64 lowercase hex digits.
 pub(crate) fn is_blob_name(name: &str) -> bool {
@@ -24,9 +23,6 @@ fn is_temp_name(name: &str) -> bool {
     name.strip_prefix(TEMP_PREFIX).is_some_and(|suffix| is_hex(suffix, 16))
 }
 
-fn is_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
 
 /// The `blobs/` directory.
 pub(crate) struct Blobs {
@@ -47,7 +43,7 @@ impl Blobs {
         match fs::symlink_metadata(self.path(name)) {
             Ok(m) => Ok(m.is_file()),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(io_err("stat_blob", e)),
+            Err(e) => Err(Error::storage("stat_blob", e)),
         }
     }
 
@@ -80,7 +76,7 @@ impl Blobs {
     /// Deletes a blob; one already gone is fine.
     pub(crate) fn remove(&self, name: &str) -> Result<(), Error> {
         match fs::remove_file(self.path(name)) {
-            Err(e) if e.kind() != ErrorKind::NotFound => Err(io_err("remove_blob", e)),
+            Err(e) if e.kind() != ErrorKind::NotFound => Err(Error::storage("remove_blob", e)),
             _ => Ok(()),
         }
     }
@@ -88,8 +84,8 @@ impl Blobs {
     /// Bytes of the blobs and temporary files in the directory, as stored on disk.
     pub(crate) fn usage(&self) -> Result<u64, Error> {
         let mut total = 0u64;
-        for entry in fs::read_dir(&self.dir).map_err(|e| io_err("list_blobs", e))? {
-            let entry = entry.map_err(|e| io_err("list_blobs", e))?;
+        for entry in fs::read_dir(&self.dir).map_err(|e| Error::storage("list_blobs", e))? {
+            let entry = entry.map_err(|e| Error::storage("list_blobs", e))?;
             if !entry.file_name().to_str().is_some_and(|n| is_blob_name(n) || is_temp_name(n)) {
                 continue;
             }
@@ -97,7 +93,7 @@ impl Blobs {
                 Ok(m) if m.is_file() => total = total.saturating_add(m.len()),
                 Ok(_) => {}
                 Err(e) if e.kind() == ErrorKind::NotFound => {}
-                Err(e) => return Err(io_err("stat_blob", e)),
+                Err(e) => return Err(Error::storage("stat_blob", e)),
             }
         }
         Ok(total)
@@ -108,20 +104,20 @@ impl Blobs {
     /// any subdirectory is left alone.
     pub(crate) fn sweep(&self, referenced: &HashSet<String>, wrote: impl Fn(&str) -> bool) -> Result<(), Error> {
         let mut removed = false;
-        for entry in fs::read_dir(&self.dir).map_err(|e| io_err("list_blobs", e))? {
-            let entry = entry.map_err(|e| io_err("list_blobs", e))?;
+        for entry in fs::read_dir(&self.dir).map_err(|e| Error::storage("list_blobs", e))? {
+            let entry = entry.map_err(|e| Error::storage("list_blobs", e))?;
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
-            let is_file = entry.file_type().map_err(|e| io_err("list_blobs", e))?.is_file();
+            let is_file = entry.file_type().map_err(|e| Error::storage("list_blobs", e))?.is_file();
             if !is_file || !(is_temp_name(&name) || is_blob_name(&name)) {
                 continue;
             }
             if is_temp_name(&name) || (!referenced.contains(&name) && wrote(&name)) {
                 match fs::remove_file(entry.path()) {
-                    Err(e) if e.kind() != ErrorKind::NotFound => return Err(io_err("sweep", e)),
+                    Err(e) if e.kind() != ErrorKind::NotFound => return Err(Error::storage("sweep", e)),
                     _ => removed = true,
                 }
             } else {
-                super::dir::set_mode(&entry.path(), 0o600)?;
+                set_mode(&entry.path(), 0o600)?;
             }
         }
         if removed {
@@ -136,7 +132,7 @@ impl Blobs {
 /// `name`, and the directory is fsynced so the rename itself is durable.
 pub(crate) fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<(), Error> {
     let mut suffix = [0u8; 8];
-    getrandom::fill(&mut suffix).map_err(|e| Error::Storage { op: "random".into(), reason: e.to_string() })?;
+    getrandom::fill(&mut suffix).map_err(|e| Error::storage("random", e))?;
     let temp = dir.join(format!("{TEMP_PREFIX}{}", hex(&suffix)));
     let result = (|| {
         let mut options = OpenOptions::new();
@@ -153,16 +149,8 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<(), Er
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&temp);
-        return Err(io_err("write_file", e));
+        return Err(Error::storage("write_file", e));
     }
     sync_dir(dir)
 }
 
-/// Makes directory entries (creations, renames) durable.
-pub(crate) fn sync_dir(dir: &Path) -> Result<(), Error> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io_err("sync_dir", e))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}

@@ -26,7 +26,7 @@ impl Cipher {
     /// Encrypts `msg` under a fresh random nonce, binding `aad`.
     pub(crate) fn seal(&self, aad: &[u8], msg: &[u8]) -> Result<Vec<u8>, Error> {
         let mut nonce = [0u8; NONCE];
-        getrandom::fill(&mut nonce).map_err(|e| Error::Storage { op: "random".into(), reason: e.to_string() })?;
+        getrandom::fill(&mut nonce).map_err(|e| Error::storage("random", e))?;
         let sealed = self
             .0
             .encrypt(XNonce::from_slice(&nonce), Payload { msg, aad })

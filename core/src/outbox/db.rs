@@ -66,7 +66,7 @@ pub(crate) fn sql_err(op: &str, e: rusqlite::Error) -> Error {
     if corrupt {
         Error::OutboxCorrupt { reason: format!("database: {op}: {e}") }
     } else {
-        Error::Storage { op: op.into(), reason: e.to_string() }
+        Error::storage(op, e)
     }
 }
 

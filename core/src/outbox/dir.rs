@@ -13,7 +13,6 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Write};
 use std::path::Path;
 
-use super::blobs::{io_err, sync_dir};
 use super::{BLOB_DIR, DB_FILE, LOCK_FILE};
 use crate::Error;
 
@@ -44,7 +43,7 @@ pub(crate) fn claim(dir: &Path) -> Result<(File, Found), Error> {
     match lock.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => return Err(Error::OutboxLocked { path: dir.display().to_string() }),
-        Err(TryLockError::Error(e)) => return Err(io_err("lock", e)),
+        Err(TryLockError::Error(e)) => return Err(Error::storage("lock", e)),
     }
     // Again under the lock: another process may have created the outbox meanwhile.
     let found = look(dir)?.ok_or_else(foreign)?;
@@ -55,11 +54,11 @@ pub(crate) fn claim(dir: &Path) -> Result<(File, Found), Error> {
 fn look(dir: &Path) -> Result<Option<Found>, Error> {
     let entries = match fs::read_dir(dir) {
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Some(Found::Empty)),
-        entries => entries.map_err(|e| io_err("open", e))?,
+        entries => entries.map_err(|e| Error::storage("open", e))?,
     };
     let (mut marked, mut db, mut other) = (false, false, false);
     for entry in entries {
-        let entry = entry.map_err(|e| io_err("open", e))?;
+        let entry = entry.map_err(|e| Error::storage("open", e))?;
         match entry.file_name().to_str() {
             Some(LOCK_FILE) => {}
             // An empty `blobs/`: an earlier build made it first when creating an outbox.
@@ -96,9 +95,9 @@ fn marker_state(path: &Path) -> Result<Option<bool>, Error> {
 /// directory look foreign, while a marker cut short counts as none and is written again.
 pub(crate) fn mark(dir: &Path) -> Result<(), Error> {
     let path = dir.join(MARKER_FILE);
-    let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(&path).map_err(|e| io_err("mark", e))?;
+    let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(&path).map_err(|e| Error::storage("mark", e))?;
     make_private(&file)?;
-    file.write_all(MARKER).and_then(|()| file.sync_all()).map_err(|e| io_err("mark", e))?;
+    file.write_all(MARKER).and_then(|()| file.sync_all()).map_err(|e| Error::storage("mark", e))?;
     sync_dir(dir)
 }
 
@@ -108,7 +107,7 @@ pub(crate) fn private_dir(path: &Path) -> Result<(), Error> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path).map_err(|e| io_err("create_dir", e))?;
+    builder.create(path).map_err(|e| Error::storage("create_dir", e))?;
     set_mode(path, 0o700)
 }
 
@@ -118,7 +117,7 @@ pub(crate) fn private_file(path: &Path) -> Result<File, Error> {
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).map_err(|e| io_err("open", e))?;
+    let file = options.open(path).map_err(|e| Error::storage("open", e))?;
     make_private(&file)?;
     Ok(file)
 }
@@ -128,7 +127,7 @@ pub(crate) fn make_private(file: &File) -> Result<(), Error> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| io_err("chmod", e))?;
+        file.set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| Error::storage("chmod", e))?;
     }
     #[cfg(not(unix))]
     let _ = file;
@@ -147,7 +146,7 @@ pub(crate) fn tighten(dir: &Path) -> Result<(), Error> {
             Ok(meta) if meta.is_file() => set_mode(&path, 0o600)?,
             Ok(_) => {}
             Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(io_err("chmod", e)),
+            Err(e) => return Err(Error::storage("chmod", e)),
         }
     }
     Ok(())
@@ -158,12 +157,17 @@ pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<(), Error> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let meta = fs::metadata(path).map_err(|e| io_err("chmod", e))?;
+        let meta = fs::metadata(path).map_err(|e| Error::storage("chmod", e))?;
         if meta.permissions().mode() & 0o7777 != mode {
-            fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(|e| io_err("chmod", e))?;
+            fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(|e| Error::storage("chmod", e))?;
         }
     }
     #[cfg(not(unix))]
     let _ = (path, mode);
     Ok(())
+}
+
+/// Makes directory entries (creations, renames) durable.
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), Error> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::storage("sync_dir", e))
 }

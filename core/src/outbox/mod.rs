@@ -75,8 +75,8 @@
 //!
 //! # Errors
 //!
-//! A malformed package id or file name is refused with [`Error::Storage`] with `op: "name"`
-//! (a host bug, not damage). A damaged database or blob is [`Error::OutboxCorrupt`]; failing
+//! A malformed package id or file name (the package rule, [`manifest::is_safe_file_name`]) is
+//! [`Error::InvalidArgument`] (a host bug, not damage). A damaged database or blob is [`Error::OutboxCorrupt`]; failing
 //! I/O is [`Error::Storage`]. Nothing here panics on what it reads from disk, and nothing logs.
 
 mod blobs;
@@ -89,15 +89,16 @@ use std::fs::{self, File};
 use std::io::ErrorKind;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
 use zeroize::Zeroize;
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::sha256_hex;
+use crate::date::unix_now;
+use crate::hash::sha256_hex;
+use crate::package::manifest::{self, is_safe_file_name};
 use crate::Error;
-use blobs::{io_err, Blobs};
+use blobs::Blobs;
 use crypto::Cipher;
 use db::{Column, StoredMark};
 use dir::Found;
@@ -111,7 +112,6 @@ pub const BLOB_DIR: &str = "blobs";
 /// The lock file's name inside the outbox directory.
 pub const LOCK_FILE: &str = "outbox.lock";
 /// The file name [`Outbox::export`] gives the manifest; reserved, so no material may use it.
-pub const MANIFEST_FILE: &str = "manifest.json";
 /// The largest unreferenced blob the sweep reads to confirm the outbox wrote it (and then
 /// deletes it); a larger one is kept. Bounds the sweep's memory.
 const ORPHAN_CHECK_LIMIT: u64 = 64 * 1024 * 1024;
@@ -271,7 +271,7 @@ impl Outbox {
         let cipher = config.key.as_ref().map(Cipher::new);
         let has_db = fs::symlink_metadata(&db_path).map(|_| true).or_else(|e| match e.kind() {
             ErrorKind::NotFound => Ok(false),
-            _ => Err(io_err("open", e)),
+            _ => Err(Error::storage("open", e)),
         })?;
         if found == Found::Marked && !has_db && dir_has_entries(&dir.join(BLOB_DIR))? {
             return Err(Error::OutboxCorrupt { reason: "database: missing, while blobs remain".into() });
@@ -328,7 +328,7 @@ impl Outbox {
     pub fn sweep(&self) -> Result<(), Error> {
         let mut conn = self.lock();
         if let Retention::KeepDays(days) = self.retention {
-            let now = now();
+            let now = unix_now();
             let cutoff = now.saturating_sub(i64::from(days) * 86_400);
             let tx = conn.transaction().map_err(|e| db::sql_err("sweep", e))?;
             for id in db::expired(&tx, cutoff)? {
@@ -360,7 +360,7 @@ impl Outbox {
             return Err(invalid(&p, "create_draft"));
         }
         let stored = self.seal_column(Column::Draft, id, draft)?;
-        db::insert_package(&conn, id, PackageState::Draft, now(), Some(&stored))
+        db::insert_package(&conn, id, PackageState::Draft, unix_now(), Some(&stored))
     }
 
     /// Replaces the draft document of a package in state draft.
@@ -369,7 +369,7 @@ impl Outbox {
         let conn = self.lock();
         let p = self.package_in(&conn, id, &[PackageState::Draft], "update_draft")?;
         let stored = self.seal_column(Column::Draft, &p.id, draft)?;
-        db::set_draft(&conn, id, &stored, now())
+        db::set_draft(&conn, id, &stored, unix_now())
     }
 
     /// Stores a file in a package in state draft, replacing one of the same name (a retake).
@@ -385,7 +385,7 @@ impl Outbox {
         let result = (|| {
             let tx = conn.transaction().map_err(|e| db::sql_err("put_file", e))?;
             let old = db::put_file(&tx, id, &file)?;
-            db::touch(&tx, id, now())?;
+            db::touch(&tx, id, unix_now())?;
             tx.commit().map_err(|e| db::sql_err("put_file", e))?;
             Ok(old)
         })();
@@ -410,7 +410,7 @@ impl Outbox {
         let tx = conn.transaction().map_err(|e| db::sql_err("remove_file", e))?;
         let old = db::delete_file(&tx, id, name)?;
         if old.is_some() {
-            db::touch(&tx, id, now())?;
+            db::touch(&tx, id, unix_now())?;
         }
         tx.commit().map_err(|e| db::sql_err("remove_file", e))?;
         self.collect(&conn, old.iter());
@@ -426,7 +426,7 @@ impl Outbox {
         for (name, bytes) in files {
             check_name(name)?;
             if stored.iter().any(|f: &StoredFile| f.name == *name) {
-                return Err(Error::Storage { op: "name".into(), reason: format!("file name {name:?} appears twice") });
+                return Err(Error::InvalidArgument { name: "file_name".into(), reason: format!("{name:?} appears twice") });
             }
             stored.push(StoredFile { name: (*name).to_owned(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 });
         }
@@ -442,7 +442,7 @@ impl Outbox {
         let contents: Vec<(&str, &[u8])> = stored.iter().zip(files).map(|(f, (_, b))| (f.sha256.as_str(), *b)).collect();
         let written = self.write_blobs(&contents)?;
         let result = (|| {
-            let now = now();
+            let now = unix_now();
             let tx = conn.transaction().map_err(|e| db::sql_err("seal", e))?;
             if existing.is_none() {
                 db::insert_package(&tx, id, PackageState::Draft, now, None)?;
@@ -526,7 +526,7 @@ impl Outbox {
         if !matches!((p.state, state), (Sealed, Uploading) | (Uploading, Sealed) | (Uploading, Committed)) {
             return Err(invalid(&p, &format!("set_state({state})")));
         }
-        let now = now();
+        let now = unix_now();
         let tx = conn.transaction().map_err(|e| db::sql_err("set_state", e))?;
         db::set_state(&tx, id, state, now)?;
         let old = if state == Committed && self.retention == Retention::WipeOnCommit {
@@ -596,12 +596,12 @@ impl Outbox {
             Some(stored) => self.open_column(Column::Manifest, id, stored)?,
             None => return Err(invalid(&p, "export")),
         };
-        fs::create_dir_all(dir).map_err(|e| io_err("export", e))?;
+        fs::create_dir_all(dir).map_err(|e| Error::storage("export", e))?;
         for file in db::files(&conn, id)? {
             let bytes = self.read_blob(&file)?;
             blobs::write_atomic(dir, &file.name, &bytes)?;
         }
-        blobs::write_atomic(dir, MANIFEST_FILE, &manifest)
+        blobs::write_atomic(dir, manifest::FILE_NAME, &manifest)
     }
 
     /// Deletes a package in any state, and the blobs no other package uses.
@@ -758,7 +758,7 @@ fn dir_has_entries(dir: &Path) -> Result<bool, Error> {
     match fs::read_dir(dir) {
         Ok(mut entries) => Ok(entries.next().is_some()),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(io_err("open", e)),
+        Err(e) => Err(Error::storage("open", e)),
     }
 }
 
@@ -775,9 +775,6 @@ fn invalid(p: &db::Package, action: &str) -> Error {
     Error::InvalidState { id: p.id.clone(), state: p.state.as_str().into(), action: action.into() }
 }
 
-fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
 
 /// A package id: 1 to 64 characters of `A-Z a-z 0-9 _ -`.
 fn check_id(id: &str) -> Result<(), Error> {
@@ -785,24 +782,19 @@ fn check_id(id: &str) -> Result<(), Error> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Storage { op: "name".into(), reason: "a package id must be 1 to 64 characters of A-Z a-z 0-9 _ -".into() })
+        Err(Error::InvalidArgument { name: "package_id".into(), reason: "must be 1 to 64 characters of A-Z a-z 0-9 _ -".into() })
     }
 }
-
-/// A file name: a plain name of at most 128 bytes, without `/`, `\`, NUL, `.` or `..`, and not
-/// the reserved `manifest.json`.
+/// A stored file's name: the same rule as a package's (see `manifest::is_safe_file_name`).
 fn check_name(name: &str) -> Result<(), Error> {
-    let bad = |why: &str| Err(Error::Storage { op: "name".into(), reason: format!("a file name {why}") });
-    if name.is_empty() || name.len() > 128 {
-        return bad("must be 1 to 128 bytes");
+    if is_safe_file_name(name) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument {
+            name: "file_name".into(),
+            reason: format!("{:?} is not 1 to 128 characters of A-Z a-z 0-9 - _ . (not starting or ending with a dot, not manifest.json)", crate::error::excerpt(name)),
+        })
     }
-    if name.contains(['/', '\\', '\0']) || name == "." || name == ".." || name.contains("..") {
-        return bad("must be a plain name without '/', '\\', '..' or NUL");
-    }
-    if name == MANIFEST_FILE {
-        return bad("may not be manifest.json, which the package's manifest uses");
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -815,13 +807,15 @@ mod tests {
             assert!(check_id(ok).is_ok(), "{ok}");
         }
         for bad in ["", "a b", "a/b", "é", "a.b", &"x".repeat(65)] {
-            assert!(matches!(check_id(bad), Err(Error::Storage { ref op, .. }) if op == "name"), "{bad}");
+            assert!(matches!(check_id(bad), Err(Error::InvalidArgument { ref name, .. }) if name == "package_id"), "{bad}");
         }
-        for ok in ["id_front.jpg", "a", ".hidden", &"n".repeat(128), "身份证.jpg"] {
+        for ok in ["id_front.jpg", "a", "id_card_front-2.jpg", &"n".repeat(128)] {
             assert!(check_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", ".", "..", "a/b", "a\\b", "a\0b", "x..y", "../x", "manifest.json", &"n".repeat(129)] {
-            assert!(matches!(check_name(bad), Err(Error::Storage { ref op, .. }) if op == "name"), "{bad}");
+        // The package's rule: the outbox keeps nothing a manifest or a server would refuse.
+        let bad = ["", ".", "..", "a/b", "a\\b", "a\0b", "../x", "manifest.json", ".hidden", "身份证.jpg", "a b", &"n".repeat(129)];
+        for bad in bad {
+            assert!(matches!(check_name(bad), Err(Error::InvalidArgument { ref name, .. }) if name == "file_name"), "{bad}");
         }
     }
 

@@ -11,16 +11,19 @@
 //! off the trusted origins with [`Error::UploadUrlRefused`](crate::Error::UploadUrlRefused).
 
 mod body;
+mod caps;
 mod headers;
 pub mod response;
 mod retry;
 mod transfer;
-mod tus;
+mod client;
 
 use std::time::Duration;
 
-pub use transfer::{upload_file, Resume, Source, TransferHooks, Uploaded, SEND_ALLOWANCE};
-pub use tus::{ServerCaps, TusClient};
+pub use body::Source;
+pub use caps::ServerCaps;
+pub use client::TusClient;
+pub use transfer::{upload_file, Resume, TransferHooks, Uploaded, SEND_ALLOWANCE};
 
 /// How uploads are chunked, retried and timed out.
 #[derive(Debug, Clone, PartialEq, Eq)]

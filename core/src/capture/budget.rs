@@ -9,8 +9,8 @@
 //! 1/2, 1/4 or 1/8 scale in the DCT (jpeg-decoder), never below the output's long side: the
 //! pipeline keeps nothing larger. Every other layout over the budget is refused.
 
-use crate::format::{Format, JpegFrame};
-use crate::policy::Limits;
+use crate::capture::format::{Format, JpegFrame};
+use crate::capture::rules::Limits;
 use crate::Error;
 
 /// The most the pixel buffers of an image decoded whole may take at once. The resize that

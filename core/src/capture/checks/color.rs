@@ -8,7 +8,7 @@
 //! brightness, is removed everywhere; clipped pixels, whose colour is lost, are not counted.
 
 use super::exposure::CLIP_LEVEL;
-use crate::analysis::Analysis;
+use crate::capture::analysis::Analysis;
 
 /// Chroma (in 0–255 opponent units) from which a pixel counts as coloured.
 pub const CHROMA_LEVEL: i32 = 16;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::code::{Code, Message};
 use crate::material::MaterialKind;
 use crate::problem::Problem;
-use crate::province::{self, Province};
+use crate::filing::province::{self, Province};
 
 /// Who files: a person or an organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

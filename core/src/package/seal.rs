@@ -5,14 +5,17 @@ use std::path::Path;
 
 use crate::date::{rfc3339_utc, unix_now, Date};
 use crate::error::Error;
-use crate::manifest::{self, Capture, CheckRecord, Entry, Manifest, PolicyRef, Sdk, Seal, SubjectRef, Thresholds};
+use crate::package::manifest::{self, Capture, CheckRecord, Entry, Manifest, PolicyRef, Sdk, Seal, SubjectRef, Thresholds};
 use crate::material::MaterialKind;
-use crate::policy::{hex, Policy, Severity};
+use crate::hash::{hex, is_hex, sha256_hex};
+use crate::policy::Policy;
+use crate::Severity;
 use crate::problem::Problem;
-use crate::requirements;
-use crate::signature::{self, Signer};
-use crate::submission::Submission;
-use crate::{verify, Report, Verdict};
+use crate::filing::requirements;
+use crate::package::signature::{self, Signer};
+use crate::filing::submission::Submission;
+use super::verify;
+use crate::{Report, Verdict};
 
 /// One captured material and the outcome of checking it.
 pub struct Material {
@@ -124,8 +127,8 @@ impl verify::Files for Package {
 /// that would fail is refused with [`Error::SealRefused`] listing verify's problems, so `seal`
 /// never returns a package `verify` refuses.
 pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, sealing: &Sealing) -> Result<Package, Error> {
-    if !manifest::is_hex(&sealing.package_id, 32) {
-        return Err(Error::InvalidFields { reason: "package_id must be 32 lowercase hex characters".into() });
+    if !is_hex(&sealing.package_id, 32) {
+        return Err(Error::InvalidArgument { name: "package_id".into(), reason: "must be 32 lowercase hex characters".into() });
     }
     let today = Date::from_unix_days(sealing.created_at.div_euclid(86_400));
     let present: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
@@ -147,11 +150,11 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
         return Err(Error::SealRefused { problems: blocking });
     }
 
-    let mut entries = vec![];
+    let mut entries: Vec<Entry> = vec![];
     let mut files = vec![];
     for (kind, capture, report) in accepted {
         let Some(output) = report.output else { continue };
-        let file = file_name(kind, &entries);
+        let file = kind.file_name(entries.iter().filter(|e| e.kind == kind).count());
         entries.push(Entry {
             kind,
             file: file.clone(),
@@ -186,7 +189,7 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
         seal: None,
     };
     let unsealed = manifest.to_canonical()?;
-    let digest = crate::normalize::sha256_hex(&unsealed);
+    let digest = sha256_hex(&unsealed);
     let signature = sealing.signer.map(|s| signature::sign(s, &unsealed)).transpose()?;
     manifest.seal = Some(Seal { digest: digest.clone(), signature });
     let manifest_bytes = manifest.to_canonical()?;
@@ -202,25 +205,18 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
 /// accepted, on `today`: field problems, province refusals and missing materials. Warnings
 /// (severity `warn`) do not refuse.
 pub fn problems(submission: &Submission, present: &[MaterialKind], policy: &Policy, today: Date) -> Vec<Problem> {
-    let mut problems = submission.problems(policy, today);
-    let (needed, refusals) = submission.required_materials(policy);
+    let mut problems = submission.problems(&policy.requirements, today);
+    let (needed, refusals) = submission.required_materials(&policy.requirements);
     problems.extend(refusals);
     problems.extend(requirements::missing(&needed, present));
     problems
 }
 
-/// `id-card-front.jpg`, or `other-2.jpg` for the second of a kind.
-fn file_name(kind: MaterialKind, so_far: &[Entry]) -> String {
-    match so_far.iter().filter(|e| e.kind == kind).count() {
-        0 => format!("{kind}.jpg"),
-        n => format!("{kind}-{}.jpg", n + 1),
-    }
-}
 
 /// A random 128-bit package id, as 32 lowercase hex characters.
 pub fn new_package_id() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Storage { op: "random package id".into(), reason: e.to_string() })?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::storage("random package id", e))?;
     Ok(hex(&bytes))
 }
 

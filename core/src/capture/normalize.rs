@@ -1,18 +1,11 @@
 //! Normalize: upright, downscaled to the policy's cap, re-encoded as a metadata-free JPEG within
 //! the byte budget at the highest quality that fits.
 
-use fast_image_resize::FilterType;
-use image::metadata::Orientation;
-use image::{DynamicImage, RgbImage};
+use image::RgbImage;
 use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::analysis::{fit_within, resize_rgb, Analysis};
-use crate::checks::sharpness::blur_effect;
-use crate::intake::{decode_jpeg, swaps_axes, upright_size};
-use crate::policy::{hex, Limits, QualityRange};
-use crate::Error;
+use crate::capture::rules::QualityRange;
 
 /// A normalized capture: what leaves the device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,23 +21,6 @@ pub struct Output {
     pub sha256: String,
     /// The JPEG quality chosen.
     pub quality: u8,
-}
-
-/// Downscales stored pixels so the upright long side is at most `long_side`, then turns them
-/// upright. Resizing first keeps the rotation cheap.
-pub fn upright_within(pixels: RgbImage, orientation: Orientation, long_side: u32) -> RgbImage {
-    let stored = pixels.dimensions();
-    let (tw, th) = fit_within(upright_size(stored, orientation), long_side);
-    let target = if swaps_axes(orientation) { (th, tw) } else { (tw, th) };
-    let resized = if target == stored {
-        pixels
-    } else {
-        let raw = resize_rgb(pixels.as_raw(), stored, target, FilterType::Lanczos3);
-        RgbImage::from_raw(target.0, target.1, raw).expect("resize returns a full buffer")
-    };
-    let mut image = DynamicImage::ImageRgb8(resized);
-    image.apply_orientation(orientation);
-    image.into_rgb8()
 }
 
 /// Encodes one JPEG at `quality`.
@@ -159,16 +135,3 @@ fn quality_at(x: f64) -> f64 {
     if s > 100.0 { 5000.0 / s } else { (200.0 - s) / 2.0 }
 }
 
-/// Re-measures blur on an encoded output, as a server will see it, so compression cannot
-/// turn an accepted capture into a blurry one unnoticed.
-pub fn output_blur(jpeg: &[u8]) -> Result<f64, Error> {
-    // The output is ours, so only the format's own limits apply.
-    let limits = Limits { max_input_bytes: u64::MAX, max_input_pixels: u64::MAX, max_input_side: u16::MAX as u32 };
-    let (image, _) = decode_jpeg(jpeg, &limits)?;
-    Ok(blur_effect(&Analysis::new(&image)))
-}
-
-/// SHA-256 of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}

@@ -6,9 +6,11 @@ pub mod sharpness;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::Analysis;
+use crate::capture::analysis::Analysis;
 use crate::code::{Code, Message};
-use crate::policy::{Rules, Severity, ThresholdRule};
+use crate::Error;
+use crate::capture::rules::{Rules, ThresholdRule};
+use crate::Severity;
 
 /// One check that did not pass.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +98,16 @@ fn resolution_shortfall(width: u32, height: u32, rules: &Rules) -> Option<(f64, 
     } else {
         None
     }
+}
+
+/// The output re-check: blur measured again on the encoded JPEG, as a server will see it, so
+/// compression cannot turn an accepted capture into a blurry one unnoticed. Returns the blur
+/// and the finding when it breaks the policy's limit.
+pub fn recheck_output(jpeg: &[u8], rules: &Rules) -> Result<(f64, Option<Finding>), Error> {
+    let blur = sharpness::output_blur(jpeg)?;
+    let rule = &rules.checks.blurry;
+    let finding = (blur > rule.threshold).then(|| Finding::new(Code::Blurry, rule.severity, &rule.message, blur, rule.threshold));
+    Ok((blur, finding))
 }
 
 /// Six significant decimals: enough for any threshold, stable in JSON.

@@ -7,12 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::code::{Code, Message};
 use crate::date::Date;
 use crate::error::{excerpt, Error};
-use crate::fields::{self, Invalid};
+use crate::filing::fields::{self, Invalid};
 use crate::material::MaterialKind;
-use crate::policy::Policy;
 use crate::problem::Problem;
-use crate::province::{self, Province};
-use crate::requirements::{Facts, SubjectKind};
+use crate::filing::province::{self, Province};
+use crate::filing::requirements::{Facts, Requirements, SubjectKind};
 
 /// What one applicant hands in besides the photos.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +32,7 @@ impl Submission {
     ///
     /// Every text field is first held to [`fields::text`] (`invalid_text`: control and
     /// text-direction characters); a required one with no visible character is `missing_field`.
-    pub fn problems(&self, policy: &Policy, today: Date) -> Vec<Problem> {
+    pub fn problems(&self, requirements: &Requirements, today: Date) -> Vec<Problem> {
         let (f, mut out) = (&self.fields, vec![]);
         let p = &f.responsible_person;
         let checks: [(&str, &str, (&str, &str)); 6] = [
@@ -50,7 +49,7 @@ impl Submission {
             results.push(("responsible_person.id_number", fields::id_number_on(&p.id_number, today).map(drop)));
         }
         if present[3] {
-            let min_days = policy.requirements.min_id_validity_days;
+            let min_days = requirements.min_id_validity_days;
             results.push(("responsible_person.id_valid_until", fields::id_validity(&p.id_valid_until, today, min_days)));
         }
         if present[4] {
@@ -90,7 +89,7 @@ impl Submission {
 
     /// The materials the policy requires of this submission, and any outright refusal by a
     /// province rule (`non_local_id`).
-    pub fn required_materials(&self, policy: &Policy) -> (Vec<MaterialKind>, Vec<Problem>) {
+    pub fn required_materials(&self, requirements: &Requirements) -> (Vec<MaterialKind>, Vec<Problem>) {
         let person = &self.fields.responsible_person;
         let id = fields::id_number(&person.id_number).ok();
         let facts = Facts {
@@ -99,7 +98,7 @@ impl Submission {
             id_province: id.as_ref().map(|id| id.province()),
             legal_representative: person.is_legal_representative.unwrap_or(true),
         };
-        policy.requirements.evaluate(&facts)
+        requirements.evaluate(&facts)
     }
 }
 

@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 use url::{Origin, Url};
 
 use super::headers;
-use super::tus::ServerCaps;
+use super::caps::ServerCaps;
 use crate::{Error, FailureKind};
 
 /// The protocol version hexin speaks.
@@ -277,7 +277,7 @@ fn parse_caps(h: &HeaderMap) -> Result<ServerCaps, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::upload::headers::tests::headers as map;
+    use crate::tus::headers::tests::headers as map;
 
     #[test]
     fn statuses() {

@@ -3,14 +3,23 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
-use super::transfer::Source;
-use super::tus::Checksum;
+use super::caps::Checksum;
 use crate::Error;
+
+/// The bytes to upload.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A file, streamed from disk chunk by chunk; it must not change while uploading.
+    Path(PathBuf),
+    /// Bytes already in memory.
+    Bytes(Arc<[u8]>),
+}
 
 /// Bytes read from disk per step of a streamed body.
 const READ_BUF: usize = 256 * 1024;
@@ -40,7 +49,7 @@ impl Reader {
                 Ok((Reader::Bytes(bytes), length))
             }
             Source::Path(path) => {
-                let length = tokio::fs::metadata(path).await.map_err(|e| storage("stat upload source", e))?.len();
+                let length = tokio::fs::metadata(path).await.map_err(|e| Error::storage("stat upload source", e))?.len();
                 Ok((Reader::File { path: path.clone(), length }, length))
             }
         }
@@ -57,7 +66,7 @@ impl Reader {
                     .filter(|&(start, end)| start <= end && end <= bytes.len())
                     .ok_or_else(|| out_of_range(offset, len))?;
                 let slice = bytes.slice(range.0..range.1);
-                let checksum = checksum.map(|c| c.header(&slice[..])).transpose().map_err(|e| storage("hash", e))?;
+                let checksum = checksum.map(|c| c.header(&slice[..])).transpose().map_err(|e| Error::storage("hash", e))?;
                 Ok(Chunk { body: slice.into(), len, checksum })
             }
             Reader::File { path, length } => {
@@ -66,7 +75,7 @@ impl Reader {
                     None => None,
                 };
                 let mut file = open_at(path, *length, offset).await?;
-                file.seek(SeekFrom::Start(offset)).await.map_err(|e| storage("seek upload source", e))?;
+                file.seek(SeekFrom::Start(offset)).await.map_err(|e| Error::storage("seek upload source", e))?;
                 let stream = ReaderStream::with_capacity(file.take(len), READ_BUF);
                 Ok(Chunk { body: reqwest::Body::wrap_stream(stream), len, checksum })
             }
@@ -102,16 +111,12 @@ async fn hash_range(path: PathBuf, length: u64, offset: u64, len: u64, algorithm
         }
     })
     .await
-    .map_err(|e| Error::Storage { op: "hash upload source".into(), reason: e.to_string() })?
-    .map_err(|e| storage("hash upload source", e))
+    .map_err(|e| Error::storage("hash upload source", e))?
+    .map_err(|e| Error::storage("hash upload source", e))
 }
 
 fn out_of_range(offset: u64, len: u64) -> Error {
     Error::Storage { op: "read upload source".into(), reason: format!("{len} bytes at {offset} out of range") }
-}
-
-fn storage(op: &str, error: std::io::Error) -> Error {
-    Error::Storage { op: op.into(), reason: error.to_string() }
 }
 
 #[cfg(test)]

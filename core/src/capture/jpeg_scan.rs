@@ -7,7 +7,7 @@
 //! walk decodes them (and nothing else: no coefficients, no IDCT) for every scan, and fails when
 //! a scan's data ends before its last block.
 
-use crate::format::{jpeg_segment_at, JpegFrame};
+use crate::capture::format::{jpeg_segment_at, JpegFrame};
 
 /// Why a walk failed.
 pub(crate) type Failure = &'static str;

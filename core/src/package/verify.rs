@@ -15,10 +15,10 @@ use sha2::{Digest, Sha256};
 use crate::canonical;
 use crate::input;
 use crate::code::{Code, Message};
-use crate::manifest::{self, is_hex, is_safe_file_name, Manifest};
-use crate::policy::hex;
+use crate::package::manifest::{self, is_safe_file_name, Manifest};
+use crate::hash::{hex, is_hex};
 use crate::problem::Problem;
-use crate::signature::{self, manifest_key_form};
+use crate::package::signature::{self, manifest_key_form};
 
 /// A manifest larger than this is refused unread.
 pub const MAX_MANIFEST_BYTES: usize = 1 << 20;

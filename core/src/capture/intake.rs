@@ -3,6 +3,7 @@
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use fast_image_resize::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 use zune_core::bytestream::ZCursor;
@@ -10,10 +11,11 @@ use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
 
-use crate::budget::{self, Route};
-use crate::format::{header_dimensions, sniff, Format, JpegFrame, Sniffed};
-use crate::jpeg_scan;
-use crate::policy::{Limits, Rules};
+use crate::capture::analysis::{fit_within, resize_rgb};
+use crate::capture::budget::{self, Route};
+use crate::capture::format::{header_dimensions, sniff, Format, JpegFrame, Sniffed};
+use crate::capture::jpeg_scan;
+use crate::capture::rules::{Limits, Rules};
 use crate::Error;
 
 /// A decoded capture, not yet turned upright: turning is cheaper after downscaling.
@@ -27,6 +29,23 @@ pub struct Decoded {
     pub size: (u32, u32),
     /// The EXIF orientation to apply (identity when absent or unreadable).
     pub orientation: Orientation,
+}
+
+/// Downscales stored pixels so the upright long side is at most `long_side`, then turns them
+/// upright. Resizing first keeps the rotation cheap.
+pub fn upright_within(pixels: RgbImage, orientation: Orientation, long_side: u32) -> RgbImage {
+    let stored = pixels.dimensions();
+    let (tw, th) = fit_within(upright_size(stored, orientation), long_side);
+    let target = if swaps_axes(orientation) { (th, tw) } else { (tw, th) };
+    let resized = if target == stored {
+        pixels
+    } else {
+        let raw = resize_rgb(pixels.as_raw(), stored, target, FilterType::Lanczos3);
+        RgbImage::from_raw(target.0, target.1, raw).expect("resize returns a full buffer")
+    };
+    let mut image = DynamicImage::ImageRgb8(resized);
+    image.apply_orientation(orientation);
+    image.into_rgb8()
 }
 
 impl Decoded {

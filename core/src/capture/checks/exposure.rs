@@ -1,6 +1,6 @@
 //! Exposure: darkness, clipping, and glare (a compact blown-out patch).
 
-use crate::analysis::Analysis;
+use crate::capture::analysis::Analysis;
 
 /// A pixel is clipped when all three channels are at least this bright.
 pub const CLIP_LEVEL: u8 = 250;

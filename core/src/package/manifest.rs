@@ -8,14 +8,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::checks::{Finding, Metrics};
+use crate::capture::checks::{Finding, Metrics};
 use crate::material::MaterialKind;
-use crate::policy::{Policy, Rules};
+use crate::capture::rules::Rules;
+use crate::policy::Policy;
 use crate::problem::Problem;
-use crate::requirements::SubjectKind;
-use crate::signature::Signature;
-use crate::submission::Fields;
-use crate::{canonical, Error, Verdict};
+use crate::filing::requirements::SubjectKind;
+use crate::package::signature::Signature;
+use crate::filing::submission::Fields;
+use crate::canonical;
+use crate::{Error, Verdict};
 
 /// The manifest's file name inside a package.
 pub const FILE_NAME: &str = "manifest.json";
@@ -221,7 +223,3 @@ fn is_windows_device(stem: &str) -> bool {
     }
 }
 
-/// Whether `s` is lowercase hex of `len` characters.
-pub(crate) fn is_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}

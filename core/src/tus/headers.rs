@@ -112,7 +112,7 @@ pub(super) mod tests {
     use reqwest::header::HeaderValue;
 
     /// A header map from name/value pairs, for the tests of this module and `response`.
-    pub(in crate::upload) fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+    pub(in crate::tus) fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (k, v) in pairs {
             map.append(*k, HeaderValue::from_static(v));

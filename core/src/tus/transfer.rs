@@ -3,33 +3,22 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::body::Reader;
+use super::body::{Reader, Source};
 use super::headers;
 use super::response::Failure;
 use super::retry::Budget;
-use super::tus::TusClient;
+use super::client::TusClient;
 use crate::date::unix_now;
 use crate::{Error, FailureKind};
 
 /// Bytes one call may send beyond three times the file's length (re-sends after failures)
 /// before it gives up as [`FailureKind::NoProgress`]: one chunk of the largest default size.
 pub const SEND_ALLOWANCE: u64 = 8 * 1024 * 1024;
-
-/// The bytes to upload.
-#[derive(Debug, Clone)]
-pub enum Source {
-    /// A file, streamed from disk chunk by chunk; it must not change while uploading.
-    Path(PathBuf),
-    /// Bytes already in memory.
-    Bytes(Arc<[u8]>),
-}
 
 /// An upload started earlier, as last persisted through [`TransferHooks`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +76,7 @@ pub async fn upload_file(
     hooks: &dyn TransferHooks,
     cancel: &CancellationToken,
 ) -> Result<Uploaded, Error> {
-    let metadata = headers::encode_metadata(metadata).map_err(|reason| Error::InvalidFields { reason })?;
+    let metadata = headers::encode_metadata(metadata).map_err(|reason| Error::InvalidArgument { name: "metadata".into(), reason })?;
     let (reader, length) = Reader::open(source).await?;
     let mut budget = Budget::new(client.retry_policy());
     let caps = client.caps_within(&mut budget, cancel).await?;

@@ -10,7 +10,10 @@
 //! are skipped, because sensor noise is always "sharp" and would make a blurred capture look
 //! crisp. A frame with no edge above the floor has no detail and measures 1.
 
-use crate::analysis::Analysis;
+use crate::capture::analysis::Analysis;
+use crate::capture::intake::decode_jpeg;
+use crate::capture::rules::Limits;
+use crate::Error;
 
 const H: isize = 11;
 const HALF: isize = H / 2;
@@ -110,4 +113,13 @@ fn box_along(luma: &[u8], width: usize, height: usize, (dx, dy): (isize, isize),
             _ => unreachable!("blur directions are (1, 0), (0, 1), (1, 1) and (1, -1)"),
         }
     }
+}
+
+/// Re-measures blur on an encoded output, as a server will see it, so compression cannot
+/// turn an accepted capture into a blurry one unnoticed.
+pub fn output_blur(jpeg: &[u8]) -> Result<f64, Error> {
+    // The output is ours, so only the format's own limits apply.
+    let limits = Limits { max_input_bytes: u64::MAX, max_input_pixels: u64::MAX, max_input_side: u16::MAX as u32 };
+    let (image, _) = decode_jpeg(jpeg, &limits)?;
+    Ok(blur_effect(&Analysis::new(&image)))
 }

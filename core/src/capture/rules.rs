@@ -1,0 +1,165 @@
+//! The capture rules a policy sets for one material kind, and the limits on any input.
+
+use serde::{Deserialize, Serialize};
+
+use crate::canonical::MAX_SAFE_INTEGER;
+use crate::capture::format::Format;
+use crate::code::{Message, Severity};
+
+/// The range each threshold may take, by check: the range of the metric it limits (blur effect
+/// and fractions 0–1, mean luma 0–255). Policy validation and the metric tests both use it.
+pub const THRESHOLD_RANGES: [(&str, f64, f64); 5] =
+    [("blurry", 0.0, 1.0), ("too_dark", 0.0, 255.0), ("overexposed", 0.0, 1.0), ("glare", 0.0, 1.0), ("not_color", 0.0, 1.0)];
+
+/// Limits enforced before any pixel is allocated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub max_input_bytes: u64,
+    pub max_input_pixels: u64,
+    pub max_input_side: u32,
+}
+
+/// A check with a numeric threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdRule {
+    pub threshold: f64,
+    pub severity: Severity,
+    pub message: Message,
+}
+
+/// A check whose limit comes from other rules (sizes, byte budget).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub severity: Severity,
+    pub message: Message,
+}
+
+/// Every check's rule for one material kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRules {
+    pub resolution_too_low: Rule,
+    /// Blur effect (0 sharp … 1 flat) above which a capture is blurry.
+    pub blurry: ThresholdRule,
+    /// Mean luma (0–255) below which a capture is too dark.
+    pub too_dark: ThresholdRule,
+    /// Fraction of clipped pixels above which a capture is overexposed.
+    pub overexposed: ThresholdRule,
+    /// Area fraction of the largest clipped patch above which there is glare.
+    pub glare: ThresholdRule,
+    /// Fraction of chromatic pixels below which a capture is not colour.
+    pub not_color: ThresholdRule,
+    pub budget_unreachable: Rule,
+}
+
+/// The JPEG quality range the encoder may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualityRange {
+    pub min: u8,
+    pub max: u8,
+}
+
+/// The resolved rules for one material kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub formats: Vec<Format>,
+    pub min_short_side: u32,
+    pub min_long_side: u32,
+    pub output_long_side: u32,
+    pub output_max_bytes: u64,
+    pub color_required: bool,
+    pub jpeg_quality: QualityRange,
+    pub checks: CheckRules,
+}
+
+
+impl CheckRules {
+    /// The threshold checks' rules by name, in the order of [`THRESHOLD_RANGES`].
+    pub fn thresholds(&self) -> [(&'static str, &ThresholdRule); 5] {
+        [
+            ("blurry", &self.blurry),
+            ("too_dark", &self.too_dark),
+            ("overexposed", &self.overexposed),
+            ("glare", &self.glare),
+            ("not_color", &self.not_color),
+        ]
+    }
+}
+
+/// A refusal: the field's path in the policy document and why.
+type Invalid = (String, String);
+
+fn invalid(field: impl Into<String>, reason: impl ToString) -> Invalid {
+    (field.into(), reason.to_string())
+}
+
+/// Refuses 0 and anything a manifest could not carry exactly.
+fn check_count(field: &str, n: u64) -> Result<(), Invalid> {
+    if n == 0 || n > MAX_SAFE_INTEGER {
+        return Err(invalid(field, format!("must lie between 1 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
+    }
+    Ok(())
+}
+
+impl Limits {
+    /// Every limit positive and carried exactly by a manifest.
+    pub(crate) fn validate(&self) -> Result<(), Invalid> {
+        check_count("limits.max_input_bytes", self.max_input_bytes)?;
+        check_count("limits.max_input_pixels", self.max_input_pixels)?;
+        if self.max_input_side == 0 {
+            return Err(invalid("limits.max_input_side", "must be positive"));
+        }
+        Ok(())
+    }
+}
+
+impl Rules {
+    /// Sizes consistent with each other, qualities within 1–100, thresholds within
+    /// [`THRESHOLD_RANGES`]; `at` is the rules' place in the document (`defaults`, …).
+    pub(crate) fn validate(&self, at: &str) -> Result<(), Invalid> {
+        let r = self;
+        let field = |name: &str| format!("{at}.{name}");
+        if r.formats.is_empty() {
+            return Err(invalid(field("formats"), "must list at least one format"));
+        }
+        if r.min_short_side > r.min_long_side {
+            return Err(invalid(field("min_short_side"), "must not exceed min_long_side"));
+        }
+        if r.output_long_side < r.min_long_side || r.output_long_side > u16::MAX as u32 {
+            return Err(invalid(field("output_long_side"), "must lie between min_long_side and 65535"));
+        }
+        if !(10_000..=MAX_SAFE_INTEGER).contains(&r.output_max_bytes) {
+            return Err(invalid(field("output_max_bytes"), format!("must lie between 10000 and {MAX_SAFE_INTEGER} (2^53 - 1)")));
+        }
+        let q = r.jpeg_quality;
+        if q.min == 0 || q.min > q.max || q.max > 100 {
+            return Err(invalid(field("jpeg_quality"), "needs 1 <= min <= max <= 100"));
+        }
+        for ((name, rule), (_, lo, hi)) in r.checks.thresholds().into_iter().zip(THRESHOLD_RANGES) {
+            if !(lo..=hi).contains(&rule.threshold) {
+                return Err(invalid(
+                    field(&format!("checks.{name}.threshold")),
+                    format!("must lie between {lo} and {hi}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_follow_the_ranges() {
+        let rules = crate::Policy::icp_default();
+        let names: Vec<_> = rules.rules(crate::MaterialKind::FacePhoto).checks.thresholds().map(|(name, _)| name).into();
+        assert_eq!(names, THRESHOLD_RANGES.map(|(name, ..)| name));
+    }
+}
