@@ -5,9 +5,9 @@
 #                      # missing, and puts it first on PATH, so `cargo NAME` runs that version
 #
 # Each tool goes into its own directory, ${HEXIN_CACHE:-$HOME/.cache/hexin}/cargo-tools/NAME/bin,
-# from PyPI's prebuilt wheel astral-dev-toolchain-cargo-NAME (one binary; Linux x86_64 and
-# aarch64, macOS arm64) with `pip install --target`: seconds, no venv, nothing else on PATH.
-# Where pip or a wheel for this platform is missing, it is compiled from crates.io instead with
+# from PyPI's prebuilt wheel astral-dev-toolchain-cargo-NAME (one binary; glibc Linux x86_64 and
+# aarch64, macOS) with `pip install --target`: seconds, no venv, nothing else on PATH. Where pip
+# or a wheel for this platform is missing (musl Linux), it is compiled from crates.io instead with
 # `cargo install --root` into the same directory (minutes). Quiet when the pinned version is
 # already there; after a change of pin the directory is made anew.
 

@@ -13,8 +13,8 @@
 #   FUZZ_PHOTO_MAX_BYTES  largest real photo used whole as a seed (default 64000; max 1 MB)
 #
 # Works on a stable toolchain: cargo-fuzz needs -Z flags (sanitizer, coverage passes), and
-# RUSTC_BOOTSTRAP=1 lets stable rustc and cargo accept them. Installs cargo-fuzz (pinned) into
-# ~/.cargo/bin when missing. Exits non-zero when any target crashes, panics or hangs; the
+# RUSTC_BOOTSTRAP=1 lets stable rustc and cargo accept them. Installs cargo-fuzz (pinned) when
+# missing, from a prebuilt wheel (scripts/cargo-tools.sh). Exits non-zero when any target crashes, panics or hangs; the
 # reproducer is in fuzz/artifacts/<target>/ (replay: RUSTC_BOOTSTRAP=1 cargo fuzz run <target>
 # <file>).
 #
@@ -29,7 +29,6 @@
 # budget. For long runs: FUZZ_PHOTO_MAX_BYTES=1048576 FUZZ_SECONDS=1800.
 set -euo pipefail
 
-CARGO_FUZZ_VERSION=0.13.2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_SANITIZER=${FUZZ_SANITIZER:-address}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-60}
@@ -40,7 +39,7 @@ read -r -a extra_args <<<"${FUZZ_ARGS:-}"
 
 root=$(git rev-parse --show-toplevel)
 cd "$root"
-export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/cargo-tools.sh
 # Only for cargo-fuzz: rustc tracks RUSTC_BOOTSTRAP, so setting it for the seed step's
 # `cargo test` would rebuild the whole dev workspace (about 2 minutes here) for nothing.
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
@@ -48,10 +47,7 @@ fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(check policy manifest verify fields tus_response); fi
 
 # 1. cargo-fuzz, pinned.
-if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
-    echo "== installing cargo-fuzz $CARGO_FUZZ_VERSION into ~/.cargo/bin"
-    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --root "$HOME/.cargo"
-fi
+cargo_tool fuzz
 echo "== $(cargo fuzz --version), $(rustc --version)"
 
 # 2. Seed corpora.
