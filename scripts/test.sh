@@ -11,7 +11,19 @@ source scripts/node.sh
 source scripts/cargo-tools.sh
 cargo_tool nextest
 
+# The binding tests' toolchains (the Swift root, then kotlinc and JNA) install in the background
+# while the Rust tests build: on a fresh machine their downloading and unpacking, about a
+# minute, overlaps the compiling; when cached this takes no time. One job after the other, as
+# both may call apt-get. Their messages are printed before the binding tests, which install
+# again whatever failed here and say why.
+toolchains_log=$(mktemp)
+trap 'wait; rm -f "$toolchains_log"' EXIT
+{ bash scripts/swift-run.sh --install && bash -c 'source scripts/kotlin.sh'; } >"$toolchains_log" 2>&1 &
+toolchains=$!
+
 # nextest runs no doctests; the workspace has none (its ``` blocks in doc comments are text).
 cargo nextest run --workspace --no-fail-fast
+wait "$toolchains" || true
+cat "$toolchains_log"
 bash tests/bindings.sh
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash scripts/fuzz.sh
