@@ -9,12 +9,14 @@
 #   FUZZ_SANITIZER  address (default) or none: cargo-fuzz's --sanitizer
 #   FUZZ_TIMEOUT    seconds one input may take before it counts as a hang (default 60)
 #   FUZZ_RSS_MB     memory limit in MB; exceeding it counts as a crash (default 2048)
-#   FUZZ_ARGS       extra libFuzzer flags, e.g. "-jobs=2 -workers=2"
+#   FUZZ_JOBS       targets fuzzed at once (default: the number of cores); libFuzzer runs one on
+#                   one core, unless FUZZ_ARGS asks for more
+#   FUZZ_ARGS       extra libFuzzer flags, e.g. "-jobs=2 -workers=2" (with FUZZ_JOBS=1)
 #   FUZZ_PHOTO_MAX_BYTES  largest real photo used whole as a seed (default 64000; max 1 MB)
 #
 # Works on a stable toolchain: cargo-fuzz needs -Z flags (sanitizer, coverage passes), and
-# RUSTC_BOOTSTRAP=1 lets stable rustc and cargo accept them. Installs cargo-fuzz (pinned) into
-# ~/.cargo/bin when missing. Exits non-zero when any target crashes, panics or hangs; the
+# RUSTC_BOOTSTRAP=1 lets stable rustc and cargo accept them. Installs cargo-fuzz (pinned) when
+# missing, from a prebuilt wheel (scripts/cargo-tools.sh). Exits non-zero when any target crashes, panics or hangs; the
 # reproducer is in fuzz/artifacts/<target>/ (replay: RUSTC_BOOTSTRAP=1 cargo fuzz run <target>
 # <file>).
 #
@@ -29,18 +31,18 @@
 # budget. For long runs: FUZZ_PHOTO_MAX_BYTES=1048576 FUZZ_SECONDS=1800.
 set -euo pipefail
 
-CARGO_FUZZ_VERSION=0.13.2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_SANITIZER=${FUZZ_SANITIZER:-address}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-60}
 FUZZ_RSS_MB=${FUZZ_RSS_MB:-2048}
 FUZZ_PHOTO_MAX_BYTES=${FUZZ_PHOTO_MAX_BYTES:-64000}
+FUZZ_JOBS=${FUZZ_JOBS:-$(getconf _NPROCESSORS_ONLN)}
 if [ "$FUZZ_PHOTO_MAX_BYTES" -gt 1048576 ]; then FUZZ_PHOTO_MAX_BYTES=1048576; fi
 read -r -a extra_args <<<"${FUZZ_ARGS:-}"
 
 root=$(git rev-parse --show-toplevel)
 cd "$root"
-export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/cargo-tools.sh
 # Only for cargo-fuzz: rustc tracks RUSTC_BOOTSTRAP, so setting it for the seed step's
 # `cargo test` would rebuild the whole dev workspace (about 2 minutes here) for nothing.
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
@@ -48,16 +50,14 @@ fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(check policy manifest verify fields tus_response); fi
 
 # 1. cargo-fuzz, pinned.
-if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
-    echo "== installing cargo-fuzz $CARGO_FUZZ_VERSION into ~/.cargo/bin"
-    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --root "$HOME/.cargo"
-fi
+cargo_tool fuzz
 echo "== $(cargo fuzz --version), $(rustc --version)"
 
 # 2. Seed corpora.
 start=$SECONDS
 seeds=$(mktemp -d)
-trap 'rm -rf "$seeds"' EXIT
+logs=$(mktemp -d)
+trap 'rm -rf "$seeds" "$logs"' EXIT
 photos="$root/../shared/fixtures/real-photos"
 whole=()
 if [ -d "$photos" ]; then
@@ -109,22 +109,36 @@ echo "== seeds: $n files in fuzz/corpus/check (${#whole[@]} whole photos)," \
     "$(ls fuzz/corpus/policy/seed-* | wc -l) in policy, $(ls fuzz/corpus/manifest/seed-* | wc -l) in manifest," \
     "$(ls fuzz/corpus/verify/seed-* | wc -l) in verify, $(ls fuzz/corpus/fields/seed-* | wc -l) in fields, $(ls fuzz/corpus/tus_response/seed-* | wc -l) in tus_response ($((SECONDS - start)) s)"
 
-# 3. Build once (instrumented, release with debug assertions), then fuzz each target.
+# 3. Build once (instrumented, release with debug assertions), then fuzz the targets FUZZ_JOBS
+# at a time: lane k runs targets k, k + FUZZ_JOBS, ... one after another, each into its own log,
+# and the logs are printed in order when all lanes are done.
 start=$SECONDS
 build_args=()
 if [ "${#targets[@]}" -eq 1 ]; then build_args=("${targets[0]}"); fi
 fuzz build --sanitizer "$FUZZ_SANITIZER" ${build_args[@]+"${build_args[@]}"}
 echo "== build: $((SECONDS - start)) s"
 
+start=$SECONDS
+echo "== fuzzing ${targets[*]} for ${FUZZ_SECONDS} s each, $FUZZ_JOBS at a time (sanitizer: $FUZZ_SANITIZER)"
+for ((lane = 0; lane < FUZZ_JOBS; lane++)); do
+    (
+        for ((i = lane; i < ${#targets[@]}; i += FUZZ_JOBS)); do
+            target=${targets[i]}
+            fuzz run --sanitizer "$FUZZ_SANITIZER" "$target" "fuzz/corpus/$target" -- \
+                -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb="$FUZZ_RSS_MB" \
+                -print_final_stats=1 ${extra_args[@]+"${extra_args[@]}"} >"$logs/$target" 2>&1 ||
+                touch "$logs/$target.failed"
+        done
+    ) &
+done
+wait
 failed=()
 for target in "${targets[@]}"; do
-    echo "== fuzzing $target for ${FUZZ_SECONDS} s (sanitizer: $FUZZ_SANITIZER)"
-    if ! fuzz run --sanitizer "$FUZZ_SANITIZER" "$target" "fuzz/corpus/$target" -- \
-        -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb="$FUZZ_RSS_MB" \
-        -print_final_stats=1 ${extra_args[@]+"${extra_args[@]}"}; then
-        failed+=("$target")
-    fi
+    echo "== $target"
+    cat "$logs/$target"
+    if [ -e "$logs/$target.failed" ]; then failed+=("$target"); fi
 done
+echo "== fuzzing: $((SECONDS - start)) s"
 
 if [ "${#failed[@]}" -gt 0 ]; then
     for target in "${failed[@]}"; do

@@ -3,16 +3,27 @@
 # outbox under SIGKILL, uploads against the real tus server with faults), the Kotlin and Swift
 # binding tests with the sample apps' logic (tests/bindings.sh), and the fuzz targets for a
 # bounded time. Installs what it needs idempotently: Node.js and the tus server's npm packages
-# (scripts/node.sh), kotlinc and JNA (scripts/kotlin.sh), Swift (scripts/swift.sh: on Linux a
-# cached debootstrap root), cargo-fuzz (scripts/fuzz.sh).
+# (scripts/node.sh), cargo-nextest and cargo-fuzz, pinned (scripts/cargo-tools.sh), kotlinc and
+# JNA (scripts/kotlin.sh), Swift (scripts/swift.sh: on Linux a cached debootstrap root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node.sh
+source scripts/cargo-tools.sh
+cargo_tool nextest
 
-if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --no-fail-fast
-else
-  cargo test --workspace --no-fail-fast
-fi
+# The binding tests' toolchains (the Swift root, then kotlinc and JNA) install in the background
+# while the Rust tests build: on a fresh machine their downloading and unpacking, about a
+# minute, overlaps the compiling; when cached this takes no time. One job after the other, as
+# both may call apt-get. Their messages are printed before the binding tests, which install
+# again whatever failed here and say why.
+toolchains_log=$(mktemp)
+trap 'wait; rm -f "$toolchains_log"' EXIT
+{ bash scripts/swift-run.sh --install && bash -c 'source scripts/kotlin.sh'; } >"$toolchains_log" 2>&1 &
+toolchains=$!
+
+# nextest runs no doctests; the workspace has none (its ``` blocks in doc comments are text).
+cargo nextest run --workspace --no-fail-fast
+wait "$toolchains" || true
+cat "$toolchains_log"
 bash tests/bindings.sh
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash scripts/fuzz.sh
