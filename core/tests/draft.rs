@@ -1,8 +1,6 @@
 //! Drafts: captures kept in the outbox as they are accepted, surviving a reopen, then sealed in
 //! place into a package that verifies.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,7 +11,7 @@ use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::filing::submission::Fields;
 use hexin_core::package::verify::{verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Policy, Verdict};
-use support::{camera_jpeg, defocus, document, noisy, Scene};
+use hexin_testing::synthetic::{camera_jpeg, defocus, document, noisy, Scene};
 
 const INDIVIDUAL: [MaterialKind; 4] =
     [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];

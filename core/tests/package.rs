@@ -1,7 +1,5 @@
 //! Sealing and verifying packages: round trips, refusals, and tampering of every kind.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -12,7 +10,7 @@ use hexin_core::package::signature::{parse_public_key, SoftwareKey};
 use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::package::verify::{self, verify, verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Policy};
-use support::{camera_jpeg, document, noisy, Scene};
+use hexin_testing::synthetic::{camera_jpeg, defocus, document, noisy, Scene};
 
 /// A fixed time: 2026-11-28T00:00:00Z.
 const NOW: i64 = 1_795_824_000;
@@ -231,7 +229,7 @@ fn sealing_refuses_with_every_reason() {
     fields.responsible_person.id_valid_until = "20261231".into();
     fields.website.domains.push("bad_domain".into());
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
-    let blurry = camera_jpeg(&support::defocus(&document(Scene::new(1000, 750)), 6));
+    let blurry = camera_jpeg(&defocus(&document(Scene::new(1000, 750)), 6));
     let given = vec![
         material(MaterialKind::IdCardFront, &photo(1, 1000, 750), &policy),
         material(MaterialKind::IdCardBack, &blurry, &policy),
