@@ -43,7 +43,7 @@ $hexin verify target/demo/individual
 
 echo "== 3. seal and verify the enterprise example (Guangdong), signed"
 key=target/demo/demo-key.pem
-cargo run -q --release -p hexin-core --example keygen -- "$key"
+cargo run -q --release -p hexin-testing --bin keygen -- "$key"
 mapfile -t enterprise < <(materials enterprise)
 $hexin seal --subject enterprise --province guangdong --fields examples/enterprise/fields.json \
     "${enterprise[@]}" --signing-key "$key" --out target/demo/enterprise
