@@ -17,11 +17,11 @@ const INDIVIDUAL: [MaterialKind; 4] =
     [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
 
 fn example(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/individual").join(name)).unwrap()
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual").join(name)).unwrap()
 }
 
 fn fields() -> Fields {
-    Fields::from_json(include_str!("../../examples/individual/fields.json")).unwrap()
+    Fields::from_json(include_str!("../../specimens/individual/fields.json")).unwrap()
 }
 
 fn camera() -> Capture {

@@ -16,11 +16,11 @@ use hexin_testing::synthetic::{camera_jpeg, defocus, document, noisy, Scene};
 const NOW: i64 = 1_795_824_000;
 
 fn individual_fields() -> Fields {
-    Fields::from_json(include_str!("../../examples/individual/fields.json")).unwrap()
+    Fields::from_json(include_str!("../../specimens/individual/fields.json")).unwrap()
 }
 
 fn enterprise_fields() -> Fields {
-    Fields::from_json(include_str!("../../examples/enterprise/fields.json")).unwrap()
+    Fields::from_json(include_str!("../../specimens/enterprise/fields.json")).unwrap()
 }
 
 /// A camera-like photo of a document, different for each seed.
@@ -303,15 +303,15 @@ fn credit_code_warning_is_sealed_not_refused() {
     assert_eq!(package.manifest.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), [Code::InvalidCreditCode]);
 }
 
-/// Regenerates the example materials: `HEXIN_WRITE_EXAMPLES=1 cargo test -p hexin-core --test
-/// package write_examples -- --ignored`.
+/// Regenerates the specimens' photos: `HEXIN_WRITE_SPECIMENS=1 cargo test -p hexin-core --test
+/// package write_specimens -- --ignored`.
 #[test]
 #[ignore]
-fn write_examples() {
-    if std::env::var_os("HEXIN_WRITE_EXAMPLES").is_none() {
+fn write_specimens() {
+    if std::env::var_os("HEXIN_WRITE_SPECIMENS").is_none() {
         return;
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specimens");
     let mut kinds = INDIVIDUAL.to_vec();
     kinds.push(MaterialKind::BusinessLicense);
     for (i, kind) in kinds.iter().enumerate() {
@@ -414,7 +414,7 @@ fn submission_problems_name_each_missing_or_invalid_field() {
     assert_eq!(individual.iter().filter(|c| **c == Code::MissingField).count(), 2, "{individual:?}");
 
     // Unknown members and wrong types in the fields file name the path.
-    let typo = include_str!("../../examples/individual/fields.json").replace("\"phone\"", "\"mobile\"");
+    let typo = include_str!("../../specimens/individual/fields.json").replace("\"phone\"", "\"mobile\"");
     let Err(e) = Fields::from_json(&typo) else { panic!("accepted a typo") };
     assert_eq!(e.code(), Code::InvalidFields);
     assert!(e.to_string().contains("responsible_person"), "{e}");
@@ -561,7 +561,7 @@ fn spoofing_fields_are_refused() {
 /// few hundred characters of the input.
 #[test]
 fn fields_documents_end_where_their_object_ends() {
-    let json = include_str!("../../examples/individual/fields.json");
+    let json = include_str!("../../specimens/individual/fields.json");
     for garbage in ["x", "{}", "[1]", "\"more\"", "\0"] {
         let Err(e) = Fields::from_json(&format!("{json}{garbage}")) else { panic!("accepted {garbage:?} after the object") };
         assert_eq!(e.code(), Code::InvalidFields);
