@@ -106,3 +106,62 @@ pub fn assert_policy(p: &Policy) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    use super::*;
+    use crate::synthetic::{camera_jpeg, document, noisy, Scene};
+    use hexin_core::check;
+
+    const KIND: MaterialKind = MaterialKind::IdCardFront;
+
+    fn holds(f: impl FnOnce()) -> bool {
+        catch_unwind(AssertUnwindSafe(f)).is_ok()
+    }
+
+    #[test]
+    fn a_real_report_holds_and_each_broken_copy_does_not() {
+        let policy = Policy::icp_default();
+        let bytes = camera_jpeg(&noisy(document(Scene::new(1600, 1200)), 3.0, 1));
+        let report = check(&bytes, KIND, &policy).unwrap();
+        assert_eq!(report.verdict, Verdict::Accept, "{:?}", report.findings);
+        assert!(holds(|| assert_check(&bytes, KIND, &policy, &Ok(report.clone()))));
+        let broken: [(&str, fn(&mut Report)); 7] = [
+            ("rejected with an output", |r| r.verdict = Verdict::Reject),
+            ("blur past 1", |r| r.metrics.blur = 1.5),
+            ("luma NaN", |r| r.metrics.mean_luma = f64::NAN),
+            ("no pixels", |r| r.metrics.width = 0),
+            ("bytes miscounted", |r| r.output.as_mut().unwrap().bytes += 1),
+            ("digest of other bytes", |r| r.output.as_mut().unwrap().sha256 = sha256_hex(b"")),
+            ("a non-capture code", |r| {
+                let message = hexin_core::Message { zh: "x".into(), en: "x".into() };
+                let (measured, limit) = (Some(0.0), Some(0.0));
+                r.findings.push(hexin_core::Finding { code: Code::InvalidPolicy, severity: Severity::Warn, measured, limit, message });
+            }),
+        ];
+        for (name, brk) in broken {
+            let mut r = report.clone();
+            brk(&mut r);
+            assert!(!holds(|| assert_check(&bytes, KIND, &policy, &Ok(r))), "{name} passed");
+        }
+        // A report for bytes that are not an image, or for another kind, does not hold.
+        assert!(!holds(|| assert_check(b"not an image", KIND, &policy, &Ok(report.clone()))));
+        assert!(!holds(|| assert_check(&bytes, MaterialKind::Other, &policy, &Ok(report.clone()))));
+    }
+
+    #[test]
+    fn errors_hold_only_with_their_codes() {
+        let policy = Policy::icp_default();
+        let corrupt = check(b"\xFF\xD8\xFF", KIND, &policy);
+        assert_eq!(corrupt.as_ref().unwrap_err().code(), Code::CorruptImage);
+        assert!(holds(|| assert_check(b"\xFF\xD8\xFF", KIND, &policy, &corrupt)));
+        let refused = Policy::parse("schema = 1");
+        assert_eq!(refused.as_ref().unwrap_err().code(), Code::InvalidPolicy);
+        assert!(holds(|| assert_parsed(&refused)));
+        assert!(!holds(|| assert_check(b"", KIND, &policy, &Err(refused.unwrap_err()))));
+        assert!(!holds(|| assert_parsed(&Err(corrupt.unwrap_err()))));
+        assert!(holds(|| assert_parsed(&Ok(Policy::icp_default()))));
+    }
+}

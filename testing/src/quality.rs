@@ -30,3 +30,22 @@ pub fn bisect(image: &RgbImage, max_bytes: u64, range: QualityRange) -> Search {
     }
     search
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{document, noisy, Scene};
+
+    #[test]
+    fn bisect_finds_the_highest_quality_that_fits() {
+        let img = noisy(document(Scene::new(800, 600)), 5.0, 3);
+        let range = QualityRange { min: 30, max: 95 };
+        let size = |q| normalize::encode_jpeg(&img, q).len() as u64;
+        for budget in [size(40), size(70) + 1, size(95)] {
+            let (q, jpeg) = bisect(&img, budget, range).best.expect("a quality fits");
+            assert!(jpeg.len() as u64 <= budget && (q == range.max || size(q + 1) > budget), "budget {budget}: q{q}");
+        }
+        let none = bisect(&img, size(30) - 1, range);
+        assert_eq!((none.best, none.smallest), (None, size(30)));
+    }
+}
