@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::hash::sha256_hex;
 use crate::package::manifest::Manifest;
-use crate::outbox::{Outbox, PackageState, StoredFile, UploadMark};
+use crate::outbox::{Content, Outbox, PackageState, StoredFile, UploadMark};
 use crate::tus::{upload_file, Resume, Source, TransferHooks, TusClient};
 use crate::Error;
 
@@ -231,10 +231,13 @@ impl Uploader {
             hooks.progress(file.bytes, file.bytes);
             return Ok(0);
         }
-        let bytes: Arc<[u8]> = self.outbox.read_file(id, &file.name)?.into();
+        let source = match self.outbox.content(id, &file.name)? {
+            Content::Blob { path, sha256 } => Source::Hashed { path, sha256 },
+            Content::Decrypted(bytes) => Source::Bytes(bytes.into()),
+        };
         let metadata = metadata(id, &file.name, &described.media_type, &described.kind, &file.sha256);
         let resume = mark.map(|m| Resume { url: m.url, offset: m.offset });
-        let uploaded = upload_file(&self.client, &Source::Bytes(bytes), &metadata, resume, &hooks, &hooks.stop).await;
+        let uploaded = upload_file(&self.client, &source, &metadata, resume, &hooks, &hooks.stop).await;
         if let Some(e) = hooks.failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
             return Err(e);
         }

@@ -216,6 +216,16 @@ pub struct StoredFile {
     pub bytes: u64,
 }
 
+/// Where [`Outbox::content`] says a file's content is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// The blob file of a plaintext outbox, whose bytes are the content; not yet checked
+    /// against `sha256`.
+    Blob { path: std::path::PathBuf, sha256: String },
+    /// The content of an encrypted blob, decrypted and checked against its SHA-256.
+    Decrypted(Vec<u8>),
+}
+
 /// Where one file's upload stands: its tus URL and the offset the server last confirmed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadMark {
@@ -583,6 +593,28 @@ impl Outbox {
         let file = db::file(&conn, id, name)?
             .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })?;
         self.read_blob(&file)
+    }
+
+    /// Where an upload reads a file's content from. In a plaintext outbox that is the blob
+    /// file itself, streamed by the reader, which must check it against `sha256` (a blob is
+    /// written once under its hash and never rewritten, but the disk may have damaged it). In an
+    /// encrypted outbox a blob is one AEAD message, so the file is decrypted whole into memory
+    /// and checked here: one file's size per upload in flight (a capture is at most the
+    /// policy's `output_max_bytes`, 2 MB by default; an imported file at most the outbox's
+    /// `max_bytes`). A name the package does not have is [`Error::Storage`] with
+    /// `op: "read_file"`.
+    pub fn content(&self, id: &str, name: &str) -> Result<Content, Error> {
+        check_id(id)?;
+        check_name(name)?;
+        let conn = self.lock();
+        db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+        let file = db::file(&conn, id, name)?
+            .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })?;
+        match &self.cipher {
+            Some(_) => Ok(Content::Decrypted(self.read_blob(&file)?)),
+            None if blobs::is_blob_name(&file.sha256) => Ok(Content::Blob { path: self.blobs.path(&file.sha256), sha256: file.sha256 }),
+            None => Err(Error::OutboxCorrupt { reason: format!("file {:?} has a malformed hash", file.name) }),
+        }
     }
 
     /// Writes the package as a directory: every file under its name, then `manifest.json`
