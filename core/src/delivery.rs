@@ -23,6 +23,9 @@ use crate::outbox::{Content, Outbox, PackageState, StoredFile, UploadMark};
 use crate::tus::{upload_file, Resume, Source, TransferHooks, TusClient};
 use crate::Error;
 
+/// How many materials an [`Uploader`] sends at once unless told otherwise.
+pub const DEFAULT_PARALLEL: usize = 2;
+
 /// The `filetype` of a commit document.
 pub const COMMIT_MEDIA_TYPE: &str = "application/vnd.hexin.commit+json";
 
@@ -85,11 +88,18 @@ pub struct Uploader {
     outbox: Arc<Outbox>,
     client: Arc<TusClient>,
     listener: Arc<dyn Listener>,
+    parallel: usize,
 }
 
 impl Uploader {
+    /// An uploader sending [`DEFAULT_PARALLEL`] materials at once.
     pub fn new(outbox: Arc<Outbox>, client: Arc<TusClient>, listener: Arc<dyn Listener>) -> Uploader {
-        Uploader { outbox, client, listener }
+        Uploader { outbox, client, listener, parallel: DEFAULT_PARALLEL }
+    }
+
+    /// Sends `parallel` materials of a package at once (0 counts as 1).
+    pub fn with_parallel(self, parallel: usize) -> Uploader {
+        Uploader { parallel: parallel.max(1), ..self }
     }
 
     /// Uploads one file of a package, e.g. a material accepted while the applicant is still
@@ -161,7 +171,7 @@ impl Uploader {
 
         let totals = Arc::new(Totals::new(files));
         let stop = cancel.child_token();
-        let limit = Arc::new(tokio::sync::Semaphore::new(self.client.config().parallel.max(1)));
+        let limit = Arc::new(tokio::sync::Semaphore::new(self.parallel));
         let mut tasks = JoinSet::new();
         for file in files.iter().cloned() {
             let (this, id, totals, stop, limit) = (self.clone(), id.to_owned(), totals.clone(), stop.clone(), limit.clone());

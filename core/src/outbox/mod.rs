@@ -97,6 +97,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::unix_now;
 use crate::hash::sha256_hex;
 use crate::package::manifest::{self, is_safe_file_name};
+use crate::package::verify;
 use crate::Error;
 use blobs::Blobs;
 use crypto::Cipher;
@@ -214,6 +215,20 @@ pub struct StoredFile {
     pub sha256: String,
     /// Size of the content (not of the encrypted blob).
     pub bytes: u64,
+}
+
+/// A package's files as the outbox's index records them, for [`crate::package::seal::seal_stored`]:
+/// sizes and hashes from the rows, without reading the blobs (each is checked against its
+/// hash whenever it is read or uploaded).
+impl verify::Files for Vec<StoredFile> {
+    fn names(&self) -> Result<Vec<String>, String> {
+        Ok(self.iter().map(|f| f.name.clone()).collect())
+    }
+
+    fn measure(&self, name: &str, expected_size: u64) -> Result<Option<(u64, String)>, String> {
+        let measured = |f: &StoredFile| (f.bytes, if f.bytes == expected_size { f.sha256.clone() } else { String::new() });
+        Ok(self.iter().find(|f| f.name == name).map(measured))
+    }
 }
 
 /// Where [`Outbox::content`] says a file's content is.
@@ -480,6 +495,33 @@ impl Outbox {
                 Err(e)
             }
         }
+    }
+
+    /// Seals a draft in place, its files already stored: in one transaction, drops the files
+    /// not in `files`, stores `manifest` and sets state sealed; no blob is read or written, and
+    /// upload marks stay. `files` are the files the manifest lists, each as the package must
+    /// hold it (name, SHA-256, size; see the [`verify::Files`] impl for stored files): one it
+    /// holds otherwise, or not at all, is [`Error::InvalidArgument`] and changes nothing.
+    pub fn seal_in_place(&self, id: &str, manifest: &[u8], files: &[StoredFile]) -> Result<(), Error> {
+        check_id(id)?;
+        let mut conn = self.lock();
+        self.package_in(&conn, id, &[PackageState::Draft], "seal")?;
+        let manifest_sha256 = self.seal_column(Column::ManifestSha256, id, sha256_hex(manifest).as_bytes())?;
+        let manifest = self.seal_column(Column::Manifest, id, manifest)?;
+        let tx = conn.transaction().map_err(|e| db::sql_err("seal", e))?;
+        let held = db::files(&tx, id)?;
+        if let Some(f) = files.iter().find(|f| !held.contains(f)) {
+            let reason = format!("package {id} does not hold {:?} with SHA-256 {} and {} bytes", f.name, f.sha256, f.bytes);
+            return Err(Error::InvalidArgument { name: "files".into(), reason });
+        }
+        let mut old = vec![];
+        for extra in held.iter().filter(|h| !files.contains(h)) {
+            old.extend(db::delete_file(&tx, id, &extra.name)?);
+        }
+        db::seal(&tx, id, &manifest, &manifest_sha256, unix_now())?;
+        tx.commit().map_err(|e| db::sql_err("seal", e))?;
+        self.collect(&conn, old.iter());
+        Ok(())
     }
 
     /// Whether the outbox holds package `id` sealed with exactly this manifest: its state if
