@@ -38,7 +38,8 @@
 //! 1. A blob is written whole before anything refers to it: a temporary file in `blobs/` is
 //!    written and fsynced, renamed to its hash, and the directory is fsynced.
 //! 2. Then one SQLite transaction changes the rows (add or replace a file, seal a package with
-//!    its whole file set and manifest, change state, wipe, purge). SQLite's WAL with
+//!    its whole file set and manifest or a draft in place with its manifest, change state,
+//!    wipe, purge). SQLite's WAL with
 //!    `synchronous=FULL` makes the transaction all-or-nothing and durable.
 //! 3. Only after that commit are blobs that no row refers to any more deleted.
 //!
