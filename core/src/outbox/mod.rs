@@ -629,13 +629,8 @@ impl Outbox {
     /// if the blob is missing, damaged or swapped). A name the package does not have is
     /// [`Error::Storage`] with `op: "read_file"`.
     pub fn read_file(&self, id: &str, name: &str) -> Result<Vec<u8>, Error> {
-        check_id(id)?;
-        check_name(name)?;
         let conn = self.lock();
-        db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
-        let file = db::file(&conn, id, name)?
-            .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })?;
-        self.read_blob(&file)
+        self.read_blob(&file_row(&conn, id, name)?)
     }
 
     /// Where an upload reads a file's content from. In a plaintext outbox that is the blob
@@ -647,12 +642,8 @@ impl Outbox {
     /// `max_bytes`). A name the package does not have is [`Error::Storage`] with
     /// `op: "read_file"`.
     pub fn content(&self, id: &str, name: &str) -> Result<Content, Error> {
-        check_id(id)?;
-        check_name(name)?;
         let conn = self.lock();
-        db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
-        let file = db::file(&conn, id, name)?
-            .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })?;
+        let file = file_row(&conn, id, name)?;
         match &self.cipher {
             Some(_) => Ok(Content::Decrypted(self.read_blob(&file)?)),
             None if blobs::is_blob_name(&file.sha256) => Ok(Content::Blob { path: self.blobs.path(&file.sha256), sha256: file.sha256 }),
@@ -826,6 +817,15 @@ impl Outbox {
         db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
         db::column(&conn, id, column)?.map(|stored| self.open_column(column, id, stored)).transpose()
     }
+}
+
+/// The row of file `name` of package `id`.
+fn file_row(conn: &Connection, id: &str, name: &str) -> Result<StoredFile, Error> {
+    check_id(id)?;
+    check_name(name)?;
+    db::package(conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+    db::file(conn, id, name)?
+        .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })
 }
 
 /// Whether `dir` exists and holds anything.
