@@ -40,9 +40,9 @@ impl Uploader {
             if let Some(fixed) = chunk_size.and_then(|c| usize::try_from(c).ok()) {
                 (config.chunk_size, config.max_chunk_size) = (fixed, fixed);
             }
-            config.parallel = parallel.map_or(config.parallel, |p| p.max(1) as usize);
+            let parallel = parallel.map_or(delivery::DEFAULT_PARALLEL, |p| p as usize);
             let client = Arc::new(TusClient::new(&endpoint, config)?);
-            Ok(Arc::new(Uploader(delivery::Uploader::new(outbox.0.clone(), client, listener))))
+            Ok(Arc::new(Uploader(delivery::Uploader::new(outbox.0.clone(), client, listener).with_parallel(parallel))))
         })
     }
 

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use hexin_core::delivery::{Event, Listener, Uploader};
+use hexin_core::delivery::{Event, Listener, Uploader, DEFAULT_PARALLEL};
 use hexin_core::package::verify::MAX_MANIFEST_BYTES;
 use hexin_core::input;
 use hexin_core::package::manifest;
@@ -48,7 +48,7 @@ pub struct Connection {
     #[arg(long)]
     chunk_size: Option<usize>,
     /// Materials uploaded at once.
-    #[arg(long, default_value_t = UploadConfig::default().parallel)]
+    #[arg(long, default_value_t = DEFAULT_PARALLEL)]
     parallel: usize,
     /// An origin (scheme://host[:port]) besides the endpoint's where the server may place
     /// uploads; repeatable. Upload URLs anywhere else are refused (upload_url_refused).
@@ -62,7 +62,7 @@ pub struct Connection {
 impl Connection {
     /// The defaults for `endpoint`, for work that sends no files (terminating uploads).
     pub fn quiet(endpoint: String) -> Connection {
-        Connection { endpoint, chunk_size: None, parallel: UploadConfig::default().parallel, allowed_origins: vec![], json: true }
+        Connection { endpoint, chunk_size: None, parallel: DEFAULT_PARALLEL, allowed_origins: vec![], json: true }
     }
 
     /// Runs `work` with an uploader for `outbox` on a Tokio runtime.
@@ -72,7 +72,7 @@ impl Connection {
         Fut: Future<Output = T>,
     {
         let mut config =
-            UploadConfig { parallel: self.parallel, allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() };
+            UploadConfig { allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() };
         if let Some(fixed) = self.chunk_size {
             (config.chunk_size, config.max_chunk_size) = (fixed, fixed);
         }
@@ -87,7 +87,7 @@ impl Connection {
             .enable_all()
             .build()
             .map_err(|e| Error::Storage { op: "tokio runtime".into(), reason: e.to_string() })?;
-        Ok(runtime.block_on(work(Uploader::new(outbox, client, listener), CancellationToken::new())))
+        Ok(runtime.block_on(work(Uploader::new(outbox, client, listener).with_parallel(self.parallel), CancellationToken::new())))
     }
 
     /// Prints a final line: JSON, or readable text.
