@@ -315,13 +315,7 @@ async fn cut_after_fails_the_patch_and_leaves_a_partial_offset() {
     let (server, proxy, client) = proxied();
     let body = bytes(200_000, 9);
     let sha = sha256_hex(&body);
-    let url = create(
-        &client,
-        &proxy.url("/files/"),
-        body.len(),
-        &[("sha256", &sha)],
-    )
-    .await;
+    let url = create_checked(&client, &proxy.url("/files/"), &body).await;
 
     proxy.cut_after(50_000);
     assert!(
@@ -422,13 +416,7 @@ async fn restart_keeps_uploads_resumable() {
     let client = client();
     let body = bytes(60_000, 8);
     let sha = sha256_hex(&body);
-    let url = create(
-        &client,
-        &proxy.url("/files/"),
-        body.len(),
-        &[("sha256", &sha)],
-    )
-    .await;
+    let url = create_checked(&client, &proxy.url("/files/"), &body).await;
     assert_eq!(
         patch(&client, &url, 0, &body[..25_000])
             .await
