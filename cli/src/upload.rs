@@ -7,24 +7,19 @@
 //! conflicts with another under its id, or the upload failed (it stays in the outbox: run the command again or `hexin outbox resume`);
 //! 2 on usage or storage errors.
 
-use std::future::Future;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use hexin_core::delivery::{Event, Listener, Uploader};
 use hexin_core::package::verify::MAX_MANIFEST_BYTES;
 use hexin_core::input;
 use hexin_core::package::manifest;
 use hexin_core::outbox::{Outbox, PackageState};
-use hexin_core::tus::{TusClient, UploadConfig};
 use hexin_core::package::verify::{verify_dir, Options};
 use hexin_core::Error;
-use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
+use serde_json::json;
 
-use crate::outbox::Location;
+use crate::common::{report_failure, Connection, Location};
 use crate::usage_error;
 
 #[derive(clap::Args)]
@@ -35,83 +30,6 @@ pub struct Args {
     connection: Connection,
     /// The sealed package directory (manifest.json and its files).
     package: PathBuf,
-}
-
-/// The server and how to talk to it.
-#[derive(clap::Args)]
-pub struct Connection {
-    /// The tus creation endpoint, e.g. http://127.0.0.1:1080/files/
-    #[arg(long)]
-    endpoint: String,
-    /// Bytes per PATCH request, fixed. By default chunks start at 1 MiB and double while the
-    /// network keeps up, to 8 MiB.
-    #[arg(long)]
-    chunk_size: Option<usize>,
-    /// Materials uploaded at once.
-    #[arg(long, default_value_t = UploadConfig::default().parallel)]
-    parallel: usize,
-    /// An origin (scheme://host[:port]) besides the endpoint's where the server may place
-    /// uploads; repeatable. Upload URLs anywhere else are refused (upload_url_refused).
-    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
-    allowed_origins: Vec<String>,
-    /// JSON events on stdout instead of a progress bar (the default when stdout is not a terminal).
-    #[arg(long)]
-    pub json: bool,
-}
-
-impl Connection {
-    /// The defaults for `endpoint`, for work that sends no files (terminating uploads).
-    pub fn quiet(endpoint: String) -> Connection {
-        Connection { endpoint, chunk_size: None, parallel: UploadConfig::default().parallel, allowed_origins: vec![], json: true }
-    }
-
-    /// Runs `work` with an uploader for `outbox` on a Tokio runtime.
-    pub fn run<F, Fut, T>(&self, outbox: Arc<Outbox>, work: F) -> Result<T, Error>
-    where
-        F: FnOnce(Uploader, CancellationToken) -> Fut,
-        Fut: Future<Output = T>,
-    {
-        let mut config =
-            UploadConfig { parallel: self.parallel, allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() };
-        if let Some(fixed) = self.chunk_size {
-            (config.chunk_size, config.max_chunk_size) = (fixed, fixed);
-        }
-        let client = Arc::new(TusClient::new(&self.endpoint, config)?);
-        let listener: Arc<dyn Listener> = if self.json || !std::io::stdout().is_terminal() {
-            Arc::new(JsonLines)
-        } else {
-            Arc::new(ProgressBar::default())
-        };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Storage { op: "tokio runtime".into(), reason: e.to_string() })?;
-        Ok(runtime.block_on(work(Uploader::new(outbox, client, listener), CancellationToken::new())))
-    }
-
-    /// Prints a final line: JSON, or readable text.
-    pub fn say(&self, value: &Value) {
-        if self.json || !std::io::stdout().is_terminal() {
-            outln!("{value}");
-        } else {
-            eprintln!();
-            outln!("{} {}", value["event"].as_str().unwrap_or_default().to_uppercase(), value["package_id"].as_str().unwrap_or_default());
-            if let Some(digest) = value["digest"].as_str() {
-                outln!("  digest {digest}, {} bytes sent", value["sent_bytes"]);
-            }
-        }
-    }
-}
-
-/// Prints why a package was not delivered.
-pub fn report_failure(json: bool, id: &str, e: &Error) {
-    if json || !std::io::stdout().is_terminal() {
-        outln!("{}", json!({ "event": "failed", "package_id": id, "code": e.code(), "error": e.to_string(), "message": e.message() }));
-    } else {
-        eprintln!();
-        outln!("FAILED {id}: {e}\n  {}", e.message().en);
-    }
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -173,48 +91,4 @@ fn store(outbox: &Outbox, id: &str, manifest_bytes: &[u8], dir: &std::path::Path
     let files = m.materials.iter().map(|e| Ok((e.file.clone(), hexin_core::input::read(&dir.join(&e.file), e.bytes)?))).collect::<Result<Vec<_>, Error>>()?;
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
     outbox.seal(id, manifest_bytes, &refs)
-}
-
-/// Events as JSON lines on stdout.
-struct JsonLines;
-
-impl Listener for JsonLines {
-    fn on_event(&self, event: Event) {
-        let mut out = std::io::stdout().lock();
-        let _ = serde_json::to_writer(&mut out, &event);
-        let _ = writeln!(out);
-    }
-}
-
-/// A one-line progress bar on stderr.
-#[derive(Default)]
-struct ProgressBar {
-    shown: Mutex<u64>,
-}
-
-impl Listener for ProgressBar {
-    fn on_event(&self, event: Event) {
-        let line = match &event {
-            Event::Progress { package_id, package_sent, package_total, .. } => {
-                let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
-                *shown = *package_sent;
-                let fraction = if *package_total == 0 { 1.0 } else { *package_sent as f64 / *package_total as f64 };
-                let filled = (fraction * 30.0).round() as usize;
-                format!(
-                    "\r{} [{}{}] {:>5.1}%  {:.1}/{:.1} MB",
-                    &package_id[..package_id.len().min(8)],
-                    "#".repeat(filled.min(30)),
-                    " ".repeat(30 - filled.min(30)),
-                    fraction * 100.0,
-                    *package_sent as f64 / 1e6,
-                    *package_total as f64 / 1e6
-                )
-            }
-            Event::Committed { .. } => "\rcommit acknowledged".to_string() + &" ".repeat(40),
-            _ => return,
-        };
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "{line}");
-        let _ = err.flush();
-    }
 }
