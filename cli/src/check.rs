@@ -62,7 +62,7 @@ pub fn run(args: Args) -> ExitCode {
     for file in &args.files {
         // A file that is not a regular file, or over the input limit, is refused like bad bytes;
         // one that cannot be read at all is an I/O error.
-        let outcome = match hexin_core::input::read(file, policy.limits.max_input_bytes) {
+        let outcome = match hexin_core::input::read_capture(file, &policy.limits) {
             Ok(bytes) => match hexin_core::check(&bytes, args.material, &policy) {
                 Ok(report) => Outcome::Checked(report),
                 Err(e) => Outcome::Refused(e),

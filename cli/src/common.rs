@@ -94,11 +94,8 @@ impl Connection {
         F: FnOnce(Uploader, CancellationToken) -> Fut,
         Fut: Future<Output = T>,
     {
-        let mut config =
-            UploadConfig { parallel: self.parallel, allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() };
-        if let Some(fixed) = self.chunk_size {
-            (config.chunk_size, config.max_chunk_size) = (fixed, fixed);
-        }
+        let config = UploadConfig { parallel: self.parallel, allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() }
+            .with_fixed_chunks(self.chunk_size);
         let client = Arc::new(TusClient::new(&self.endpoint, config)?);
         let listener: Arc<dyn Listener> = if as_json(self.json) { Arc::new(JsonLines) } else { Arc::new(ProgressBar::new()) };
         let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -85,7 +85,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let mut materials = vec![];
     for (kind, path) in &args.materials {
-        let bytes = match hexin_core::input::read(path, policy.limits.max_input_bytes) {
+        let bytes = match hexin_core::input::read_capture(path, &policy.limits) {
             Ok(b) => b,
             Err(e) => return usage_error(&e.to_string()),
         };
