@@ -2,7 +2,7 @@
 # Builds hexin for Android: the .so files for arm64-v8a, armeabi-v7a and x86_64 with cargo-ndk,
 # and the Kotlin bindings with android = true, into android-sample/app/build/generated/hexin
 # (jniLibs/ and kotlin/), where the sample's Gradle build picks them up. Another app copies the
-# same two directories (see the README, "Adding hexin to an Android app").
+# same two directories (see docs/mobile.md, "Adding hexin to an Android app").
 #
 # Needs the Android NDK (ANDROID_NDK_HOME, e.g. $ANDROID_HOME/ndk/27.2.12479018) and rustup.
 # Not run on the CI machine, which has no NDK.

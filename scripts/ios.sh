@@ -2,7 +2,7 @@
 # Builds hexin for iOS on macOS: static libraries for devices (arm64) and the simulator (arm64 +
 # x86_64, merged with lipo), an XCFramework of them with the C headers, and a Swift package,
 # ios-sample/build/HexinPackage, whose `Hexin` module is the generated Swift. The sample's
-# project.yml points at that package; another app adds it the same way (see the README).
+# project.yml points at that package; another app adds it the same way (see docs/mobile.md).
 #
 # Needs Xcode (xcodebuild, lipo) and rustup. Not run on the CI machine, which is Linux.
 set -euo pipefail

@@ -23,6 +23,9 @@ toolchains=$!
 
 # nextest runs no doctests; the workspace has none (its ``` blocks in doc comments are text).
 cargo nextest run --workspace --no-fail-fast
+# hexin-core without features (no SQLite, HTTP or tokio; tests/tests/layout.rs checks its
+# dependency tree) compiles alone, as a server that only verifies packages builds it.
+cargo check -q -p hexin-core --lib
 wait "$toolchains" || true
 cat "$toolchains_log"
 bash tests/bindings.sh

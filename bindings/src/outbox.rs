@@ -3,9 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use hexin_core::outbox::{OutboxConfig, PackageSummary, Retention};
+use hexin_core::outbox::{OutboxConfig, PackageSummary};
 use hexin_core::Error;
-use zeroize::Zeroize;
 
 use crate::runtime::guard;
 
@@ -22,15 +21,8 @@ impl Outbox {
     #[uniffi::constructor]
     pub fn new(dir: String, key: Option<Vec<u8>>, max_bytes: Option<u64>, keep_days: Option<u32>) -> Result<Arc<Outbox>, Error> {
         guard(|| {
-            let mut config = OutboxConfig::default();
-            if let Some(mut key) = key {
-                let fixed: Result<[u8; 32], _> = key.as_slice().try_into();
-                key.zeroize();
-                let reason = "must be 32 bytes".to_string();
-                config.key = Some(fixed.map_err(|_| Error::InvalidArgument { name: "key".into(), reason })?);
-            }
-            config.max_bytes = max_bytes.unwrap_or(config.max_bytes);
-            config.retention = keep_days.map_or(config.retention, Retention::KeepDays);
+            let mut key = key;
+            let config = OutboxConfig::new(key.as_deref_mut(), max_bytes, keep_days)?;
             Ok(Arc::new(Outbox(Arc::new(hexin_core::outbox::Outbox::open(Path::new(&dir), config)?))))
         })
     }

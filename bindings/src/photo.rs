@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use hexin_core::input::read_capture;
-use hexin_core::package::signature::parse_public_key;
+use hexin_core::package::signature::parse_trusted_keys;
 use hexin_core::package::verify::{verify_dir, Options, Verification};
 use hexin_core::{Error, MaterialKind, Report};
 
@@ -60,11 +60,8 @@ pub async fn verify_package_dir(
     expected_digest: Option<String>,
 ) -> Result<Verification, Error> {
     blocking(move || {
-        let trusted_keys = trusted_keys_pem
-            .iter()
-            .map(|k| parse_public_key(k.as_bytes()).map_err(|reason| Error::InvalidArgument { name: "trusted_keys_pem".into(), reason }))
-            .collect::<Result<_, _>>()?;
-        Ok(verify_dir(Path::new(&dir), &Options { trusted_keys, expected_digest }))
+        let options = Options { trusted_keys: parse_trusted_keys(&trusted_keys_pem)?, expected_digest };
+        Ok(verify_dir(Path::new(&dir), &options))
     })
     .await
 }

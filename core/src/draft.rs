@@ -4,7 +4,7 @@
 //! it can start uploading while the applicant takes the next ([`crate::delivery::Uploader::upload_file`])
 //! and survives the app being killed ([`Draft::open`] picks up where it was). A retake that
 //! is accepted replaces the earlier capture of its kind; a rejected one changes nothing. The
-//! [`Checklist`] says what is still missing, and [`Draft::seal`] seals the package in place,
+//! [`Checklist`] says where each material and field stands, and [`Draft::seal`] seals the package in place,
 //! ready for [`crate::delivery::Uploader::deliver`].
 //!
 //! The draft record (subject, province, fields, and each material's capture and check report)
@@ -17,12 +17,12 @@ use serde::{Deserialize, Serialize};
 use crate::date::{unix_now, Date};
 use crate::package::manifest::Capture;
 use crate::outbox::{Outbox, PackageState};
-use crate::problem::Problem;
+use crate::problem::{Place, Problem};
 use crate::filing::requirements::SubjectKind;
 use crate::package::seal::{self, Material, Sealing};
 use crate::package::signature::Signer;
 use crate::filing::submission::{Fields, Person, SubjectFields, Submission, Website};
-use crate::{check, Error, MaterialKind, Policy, Report, Verdict};
+use crate::{check, Error, MaterialKind, Policy, Report, Severity, Verdict};
 
 /// An application in progress, stored in an outbox under its package id.
 pub struct Draft {
@@ -32,16 +32,53 @@ pub struct Draft {
     record: Mutex<Record>,
 }
 
-/// What is done and what is still needed.
+/// Where the application stands: each material, the problems of each field, and whether it
+/// can be sealed. What an app's screens show, without re-deriving any of it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Checklist {
-    /// The materials the policy requires of this subject, province and fields.
-    pub required: Vec<MaterialKind>,
-    /// The materials captured and accepted so far.
-    pub captured: Vec<MaterialKind>,
+    /// The materials the policy requires of this subject, province and fields, in policy
+    /// order; then any captured that it no longer requires (they are sealed all the same).
+    pub materials: Vec<MaterialStatus>,
+    /// Each field with a problem, in the order of `problems`, with all its problems in order.
+    pub fields: Vec<FieldProblems>,
     /// Everything sealing would refuse for now (missing fields or materials, invalid fields, a
     /// province refusal), and warnings that would not refuse.
+    pub problems: Vec<Problem>,
+    /// Whether sealing would go ahead now: nothing in `problems` blocks.
+    pub ready_to_seal: bool,
+}
+
+/// One material of a [`Checklist`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct MaterialStatus {
+    pub kind: MaterialKind,
+    /// Whether the policy requires it of this application as it stands.
+    pub required: bool,
+    pub state: MaterialState,
+    /// The check report of the accepted capture (its JPEG left out: it is in the outbox).
+    pub report: Option<Report>,
+}
+
+/// Where one material stands. A rejected capture is not kept, so it changes nothing here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum MaterialState {
+    /// Required and not captured yet.
+    Missing,
+    /// Captured and accepted.
+    Accepted,
+    /// Captured and accepted with warnings (the report's findings) the applicant may retake for.
+    Warned,
+}
+
+/// The problems of one field, all of them, in the order they were found.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct FieldProblems {
+    /// The field's path in the fields document: `responsible_person.id_number`.
+    pub path: String,
     pub problems: Vec<Problem>,
 }
 
@@ -157,14 +194,17 @@ impl Draft {
         self.lock().materials.iter().find(|m| m.kind == kind).map(|m| m.report.clone())
     }
 
-    /// What is still needed, as of today.
+    /// Where the application stands, as of today.
     pub fn checklist(&self) -> Result<Checklist, Error> {
         let record = self.lock();
         let submission = record.submission()?;
         let captured: Vec<MaterialKind> = record.materials.iter().map(|m| m.kind).collect();
         let (required, _) = submission.required_materials(&self.policy.requirements);
         let problems = seal::problems(&submission, &captured, &self.policy, Date::today_utc());
-        Ok(Checklist { required, captured, problems })
+        let extra = captured.iter().filter(|k| !required.contains(k));
+        let materials = required.iter().chain(extra).map(|&kind| record.status(kind, required.contains(&kind))).collect();
+        let ready_to_seal = !problems.iter().any(|p| p.severity == Severity::Block);
+        Ok(Checklist { materials, fields: by_field(&problems), problems, ready_to_seal })
     }
 
     /// Seals the draft in place, signed by `signer` when given; the outbox then holds it
@@ -207,10 +247,33 @@ impl Record {
         serde_json::to_vec(self).map_err(|e| Error::storage("draft record", e))
     }
 
+    fn status(&self, kind: MaterialKind, required: bool) -> MaterialStatus {
+        let report = self.materials.iter().find(|m| m.kind == kind).map(|m| m.report.clone());
+        let state = match &report {
+            None => MaterialState::Missing,
+            Some(r) if r.findings.is_empty() => MaterialState::Accepted,
+            Some(_) => MaterialState::Warned,
+        };
+        MaterialStatus { kind, required, state, report }
+    }
+
     /// The submission as it stands; absent fields count as empty, so each is reported missing.
     fn submission(&self) -> Result<Submission, Error> {
         Submission::new(self.subject, &self.province, self.fields.clone().unwrap_or_else(empty_fields))
     }
+}
+
+/// The problems placed at fields, grouped by field in order of first appearance.
+fn by_field(problems: &[Problem]) -> Vec<FieldProblems> {
+    let mut fields: Vec<FieldProblems> = vec![];
+    for p in problems {
+        let Place::Field { path } = &p.place else { continue };
+        match fields.iter_mut().find(|f| &f.path == path) {
+            Some(field) => field.problems.push(p.clone()),
+            None => fields.push(FieldProblems { path: path.clone(), problems: vec![p.clone()] }),
+        }
+    }
+    fields
 }
 
 fn empty_fields() -> Fields {
@@ -224,4 +287,30 @@ fn empty_fields() -> Fields {
         is_legal_representative: None,
     };
     Fields { subject, responsible_person, website: Website { name: String::new(), domains: vec![] } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Code, Message};
+
+    /// Several problems on one field are all kept, in order; other places are left out.
+    #[test]
+    fn field_problems_keep_every_problem_in_order() {
+        let at = |code, place| Problem::block(code, place, Message::new("zh", "en"));
+        let id = Place::field("responsible_person.id_number");
+        let problems = [
+            at(Code::InvalidIdNumber, id.clone()),
+            at(Code::MissingMaterial, Place::Material { kind: MaterialKind::FacePhoto }),
+            at(Code::InvalidPhone, Place::field("responsible_person.phone")),
+            at(Code::NonLocalId, id),
+        ];
+        let fields = by_field(&problems);
+        let found: Vec<(&str, Vec<Code>)> =
+            fields.iter().map(|f| (f.path.as_str(), f.problems.iter().map(|p| p.code).collect())).collect();
+        assert_eq!(found, [
+            ("responsible_person.id_number", vec![Code::InvalidIdNumber, Code::NonLocalId]),
+            ("responsible_person.phone", vec![Code::InvalidPhone]),
+        ]);
+    }
 }

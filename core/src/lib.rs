@@ -43,7 +43,7 @@ pub use code::{Code, Message, Severity};
 pub use error::{Error, FailureKind};
 pub use material::MaterialKind;
 pub use policy::Policy;
-pub use problem::Problem;
+pub use problem::{Place, Problem};
 
 /// Checks one capture against `policy` and, if nothing blocks it, normalizes it: the
 /// [`capture`] pipeline under the policy's limits and its rules for `kind`.

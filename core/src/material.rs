@@ -87,7 +87,7 @@ impl MaterialKind {
 
 impl MaterialKind {
     /// The file the `nth` capture of this kind (0 for the first) is kept under, in the outbox
-    /// and in a sealed package: `id_card_front.jpg`, then `id_card_front-2.jpg`, ….
+    /// and in a sealed package: `id-card-front.jpg`, then `id-card-front-2.jpg`, ….
     pub fn file_name(self, nth: usize) -> String {
         match nth {
             0 => format!("{self}.jpg"),

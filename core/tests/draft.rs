@@ -6,14 +6,14 @@ mod support;
 use std::path::Path;
 use std::sync::Arc;
 
-use hexin_core::draft::Draft;
+use hexin_core::draft::{Checklist, Draft, MaterialState};
 use hexin_core::package::manifest::{Capture, CaptureSource};
 use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::filing::submission::Fields;
 use hexin_core::package::verify::{verify_dir, Options};
-use hexin_core::{Code, Error, MaterialKind, Policy, Verdict};
-use support::{camera_jpeg, defocus, document, noisy, Scene};
+use hexin_core::{Code, Error, MaterialKind, Place, Policy, Severity, Verdict};
+use support::{camera_jpeg, defocus, document, glare, noisy, Scene};
 
 const INDIVIDUAL: [MaterialKind; 4] =
     [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
@@ -43,6 +43,10 @@ fn codes(problems: &[hexin_core::Problem]) -> Vec<(Code, String)> {
     problems.iter().map(|p| (p.code, p.at.clone())).collect()
 }
 
+fn states(list: &Checklist) -> Vec<(MaterialKind, bool, MaterialState)> {
+    list.materials.iter().map(|m| (m.kind, m.required, m.state)).collect()
+}
+
 #[test]
 fn captures_survive_a_reopen_and_seal_in_place() {
     let tmp = tempfile::tempdir().unwrap();
@@ -52,8 +56,8 @@ fn captures_survive_a_reopen_and_seal_in_place() {
         let outbox = open(&dir);
         let draft = Draft::start(outbox.clone(), policy.clone(), SubjectKind::Individual, "北京").unwrap();
         let list = draft.checklist().unwrap();
-        assert_eq!(list.required, INDIVIDUAL);
-        assert!(list.captured.is_empty());
+        assert_eq!(states(&list), INDIVIDUAL.map(|k| (k, true, MaterialState::Missing)));
+        assert!(!list.ready_to_seal);
         let problems = codes(&list.problems);
         assert!(problems.contains(&(Code::MissingField, "responsible_person.id_number".into())), "{problems:?}");
         assert!(problems.contains(&(Code::MissingMaterial, "face-photo".into())), "{problems:?}");
@@ -72,7 +76,10 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     let draft = Draft::open(outbox.clone(), policy.clone(), &id).unwrap();
     assert_eq!(draft.fields(), Some(fields()));
     let list = draft.checklist().unwrap();
-    assert_eq!(list.captured, INDIVIDUAL[..3]);
+    let accepted = INDIVIDUAL[..3].iter().map(|&k| (k, true, MaterialState::Accepted));
+    assert_eq!(states(&list), accepted.chain([(MaterialKind::VerificationForm, true, MaterialState::Missing)]).collect::<Vec<_>>());
+    assert_eq!(list.materials[0].report, draft.report(MaterialKind::IdCardFront));
+    assert!(list.fields.is_empty() && !list.ready_to_seal);
     assert_eq!(codes(&list.problems), [(Code::MissingMaterial, "verification-form".to_string())]);
     let front = draft.report(MaterialKind::IdCardFront).unwrap();
     assert_eq!(outbox.read_file(&id, "id-card-front.jpg").unwrap().len() as u64, front.output.unwrap().bytes);
@@ -87,7 +94,8 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     assert_eq!(outbox.get(&id).unwrap().state, PackageState::Draft);
 
     draft.add(MaterialKind::VerificationForm, &example("verification-form.jpg"), camera()).unwrap();
-    assert!(draft.checklist().unwrap().problems.is_empty());
+    let list = draft.checklist().unwrap();
+    assert!(list.problems.is_empty() && list.ready_to_seal);
     let sealed = draft.seal(None).unwrap();
     assert_eq!(sealed.package_id, id);
     let package = outbox.get(&id).unwrap();
@@ -104,6 +112,48 @@ fn captures_survive_a_reopen_and_seal_in_place() {
 
     // A sealed package is no longer a draft.
     assert!(matches!(Draft::open(outbox, policy, &id), Err(Error::InvalidState { .. })));
+}
+
+/// In Shanghai an ID from another province calls for a residence permit: one captured before
+/// the ID number is known is listed as not required, then as required. A face photo with glare
+/// is accepted with a warning. Field problems are grouped by field.
+#[test]
+fn the_checklist_says_where_each_material_and_field_stands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outbox = open(&tmp.path().join("outbox"));
+    let draft = Draft::start(outbox, Arc::new(Policy::icp_default()), SubjectKind::Individual, "31").unwrap();
+    let list = draft.checklist().unwrap();
+    assert!(list.problems.iter().any(|p| p.code == Code::MissingMaterial && p.place == Place::Material { kind: MaterialKind::FacePhoto }));
+    let paths: Vec<&str> = list.fields.iter().map(|f| f.path.as_str()).collect();
+    assert!(paths.contains(&"responsible_person.id_number") && paths.contains(&"website.domains"), "{paths:?}");
+    assert!(list.fields.iter().all(|f| f.problems.iter().all(|p| p.code == Code::MissingField && p.at == f.path)));
+
+    let permit = MaterialKind::ResidencePermit;
+    assert_eq!(draft.add(permit, &example("id-card-back.jpg"), camera()).unwrap().verdict, Verdict::Accept);
+    let face = camera_jpeg(&noisy(glare(&document(Scene::new(1600, 1200)), 0.4, 0.45, 60.0), 3.0, 11));
+    let warned = draft.add(MaterialKind::FacePhoto, &face, camera()).unwrap();
+    assert_eq!((warned.verdict, warned.findings[0].severity), (Verdict::Accept, Severity::Warn));
+    let missing = |k| (k, true, MaterialState::Missing);
+    let face_state = (MaterialKind::FacePhoto, true, MaterialState::Warned);
+    let [front, back, _, form] = INDIVIDUAL.map(missing);
+    assert_eq!(states(&draft.checklist().unwrap()), [front, back, face_state, form, (permit, false, MaterialState::Accepted)]);
+
+    let mut bad_phone = fields();
+    bad_phone.responsible_person.phone = "12345".into();
+    draft.set_fields(bad_phone).unwrap();
+    let list = draft.checklist().unwrap();
+    assert_eq!(states(&list), [front, back, face_state, form, (permit, true, MaterialState::Accepted)]);
+    assert_eq!(list.materials[2].report.as_ref().unwrap().findings[0].code, Code::Glare);
+    let fields_found: Vec<(&str, Vec<Code>)> =
+        list.fields.iter().map(|f| (f.path.as_str(), f.problems.iter().map(|p| p.code).collect())).collect();
+    assert_eq!(fields_found, [("responsible_person.phone", vec![Code::InvalidPhone])]);
+
+    draft.set_fields(fields()).unwrap();
+    for kind in [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::VerificationForm] {
+        draft.add(kind, &example(&format!("{kind}.jpg")), camera()).unwrap();
+    }
+    let list = draft.checklist().unwrap();
+    assert!(list.ready_to_seal && list.fields.is_empty() && list.problems.is_empty(), "{:?}", list.problems);
 }
 
 #[test]

@@ -1050,3 +1050,20 @@ fn sigkill_at_random_moments_leaves_outbox_consistent() {
     assert!(seen.len() >= 10, "the writer got too little done to test anything: {} packages", seen.len());
     assert!(states.contains_key("sealed") || states.contains_key("uploading") || states.contains_key("committed"));
 }
+
+/// A host's arguments: a 32-byte key is taken and wiped from the host's buffer, any other length
+/// is refused (and wiped too); absent sizes and days keep the defaults.
+#[test]
+fn a_config_from_host_arguments() {
+    let mut key = vec![5u8; 32];
+    let config = OutboxConfig::new(Some(&mut key), Some(1_000), Some(3)).unwrap();
+    assert_eq!((config.key, config.max_bytes, config.retention), (Some([5; 32]), 1_000, Retention::KeepDays(3)));
+    assert_eq!(key, [0; 32]);
+    let plain = OutboxConfig::new(None, None, None).unwrap();
+    let default = OutboxConfig::default();
+    assert_eq!((plain.key, plain.max_bytes, plain.retention), (None, default.max_bytes, default.retention));
+    let mut short = vec![5u8; 16];
+    let err = OutboxConfig::new(Some(&mut short), None, None).unwrap_err();
+    assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "key"), "{err:?}");
+    assert_eq!((err.code(), short), (Code::InvalidArgument, vec![0; 16]));
+}

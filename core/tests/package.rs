@@ -5,13 +5,13 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hexin_core::package::manifest::{Capture, CaptureSource};
+use hexin_core::package::manifest::{Capture, CaptureSource, Manifest};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::seal::{seal, Material, Package, Sealing};
 use hexin_core::package::signature::{parse_public_key, SoftwareKey};
 use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::package::verify::{self, verify, verify_dir, Options};
-use hexin_core::{Code, Error, MaterialKind, Policy};
+use hexin_core::{Code, Error, MaterialKind, Place, Policy};
 use support::{camera_jpeg, document, noisy, Scene};
 
 /// A fixed time: 2026-11-28T00:00:00Z.
@@ -120,6 +120,7 @@ fn missing_extra_resized_and_changed_files_are_all_reported() {
     std::fs::write(dir.join("notes.txt"), b"extra").unwrap();
     std::fs::create_dir(dir.join("sub")).unwrap();
     let v = verify_dir(&dir, &Options::default());
+    assert!(v.problems.iter().all(|p| p.place == Place::file(&p.at)), "{:?}", v.problems);
     let mut found: Vec<(Code, String)> = v.problems.iter().map(|p| (p.code, p.at.clone())).collect();
     found.sort();
     let mut expected = vec![
@@ -303,6 +304,15 @@ fn credit_code_warning_is_sealed_not_refused() {
     kinds.push(MaterialKind::BusinessLicense);
     let package = seal(&submission, materials(&kinds, (1000, 750), &policy), &policy, &sealing()).unwrap();
     assert_eq!(package.manifest.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), [Code::InvalidCreditCode]);
+    // Read back from the sealed bytes, the warning is at its field again.
+    let read: Manifest = serde_json::from_slice(&package.manifest_bytes).unwrap();
+    assert_eq!(read.warnings, package.manifest.warnings);
+    assert_eq!(read.warnings[0].place, Place::field("subject.credit_code"));
+    // Every member a verifier may name reads back as a manifest place (`subject` is a field's).
+    let value: serde_json::Value = serde_json::from_slice(&package.manifest_bytes).unwrap();
+    for member in value.as_object().unwrap().keys().filter(|k| *k != "subject") {
+        assert_eq!(Place::parse(member), Place::Manifest { path: member.clone() });
+    }
 }
 
 /// Regenerates the example materials: `HEXIN_WRITE_EXAMPLES=1 cargo test -p hexin-core --test

@@ -26,7 +26,6 @@ struct ContentView: View {
                 if let error = state.error { Text(error).foregroundStyle(.red) }
                 ForEach(state.steps, id: \.kind) { step in StepRow(step: step) { shooting = step.kind } }
                 FieldsForm(problems: state.fieldProblems) { model.save($0) }
-                ForEach(state.otherProblems, id: \.self) { Text($0).foregroundStyle(.red) }
                 Button("提交 · Submit") { model.submit() }.disabled(!state.readyToSubmit)
             }
         case .sealing:
@@ -71,7 +70,7 @@ struct StepRow: View {
 }
 
 struct FieldsForm: View {
-    let problems: [String: String]
+    let problems: [String: [String]]
     let save: (Fields) -> Void
     @State private var name = "", idNumber = "", validUntil = "", phone = "", email = "", site = "", domain = ""
 
@@ -96,7 +95,7 @@ struct FieldsForm: View {
     private func field(_ label: String, _ path: String, _ text: Binding<String>) -> some View {
         VStack(alignment: .leading) {
             TextField(label, text: text)
-            if let problem = problems[path] { Text(problem).font(.caption).foregroundStyle(.red) }
+            ForEach(problems[path] ?? [], id: \.self) { Text($0).font(.caption).foregroundStyle(.red) }
         }
     }
 }

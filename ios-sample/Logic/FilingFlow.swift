@@ -39,18 +39,16 @@ public enum Phase: Equatable {
 public struct FilingState: Equatable {
     public var packageId: String?
     public var steps: [Step] = []
-    /// Problems with the fields, by field path, e.g. `responsible_person.id_number`.
-    public var fieldProblems: [String: String] = [:]
-    /// Blocking problems not about one field (a province refusal).
-    public var otherProblems: [String] = []
+    /// Problems with the fields by field path, e.g. `responsible_person.id_number`: all of a
+    /// field's problems, blocking ones and warnings, in the order the SDK found them.
+    public var fieldProblems: [String: [String]] = [:]
+    /// The SDK would seal the application now: every required material kept, no field blocking.
+    public var readyToSeal = false
     public var phase: Phase = .notStarted
     /// The last error, for an alert.
     public var error: String?
 
-    public var readyToSubmit: Bool {
-        phase == .capturing && !steps.isEmpty && fieldProblems.isEmpty && otherProblems.isEmpty
-            && steps.allSatisfy { if case .accepted = $0.status { return true } else { return false } }
-    }
+    public var readyToSubmit: Bool { phase == .capturing && readyToSeal }
 }
 
 /// The filing flow over the hexin SDK, Foundation only: the SwiftUI shell renders `state` (told
@@ -190,26 +188,25 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         try refresh(draft)
     }
 
-    /// Rebuilds the steps and problems from the draft's checklist.
+    /// Shows the draft's checklist: a step per material, the fields' problems, readiness. A step
+    /// keeps showing a rejected shot (or a check under way) until the applicant retakes.
     private func refresh(_ draft: Draft) throws {
         let list = try draft.checklist()
-        // Missing materials show as pending steps; field problems sit beside their fields.
-        let blocking = list.problems.filter { $0.severity == .block && $0.code != .missingMaterial }
-        let reports = Dictionary(uniqueKeysWithValues: list.required.map { ($0, draft.report(kind: $0)) })
         update { s in
-            s.steps = list.required.map { kind in
-                let previous = s.steps.first { $0.kind == kind }?.status
+            s.steps = list.materials.map { m in
+                let previous = s.steps.first { $0.kind == m.kind }?.status
                 let status: StepStatus
-                switch (previous, reports[kind] ?? nil) {
+                switch (previous, m.report) {
                 case (.rejected?, _), (.checking?, nil): status = previous!
                 case let (_, report?): status = self.accepted(report)
                 default: status = .pending
                 }
-                return Step(kind: kind, title: materialName(kind: kind).text(self.lang), status: status)
+                return Step(kind: m.kind, title: materialName(kind: m.kind).text(self.lang), status: status)
             }
-            s.fieldProblems = Dictionary(blocking.filter { $0.at.contains(".") }.map { ($0.at, $0.message.text(self.lang)) },
-                                         uniquingKeysWith: { first, _ in first })
-            s.otherProblems = blocking.filter { !$0.at.contains(".") }.map { $0.message.text(self.lang) }
+            s.fieldProblems = Dictionary(uniqueKeysWithValues: list.fields.map { f in
+                (f.path, f.problems.map { $0.message.text(self.lang) })
+            })
+            s.readyToSeal = list.readyToSeal
         }
     }
 

@@ -30,8 +30,10 @@ import org.hexin.core.Fields
 import org.hexin.core.HexinException
 import org.hexin.core.Listener
 import org.hexin.core.MaterialKind
+import org.hexin.core.MaterialState
 import org.hexin.core.PackageState
 import org.hexin.core.Person
+import org.hexin.core.Place
 import org.hexin.core.Signer
 import org.hexin.core.SubjectFields
 import org.hexin.core.SubjectKind
@@ -98,6 +100,7 @@ fun validatesFields() {
     val policy = Policy.icpDefault()
     val problems = submissionProblems(SubjectKind.INDIVIDUAL, "11", exampleFields().copy(website = Website("", emptyList())), policy)
     check(problems.map { it.at }.containsAll(listOf("website.name", "website.domains"))) { "$problems" }
+    check(problems.all { it.place == Place.Field(it.at) }) { "$problems" }
     check(submissionProblems(SubjectKind.INDIVIDUAL, "11", exampleFields(), policy).isEmpty())
     assertThrows<HexinException.UnknownProvince> { submissionProblems(SubjectKind.INDIVIDUAL, "Atlantis", exampleFields(), policy) }
     println("ok  fields: ID number, phone, domain, whole-form problems by path")
@@ -130,16 +133,20 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
     val policy = Policy.icpDefault()
     val outbox = Outbox(File(work, "kotlin-outbox").path, ByteArray(32) { 7 }, null, null)
     val draft = Draft.start(outbox, policy, SubjectKind.INDIVIDUAL, "北京")
-    check(draft.checklist().required == INDIVIDUAL)
+    val empty = draft.checklist()
+    check(empty.materials.map { it.kind } == INDIVIDUAL && empty.materials.all { it.required && it.state == MaterialState.MISSING })
+    check(empty.problems.any { it.code == Code.MISSING_MATERIAL && it.place == Place.Material(MaterialKind.FACE_PHOTO) })
     val rejected = draft.addPhotoFile(MaterialKind.ID_CARD_FRONT, File(realPhotos, "camera/DSCN0010.jpg").path, CaptureSource.GALLERY)
     check(rejected.verdict == Verdict.REJECT && draft.report(MaterialKind.ID_CARD_FRONT) == null)
     for (kind in INDIVIDUAL) check(draft.addPhoto(kind, photo(kind), CaptureSource.CAMERA).verdict == Verdict.ACCEPT)
-    check(draft.checklist().problems.any { it.code == Code.MISSING_FIELD })
+    val captured = draft.checklist()
+    check(captured.materials.all { it.state != MaterialState.MISSING && it.report?.verdict == Verdict.ACCEPT } && !captured.readyToSeal)
+    check(captured.fields.isNotEmpty() && captured.fields.all { f -> f.problems.all { it.code == Code.MISSING_FIELD && it.at == f.path } })
     assertThrows<HexinException.SealRefused> { runBlocking { draft.seal(null) } }.also { refused ->
         check(refused.problems.all { it.code == Code.MISSING_FIELD }) { "${refused.problems}" }
     }
     draft.setFields(exampleFields())
-    check(draft.checklist().problems.isEmpty())
+    check(draft.checklist().let { it.problems.isEmpty() && it.fields.isEmpty() && it.readyToSeal })
 
     // A signer that fails, then a real one: the Kotlin object signs from inside Rust.
     val broken = object : Signer {
@@ -177,6 +184,10 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
     val v = verifyPackageDir(File(serverPackages, sealed.packageId).path, listOf(signer.publicPem), sealed.digest)
     check(v.problems.isEmpty()) { "${v.problems}" }
     check(v.signedBy != null)
+    val badKey = assertThrows<HexinException.InvalidArgument> {
+        runBlocking { verifyPackageDir(File(serverPackages, sealed.packageId).path, listOf(signer.publicPem, "not a key"), null) }
+    }
+    check(badKey.name == "trusted_keys_pem" && badKey.reason.startsWith("[1]")) { "$badKey" }
     outbox.close()
     println("ok  draft → seal (signed in Kotlin) → upload → cancel at $before/$total → resume (${delivery.sentBytes} B) → verified")
 }
@@ -207,7 +218,7 @@ fun errorsArriveTyped() {
     Outbox(dir, ByteArray(32) { 1 }, null, null).close()
     assertThrows<HexinException.OutboxKeyMismatch> { Outbox(dir, ByteArray(32) { 2 }, null, null) }
     assertThrows<HexinException.OutboxKeyRequired> { Outbox(dir, null, null, null) }
-    assertThrows<HexinException.InvalidArgument> { Outbox(File(work, "kotlin-short").path, ByteArray(16), null, null) }
+    check(assertThrows<HexinException.InvalidArgument> { Outbox(File(work, "kotlin-short").path, ByteArray(16), null, null) }.name == "key")
     val outbox = Outbox(dir, ByteArray(32) { 1 }, null, null)
     assertThrows<HexinException.OutboxLocked> { Outbox(dir, ByteArray(32) { 1 }, null, null) }
     assertThrows<HexinException.PackageNotFound> { Draft.open(outbox, Policy.icpDefault(), "0123456789abcdef0123456789abcdef") }

@@ -88,6 +88,7 @@ func validatesFields() throws {
     expect(validateDomain(value: "例子.中国") == nil, "IDN refused")
     let problems = try submissionProblems(subject: .individual, province: "11", fields: exampleFields(phone: "123"), policy: Policy.icpDefault())
     expect(problems.map(\.at) == ["responsible_person.phone"] && problems[0].code == .invalidPhone, "\(problems)")
+    expect(problems[0].place == .field(path: "responsible_person.phone"), "\(problems[0].place)")
     print("ok  fields: ID number, email, domain, whole-form problems by path")
 }
 
@@ -95,12 +96,17 @@ func sealsUploadsCancelsAndResumes() async throws {
     let policy = Policy.icpDefault()
     let outbox = try Outbox(dir: work.appendingPathComponent("swift-outbox").path, key: Data(repeating: 5, count: 32), maxBytes: nil, keepDays: nil)
     let draft = try Draft.start(outbox: outbox, policy: policy, subject: .individual, province: "11")
+    let empty = try draft.checklist()
+    expect(empty.materials.map(\.kind) == individual && empty.materials.allSatisfy { $0.required && $0.state == .missing }, "\(empty.materials)")
+    expect(empty.problems.contains { $0.code == .missingMaterial && $0.place == .material(kind: .facePhoto) }, "\(empty.problems)")
     for kind in individual {
         let report = try await draft.addPhoto(kind: kind, bytes: photo(kind), source: .camera)
         expect(report.verdict == .accept, "\(kind): \(report.findings)")
     }
     try draft.setFields(fields: exampleFields())
-    expect(try draft.checklist().problems.isEmpty, "checklist not empty")
+    let ready = try draft.checklist()
+    expect(ready.problems.isEmpty && ready.fields.isEmpty && ready.readyToSeal, "checklist not empty: \(ready.problems)")
+    expect(ready.materials.allSatisfy { $0.state != .missing && $0.report?.verdict == .accept }, "\(ready.materials)")
     await expectError("broken signer", { if case let .SigningFailed(reason) = $0 { return reason == "enclave locked" } else { return false } }) {
         _ = try await draft.seal(signer: BrokenSigner())
     }
@@ -144,7 +150,8 @@ func sampleFlowFilesAPackage() async throws {
     for kind in individual { await flow.capture(kind: kind, photo: photo(kind)) }
     expect(flow.state.steps.allSatisfy { if case .accepted = $0.status { return true } else { return false } }, "\(flow.state.steps)")
     await flow.updateFields(exampleFields(phone: "12345"))
-    expect(Array(flow.state.fieldProblems.keys) == ["responsible_person.phone"] && !flow.state.readyToSubmit, "\(flow.state.fieldProblems)")
+    let phone = validatePhone(value: "12345")!.message.en // the flow shows the SDK's message, once
+    expect(flow.state.fieldProblems == ["responsible_person.phone": [phone]] && !flow.state.readyToSubmit, "\(flow.state.fieldProblems)")
     await flow.updateFields(exampleFields())
     expect(flow.state.readyToSubmit, "\(flow.state)")
     await flow.submit()

@@ -18,10 +18,22 @@ fn client() -> Client {
         .expect("reqwest client")
 }
 
+/// A fresh tus server, the fault proxy in front of it, and a client.
+fn proxied() -> (TusServer, FaultProxy, Client) {
+    let server = TusServer::start();
+    let proxy = FaultProxy::start(server.addr());
+    (server, proxy, client())
+}
+
 fn bytes(n: usize, seed: u8) -> Vec<u8> {
     (0..n)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
         .collect()
+}
+
+/// POST a tus creation for `body`, with its SHA-256 in the metadata; returns the Location.
+async fn create_checked(client: &Client, endpoint: &str, body: &[u8]) -> String {
+    create(client, endpoint, body.len(), &[("sha256", &sha256_hex(body))]).await
 }
 
 /// POST a tus creation; returns the Location.
@@ -143,9 +155,7 @@ fn commit_doc(package_id: &str, materials: &[(&str, &[u8], &str)]) -> serde_json
 
 #[tokio::test]
 async fn two_piece_upload_through_the_proxy_is_stored_whole() {
-    let server = TusServer::start();
-    let proxy = FaultProxy::start(server.addr());
-    let client = client();
+    let (server, proxy, client) = proxied();
     let body = bytes(100_000, 7);
     let sha = sha256_hex(&body);
     let url = create(
@@ -302,9 +312,7 @@ async fn a_commit_naming_a_wrong_sha256_is_rejected_with_422() {
 
 #[tokio::test]
 async fn cut_after_fails_the_patch_and_leaves_a_partial_offset() {
-    let server = TusServer::start();
-    let proxy = FaultProxy::start(server.addr());
-    let client = client();
+    let (server, proxy, client) = proxied();
     let body = bytes(200_000, 9);
     let sha = sha256_hex(&body);
     let url = create(
@@ -343,17 +351,9 @@ async fn cut_after_fails_the_patch_and_leaves_a_partial_offset() {
 
 #[tokio::test]
 async fn cut_after_the_whole_body_loses_only_the_response() {
-    let server = TusServer::start();
-    let proxy = FaultProxy::start(server.addr());
-    let client = client();
+    let (_server, proxy, client) = proxied();
     let body = bytes(10_000, 2);
-    let url = create(
-        &client,
-        &proxy.url("/files/"),
-        body.len(),
-        &[("sha256", &sha256_hex(&body))],
-    )
-    .await;
+    let url = create_checked(&client, &proxy.url("/files/"), &body).await;
     proxy.cut_after(body.len() as u64);
     assert!(patch(&client, &url, 0, &body).await.is_err());
     assert_eq!(offset(&client, &url).await, body.len());
@@ -361,9 +361,7 @@ async fn cut_after_the_whole_body_loses_only_the_response() {
 
 #[tokio::test]
 async fn reset_next_patch_forwards_nothing() {
-    let server = TusServer::start();
-    let proxy = FaultProxy::start(server.addr());
-    let client = client();
+    let (_server, proxy, client) = proxied();
     let url = create(&client, &proxy.url("/files/"), 1_000, &[]).await;
     proxy.reset_next_patch();
     assert!(patch(&client, &url, 0, &bytes(1_000, 0)).await.is_err());
@@ -373,17 +371,9 @@ async fn reset_next_patch_forwards_nothing() {
 
 #[tokio::test]
 async fn stall_delays_the_patch_body() {
-    let server = TusServer::start();
-    let proxy = FaultProxy::start(server.addr());
-    let client = client();
+    let (_server, proxy, client) = proxied();
     let body = bytes(1_000, 0);
-    let url = create(
-        &client,
-        &proxy.url("/files/"),
-        body.len(),
-        &[("sha256", &sha256_hex(&body))],
-    )
-    .await;
+    let url = create_checked(&client, &proxy.url("/files/"), &body).await;
     proxy.stall(Duration::from_millis(600));
     let started = Instant::now();
     assert_eq!(
@@ -395,9 +385,7 @@ async fn stall_delays_the_patch_body() {
 
 #[tokio::test]
 async fn respond_with_answers_then_forwards() {
-    let server = TusServer::start();
-    let proxy = FaultProxy::start(server.addr());
-    let client = client();
+    let (_server, proxy, client) = proxied();
     let url = create(&client, &proxy.url("/files/"), 3_000, &[]).await;
     proxy.respond_with(503, 2, Some(1));
     for _ in 0..2 {
@@ -413,9 +401,7 @@ async fn respond_with_answers_then_forwards() {
 
 #[tokio::test]
 async fn gone_for_answers_410_for_that_upload_only() {
-    let server = TusServer::start();
-    let proxy = FaultProxy::start(server.addr());
-    let client = client();
+    let (_server, proxy, client) = proxied();
     let gone = create(&client, &proxy.url("/files/"), 10, &[]).await;
     let kept = create(&client, &proxy.url("/files/"), 10, &[]).await;
     proxy.gone_for(gone.rsplit('/').next().unwrap());

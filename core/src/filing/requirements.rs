@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::{Code, Message};
 use crate::material::MaterialKind;
-use crate::problem::Problem;
+use crate::problem::{Place, Problem};
 use crate::filing::province::{self, Province};
 
 /// Who files: a person or an organization.
@@ -137,7 +137,7 @@ impl Requirements {
             match rule.require {
                 Some(kind) if !needed.contains(&kind) => needed.push(kind),
                 Some(_) => {}
-                None => problems.push(Problem::block(Code::NonLocalId, "responsible_person.id_number", Message::new(
+                None => problems.push(Problem::block(Code::NonLocalId, Place::field("responsible_person.id_number"), Message::new(
                     format!("{}仅接受本省身份证办理个人备案，请使用本省身份证或改为其他省份备案。", facts.province.zh),
                     format!("{} accepts only a local ID for individual filings: use a local ID or file in your own province.", facts.province.en),
                 ))),
@@ -162,7 +162,7 @@ pub fn missing(needed: &[MaterialKind], present: &[MaterialKind]) -> Vec<Problem
         .iter()
         .filter(|k| !present.contains(k))
         .map(|&kind| {
-            Problem::block(Code::MissingMaterial, kind.as_str(), Message::new(
+            Problem::block(Code::MissingMaterial, Place::Material { kind }, Message::new(
                 format!("缺少材料：{}，请拍摄后再提交。", kind.zh()),
                 format!("Missing material: {} — capture it before submitting.", kind.en()),
             ))

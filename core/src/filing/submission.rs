@@ -1,6 +1,6 @@
 //! A submission: who files, where, and the text fields of the filing.
 //!
-//! The fields document is JSON (schema in the README, example in `examples/*/fields.json`).
+//! The fields document is JSON (schema in docs/fields.md, example in `examples/*/fields.json`).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +9,7 @@ use crate::date::Date;
 use crate::error::{excerpt, Error};
 use crate::filing::fields::{self, Invalid};
 use crate::material::MaterialKind;
-use crate::problem::Problem;
+use crate::problem::{Place, Problem};
 use crate::filing::province::{self, Province};
 use crate::filing::requirements::{Facts, Requirements, SubjectKind};
 
@@ -62,7 +62,7 @@ impl Submission {
             let credit_code = ("subject.credit_code", ("统一社会信用代码", "the unified social credit code"));
             if required(&mut out, credit_code.0, f.subject.credit_code.as_deref().unwrap_or(""), credit_code.1) {
                 if let Some(Err(e)) = f.subject.credit_code.as_deref().map(fields::credit_code) {
-                    out.push(Problem::warn(e.code, credit_code.0, e.message));
+                    out.push(Problem::warn(e.code, Place::field(credit_code.0), e.message));
                 }
             }
             let legal_representative = f.subject.legal_representative.as_deref().unwrap_or("");
@@ -83,7 +83,7 @@ impl Submission {
             }
         }
         let named = results.into_iter().map(|(at, r)| (at.to_string(), r)).chain(domains);
-        out.extend(named.filter_map(|(at, r)| r.err().map(|e| Problem::block(e.code, at, e.message))));
+        out.extend(named.filter_map(|(at, r)| r.err().map(|e| Problem::block(e.code, Place::field(at), e.message))));
         out
     }
 
@@ -106,7 +106,7 @@ impl Submission {
 /// `invalid_text` (see [`fields::text`]) or `missing_field` (nothing visible).
 fn required(out: &mut Vec<Problem>, at: &str, value: &str, label: (&str, &str)) -> bool {
     match fields::text(value) {
-        Err(e) => out.push(Problem::block(e.code, at, e.message)),
+        Err(e) => out.push(Problem::block(e.code, Place::field(at), e.message)),
         Ok(()) if !fields::is_visible(value) => out.push(missing(at, label)),
         Ok(()) => return true,
     }
@@ -114,7 +114,7 @@ fn required(out: &mut Vec<Problem>, at: &str, value: &str, label: (&str, &str)) 
 }
 
 fn missing(at: &str, (zh, en): (&str, &str)) -> Problem {
-    Problem::block(Code::MissingField, at, Message::new(format!("请填写{zh}。"), format!("Fill in {en}.")))
+    Problem::block(Code::MissingField, Place::field(at), Message::new(format!("请填写{zh}。"), format!("Fill in {en}.")))
 }
 
 /// The text fields of a filing.

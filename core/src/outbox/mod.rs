@@ -135,6 +135,24 @@ impl Default for OutboxConfig {
     }
 }
 
+impl OutboxConfig {
+    /// A config from a host's arguments: `key` must be 32 bytes (else
+    /// [`Error::InvalidArgument`] named `key`) and is wiped from `key` either way; `max_bytes`
+    /// and `keep_days` ([`Retention::KeepDays`]) default as in [`OutboxConfig::default`].
+    pub fn new(key: Option<&mut [u8]>, max_bytes: Option<u64>, keep_days: Option<u32>) -> Result<OutboxConfig, Error> {
+        let mut config = OutboxConfig::default();
+        if let Some(key) = key {
+            let fixed: Result<[u8; 32], _> = (&*key).try_into();
+            key.zeroize();
+            let reason = "must be 32 bytes".to_string();
+            config.key = Some(fixed.map_err(|_| Error::InvalidArgument { name: "key".into(), reason })?);
+        }
+        config.max_bytes = max_bytes.unwrap_or(config.max_bytes);
+        config.retention = keep_days.map_or(config.retention, Retention::KeepDays);
+        Ok(config)
+    }
+}
+
 impl Drop for OutboxConfig {
     fn drop(&mut self) {
         self.key.zeroize();

@@ -1,4 +1,4 @@
-//! Manifest v1: the sealed description of a package (schema in the README).
+//! Manifest v1: the sealed description of a package (schema in docs/manifest.md).
 //!
 //! A package is a directory holding `manifest.json` and one file per material. The manifest is
 //! written in its RFC 8785 canonical form; its `seal.digest` is the SHA-256 of the canonical bytes

@@ -10,7 +10,7 @@ use crate::material::MaterialKind;
 use crate::hash::{hex, is_hex, sha256_hex};
 use crate::policy::Policy;
 use crate::Severity;
-use crate::problem::Problem;
+use crate::problem::{Place, Problem};
 use crate::filing::requirements;
 use crate::package::signature::{self, Signer};
 use crate::filing::submission::Submission;
@@ -136,10 +136,10 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
     let mut accepted = vec![];
     for m in materials {
         match m.checked {
-            Err(e) => problems.push(Problem::block(e.code(), m.kind.as_str(), e.message())),
+            Err(e) => problems.push(Problem::block(e.code(), Place::Material { kind: m.kind }, e.message())),
             Ok(report) if report.verdict == Verdict::Reject || report.output.is_none() => {
                 for f in report.findings.iter().filter(|f| f.severity == Severity::Block) {
-                    problems.push(Problem::block(f.code, m.kind.as_str(), f.message.clone()));
+                    problems.push(Problem::block(f.code, Place::Material { kind: m.kind }, f.message.clone()));
                 }
             }
             Ok(report) => accepted.push((m.kind, m.capture, report)),

@@ -89,6 +89,13 @@ pub fn parse_public_key(bytes: &[u8]) -> Result<VerifyingKey, String> {
         .map_err(|_| "not a P-256 public key (SEC1, SubjectPublicKeyInfo DER or PEM)".into())
 }
 
+/// The keys a host trusts, each in a form [`parse_public_key`] reads; one it cannot read is
+/// [`Error::InvalidArgument`] named `trusted_keys_pem`, its reason saying which.
+pub fn parse_trusted_keys<K: AsRef<[u8]>>(keys: &[K]) -> Result<Vec<VerifyingKey>, Error> {
+    let invalid = |i: usize, reason: String| Error::InvalidArgument { name: "trusted_keys_pem".into(), reason: format!("[{i}]: {reason}") };
+    keys.iter().enumerate().map(|(i, k)| parse_public_key(k.as_ref()).map_err(|reason| invalid(i, reason))).collect()
+}
+
 /// The base64 SEC1 form a manifest carries, for comparing with a trusted key.
 pub fn manifest_key_form(key: &VerifyingKey) -> String {
     BASE64.encode(key.to_encoded_point(false).as_bytes())
@@ -167,6 +174,10 @@ mod tests {
         assert_eq!(parse_public_key(spki.as_bytes()).unwrap(), from_sec1);
         assert!(SoftwareKey::from_pem("not a key").is_err());
         assert!(parse_public_key(b"\x04garbage").is_err());
+        let pem = key.public_key_pem().unwrap();
+        assert_eq!(parse_trusted_keys(&[pem.as_str()]).unwrap(), [from_sec1]);
+        let err = parse_trusted_keys(&[pem.as_str(), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"]).unwrap_err();
+        assert!(matches!(&err, Error::InvalidArgument { name, reason } if name == "trusted_keys_pem" && reason.starts_with("[1]: PEM")), "{err:?}");
     }
 
     /// A keystore that returns raw r‖s, a broken keystore, and one with a mismatched key.

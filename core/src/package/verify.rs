@@ -18,7 +18,7 @@ use crate::input;
 use crate::code::{Code, Message};
 use crate::package::manifest::{self, is_safe_file_name, Manifest};
 use crate::hash::{hex, is_hex};
-use crate::problem::Problem;
+use crate::problem::{Place, Problem};
 use crate::package::signature::{self, manifest_key_form};
 use crate::Error;
 
@@ -174,7 +174,7 @@ fn verify_in(dir: &Dir, files: &dyn Files, options: &Options) -> (Verification, 
     match read_bounded(&dir.0.join(manifest::FILE_NAME)) {
         Ok(Some(bytes)) => (verify(&bytes, files, options), bytes),
         Ok(None) => (
-            none(problem(Code::ManifestMissing, manifest::FILE_NAME, "缺少资料包清单 manifest.json。", "The package has no manifest.json.")),
+            none(problem(Code::ManifestMissing, Place::file(manifest::FILE_NAME), "缺少资料包清单 manifest.json。", "The package has no manifest.json.")),
             vec![],
         ),
         Err(reason) => (none(invalid(&reason)), vec![]),
@@ -226,7 +226,7 @@ fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<(Value, Manifest)>
             let found = other.map(|v| v.to_string().chars().take(20).collect::<String>()).unwrap_or_else(|| "none".into());
             problems.push(problem(
                 Code::UnsupportedManifestVersion,
-                "version",
+                Place::Manifest { path: "version".into() },
                 &format!("资料包清单版本 {found} 不受支持，请升级核验程序。"),
                 &format!("Manifest version {found} is not supported by this verifier ({}): upgrade it.", manifest::VERSION),
             ));
@@ -237,7 +237,7 @@ fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<(Value, Manifest)>
     if canonical.as_deref() != Some(bytes) {
         problems.push(problem(
             Code::ManifestNotCanonical,
-            manifest::FILE_NAME,
+            Place::file(manifest::FILE_NAME),
             "资料包清单在封装后被改写（非规范格式）。",
             "manifest.json is not in its canonical form: it was rewritten after sealing.",
         ));
@@ -292,7 +292,7 @@ fn check_seal(value: &Value, m: &Manifest, options: &Options, v: &mut Verificati
     if digest != seal.digest {
         v.problems.push(problem(
             Code::ManifestTampered,
-            "seal.digest",
+            Place::Manifest { path: "seal.digest".into() },
             "资料包清单在封装后被修改。",
             "The manifest was changed after it was sealed: its content no longer matches seal.digest.",
         ));
@@ -300,7 +300,7 @@ fn check_seal(value: &Value, m: &Manifest, options: &Options, v: &mut Verificati
     if options.expected_digest.as_ref().is_some_and(|d| !d.eq_ignore_ascii_case(&digest)) {
         v.problems.push(problem(
             Code::DigestMismatch,
-            "seal.digest",
+            Place::Manifest { path: "seal.digest".into() },
             "资料包摘要与预期不符。",
             "The package digest differs from the one expected.",
         ));
@@ -310,14 +310,14 @@ fn check_seal(value: &Value, m: &Manifest, options: &Options, v: &mut Verificati
             Ok(_) => v.signed_by = Some(sig.public_key.clone()),
             Err(reason) => v.problems.push(problem(
                 Code::SignatureInvalid,
-                "seal.signature",
+                Place::Manifest { path: "seal.signature".into() },
                 &format!("资料包签名无效：{reason}。"),
                 &format!("The package signature is invalid: {reason}."),
             )),
         },
         None if !options.trusted_keys.is_empty() => v.problems.push(problem(
             Code::UntrustedKey,
-            "seal.signature",
+            Place::Manifest { path: "seal.signature".into() },
             "资料包未签名，但要求可信密钥签名。",
             "The package is not signed, and a trusted key's signature is required.",
         )),
@@ -327,7 +327,7 @@ fn check_seal(value: &Value, m: &Manifest, options: &Options, v: &mut Verificati
         if !options.trusted_keys.iter().any(|t| &manifest_key_form(t) == key) {
             v.problems.push(problem(
                 Code::UntrustedKey,
-                "seal.signature.public_key",
+                Place::Manifest { path: "seal.signature.public_key".into() },
                 "资料包由不受信任的密钥签名。",
                 "The package is signed by a key that is not trusted.",
             ));
@@ -344,28 +344,28 @@ fn check_files(m: &Manifest, files: &dyn Files, problems: &mut Vec<Problem>) {
             for name in names.iter().filter(|n| !listed.contains(n.as_str())) {
                 problems.push(problem(
                     Code::FileExtra,
-                    name,
+                    Place::file(name),
                     &format!("资料包中有清单未列出的文件 {name}。"),
                     &format!("{name} is in the package but not in the manifest."),
                 ));
             }
         }
-        Err(reason) => problems.push(problem(Code::FileMissing, ".", &format!("无法列出资料包文件：{reason}"), &format!("The package's files cannot be listed: {reason}"))),
+        Err(reason) => problems.push(problem(Code::FileMissing, Place::Package, &format!("无法列出资料包文件：{reason}"), &format!("The package's files cannot be listed: {reason}"))),
     }
     for e in &m.materials {
         let name = e.file.as_str();
         match files.measure(name, e.bytes) {
-            Ok(None) => problems.push(problem(Code::FileMissing, name, &format!("缺少文件 {name}。"), &format!("{name} is missing."))),
-            Err(reason) => problems.push(problem(Code::FileMissing, name, &format!("无法读取文件 {name}：{reason}"), &format!("{name} cannot be read: {reason}"))),
+            Ok(None) => problems.push(problem(Code::FileMissing, Place::file(name), &format!("缺少文件 {name}。"), &format!("{name} is missing."))),
+            Err(reason) => problems.push(problem(Code::FileMissing, Place::file(name), &format!("无法读取文件 {name}：{reason}"), &format!("{name} cannot be read: {reason}"))),
             Ok(Some((size, _))) if size != e.bytes => problems.push(problem(
                 Code::FileSizeMismatch,
-                name,
+                Place::file(name),
                 &format!("文件 {name} 大小为 {size} 字节，清单记录为 {} 字节。", e.bytes),
                 &format!("{name} has {size} bytes; the manifest says {}.", e.bytes),
             )),
             Ok(Some((_, sha))) if sha != e.sha256 => problems.push(problem(
                 Code::FileHashMismatch,
-                name,
+                Place::file(name),
                 &format!("文件 {name} 的内容与清单记录的 SHA-256 不符。"),
                 &format!("{name}'s SHA-256 differs from the manifest: its content changed."),
             )),
@@ -374,12 +374,16 @@ fn check_files(m: &Manifest, files: &dyn Files, problems: &mut Vec<Problem>) {
     }
 }
 
-fn problem(code: Code, at: &str, zh: &str, en: &str) -> Problem {
-    let at: String = at.chars().take(200).collect();
-    Problem::block(code, at, Message::new(zh, en))
+/// A blocking problem; a file name from the package is cut to 200 characters.
+fn problem(code: Code, place: Place, zh: &str, en: &str) -> Problem {
+    let place = match place {
+        Place::File { name } => Place::File { name: name.chars().take(200).collect() },
+        place => place,
+    };
+    Problem::block(code, place, Message::new(zh, en))
 }
 
 fn invalid(reason: &str) -> Problem {
     let reason: String = reason.chars().take(300).collect();
-    problem(Code::ManifestInvalid, manifest::FILE_NAME, &format!("资料包清单无效：{reason}"), &format!("The manifest is invalid: {reason}"))
+    problem(Code::ManifestInvalid, Place::file(manifest::FILE_NAME), &format!("资料包清单无效：{reason}"), &format!("The manifest is invalid: {reason}"))
 }

@@ -15,7 +15,6 @@ import org.hexin.Uploader
 import org.hexin.materialFileName
 import org.hexin.materialName
 import org.hexin.core.CaptureSource
-import org.hexin.core.Code
 import org.hexin.core.Event
 import org.hexin.core.Fields
 import org.hexin.core.HexinException
@@ -59,17 +58,19 @@ sealed interface Phase {
 data class FilingState(
     val packageId: String? = null,
     val steps: List<Step> = emptyList(),
-    /** Problems with the fields, by field path, e.g. `responsible_person.id_number`. */
-    val fieldProblems: Map<String, String> = emptyMap(),
-    /** Blocking problems that are not about one field (a province refusal, a missing material). */
-    val otherProblems: List<String> = emptyList(),
+    /**
+     * Problems with the fields by field path, e.g. `responsible_person.id_number`: all of a field's
+     * problems, blocking ones and warnings, in the order the SDK found them.
+     */
+    val fieldProblems: Map<String, List<String>> = emptyMap(),
+    /** The SDK would seal the application now: every required material kept, no field blocking. */
+    val readyToSeal: Boolean = false,
     val phase: Phase = Phase.NotStarted,
     /** The last error, for a snackbar. */
     val error: String? = null,
 ) {
     val readyToSubmit: Boolean
-        get() = phase == Phase.Capturing && steps.isNotEmpty() && steps.all { it.status is StepStatus.Accepted } &&
-            fieldProblems.isEmpty() && otherProblems.isEmpty()
+        get() = phase == Phase.Capturing && readyToSeal
 }
 
 /**
@@ -135,6 +136,7 @@ class FilingFlow(
             draft.seal(null)
         } catch (e: HexinException) {
             refresh(draft)
+            _state.update { it.copy(phase = Phase.Capturing) }
             throw e
         }
         deliver(draft.id())
@@ -197,28 +199,23 @@ class FilingFlow(
         refresh(draft)
     }
 
-    /** Rebuilds the steps and problems from the draft's checklist. */
+    /**
+     * Shows the draft's checklist: a step per material, the fields' problems, readiness. A step
+     * keeps showing a rejected shot (or a check under way) until the applicant retakes.
+     */
     private fun refresh(draft: Draft) {
         val list = draft.checklist()
-        val blocking = list.problems.filter { it.severity == Severity.BLOCK }
-        // Missing materials show as pending steps; field problems sit beside their fields.
-        val (fieldProblems, other) = blocking.filter { it.code != Code.MISSING_MATERIAL }.partition { it.at.contains('.') }
         _state.update { s ->
-            val steps = list.required.map { kind ->
-                val previous = s.steps.find { it.kind == kind }?.status
-                val kept = draft.report(kind)
+            val steps = list.materials.map { m ->
+                val previous = s.steps.find { it.kind == m.kind }?.status
                 val status = when {
-                    previous is StepStatus.Rejected || previous is StepStatus.Checking && kept == null -> previous
-                    kept != null -> kept.accepted(lang)
-                    else -> StepStatus.Pending
+                    previous is StepStatus.Rejected || previous is StepStatus.Checking && m.report == null -> previous
+                    else -> m.report?.accepted(lang) ?: StepStatus.Pending
                 }
-                Step(kind, materialName(kind).text(lang), status)
+                Step(m.kind, materialName(m.kind).text(lang), status)
             }
-            s.copy(
-                steps = steps,
-                fieldProblems = fieldProblems.associate { it.at to it.message.text(lang) },
-                otherProblems = other.map { it.message.text(lang) },
-            )
+            val fieldProblems = list.fields.associate { f -> f.path to f.problems.map { it.message.text(lang) } }
+            s.copy(steps = steps, fieldProblems = fieldProblems, readyToSeal = list.readyToSeal)
         }
     }
 

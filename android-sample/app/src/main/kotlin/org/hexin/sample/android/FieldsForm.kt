@@ -16,9 +16,9 @@ import org.hexin.core.Person
 import org.hexin.core.SubjectFields
 import org.hexin.core.Website
 
-/** An individual's filing form; each field shows the SDK's problem for it, if any, after saving. */
+/** An individual's filing form; each field shows the SDK's problems with it, if any, after saving. */
 @Composable
-fun FieldsForm(problems: Map<String, String>, onSave: (Fields) -> Unit) {
+fun FieldsForm(problems: Map<String, List<String>>, onSave: (Fields) -> Unit) {
     var name by remember { mutableStateOf("") }
     var idNumber by remember { mutableStateOf("") }
     var validUntil by remember { mutableStateOf("") }
@@ -33,7 +33,7 @@ fun FieldsForm(problems: Map<String, String>, onSave: (Fields) -> Unit) {
         onValueChange = onChange,
         label = { Text(label) },
         isError = path in problems,
-        supportingText = problems[path]?.let { { Text(it) } },
+        supportingText = problems[path]?.let { { Text(it.joinToString("\n")) } },
         modifier = Modifier.fillMaxWidth(),
     )
 

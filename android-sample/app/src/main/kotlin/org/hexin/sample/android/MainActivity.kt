@@ -69,7 +69,6 @@ fun FilingScreen(model: FilingViewModel = viewModel()) {
                 LazyColumn(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                     items(state.steps) { step -> StepCard(step, onShoot = { capturing = step.kind }) }
                     item { FieldsForm(state.fieldProblems, onSave = { model.updateFields(it) }) }
-                    items(state.otherProblems) { Text(it, color = MaterialTheme.colorScheme.error) }
                 }
                 Button(onClick = { model.submit() }, enabled = state.readyToSubmit, modifier = Modifier.fillMaxWidth()) {
                     Text("提交 · Submit")
