@@ -2,7 +2,7 @@
 """hexin vs a Pillow + OpenCV reference: the whole pipeline on 12 MP camera JPEGs, on one core.
 
 Run it through `bash bench/compare.sh`, which sets up the Python environment, builds hexin's
-`bench_pipeline` example, pins everything to one core and calls the subcommands below:
+`bench_pipeline` binary (hexin-bench), pins everything to one core and calls the subcommands below:
 
   compare.py prepare --out DIR --hexin BIN [--real DIR]   make the test photos (idempotent)
   compare.py run --hexin BIN --photos DIR [...]            the comparison; writes bench/RESULTS.md
@@ -191,8 +191,8 @@ def cmd_prepare(args):
 
     os.makedirs(args.out, exist_ok=True)
     stamp = os.path.join(args.out, "recipe")
-    # The synthetic photos come from core/tests/support: a change there remakes them too.
-    support = os.path.join(ROOT, "core", "tests", "support", "mod.rs")
+    # The synthetic photos come from testing/src/synthetic.rs: a change there remakes them too.
+    support = os.path.join(ROOT, "testing", "src", "synthetic.rs")
     recipe = f"{PHOTO_RECIPE} {hashlib.sha256(open(support, 'rb').read()).hexdigest()[:16]}"
     fresh = not os.path.exists(stamp) or open(stamp).read().strip() != recipe
     real = args.real if args.real and os.path.isdir(args.real) else None
@@ -493,7 +493,7 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
     w(f"- Machine: {m['cpu']}, `nproc` = {m['nproc']}, Linux {m['kernel']}; both sides pinned to CPU "
       f"{','.join(map(str, affinity))} (taskset), one thread each. The machine is shared with other work.")
     w(f"- hexin {v['commit']}{' (working tree with uncommitted changes)' if v['dirty'] else ''}, {v['rustc']}, "
-      f"release build of the example `bench_pipeline`.")
+      f"release build of `bench_pipeline` (hexin-bench).")
     w(f"- Reference: Python {v['python']}, Pillow {v['pillow']} (libjpeg-turbo {v['libjpeg-turbo']}), "
       f"OpenCV {v['opencv']}, numpy {v['numpy']}.")
     w(f"- {args.rounds} rounds; each round runs both sides on each photo, alternating which goes first; each "
@@ -528,7 +528,7 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
       f"spawned from a lean interpreter; the floor this leaves is {mb(floor):.0f} MB (`true` measured the "
       f"same way). Cross-check: hexin's own VmHWM (/proc/self/status at exit) peaked at {hwm:.0f} MB.\n")
     w("Sources: *real* = a real camera file as shot; *upscaled* = a real photo upscaled with Pillow LANCZOS "
-      "to 12.2 MP (smoother than a real 12 MP sensor's pixels); *synthetic* = drawn by `core/tests/support`. "
+      "to 12.2 MP (smoother than a real 12 MP sensor's pixels); *synthetic* = drawn by `testing/src/synthetic.rs`. "
       "Photos are made at run time; none is committed.\n")
     for p in photos:
         w(f"- `{p['name']}` ({p['source']}): {p['description']}")
@@ -640,10 +640,10 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
     w("## Reproduce\n")
     w("```sh\nbash bench/compare.sh      # ROUNDS=5 REPEAT=3 TIGHT_ROUNDS=3 CPU=0 by default\n```\n")
     w("It makes or reuses a venv at `${HEXIN_CACHE:-$HOME/.cache/hexin}/pyenv` (pillow, "
-      "opencv-python-headless, numpy), builds `cargo build --release -p hexin-core --example bench_pipeline`, "
+      "opencv-python-headless, numpy), builds `cargo build --release -p hexin-bench --bin bench_pipeline`, "
       "makes the photos under `${HEXIN_CACHE:-$HOME/.cache/hexin}/bench-photos` from "
       "`../shared/fixtures/real-photos/camera` (override with `HEXIN_REAL_PHOTOS`), and rewrites this file. "
-      "`cargo bench -p hexin-core --bench pipeline` times the hot functions one by one.")
+      "`cargo bench -p hexin-bench --bench pipeline` times the hot functions one by one.")
     return "\n".join(out) + "\n"
 
 
@@ -664,7 +664,7 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("prepare")
     p.add_argument("--out", required=True)
-    p.add_argument("--hexin", required=True, help="path to the bench_pipeline example")
+    p.add_argument("--hexin", required=True, help="path to the bench_pipeline binary (hexin-bench)")
     p.add_argument("--real", help="directory with the real camera photos")
     p.set_defaults(fn=cmd_prepare)
     p = sub.add_parser("run")

@@ -28,9 +28,9 @@ fi
 PY=$VENV/bin/python
 
 echo "compare: building bench_pipeline" >&2
-(cd "$ROOT" && cargo build --quiet --release -p hexin-core --example bench_pipeline)
+(cd "$ROOT" && cargo build --quiet --release -p hexin-bench --bin bench_pipeline)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-HEXIN=$TARGET/release/examples/bench_pipeline
+HEXIN=$TARGET/release/bench_pipeline
 
 echo "compare: photos in $PHOTOS" >&2
 "$PY" "$ROOT/bench/compare.py" prepare --out "$PHOTOS" --hexin "$HEXIN" --real "$REAL" >&2

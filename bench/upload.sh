@@ -19,10 +19,10 @@ source scripts/node.sh
 SIZES=${SIZES:-"10 50 200"}
 ROUNDS=${ROUNDS:-5}
 CHUNKS=${CHUNKS:-"default 1048576 8388608"}
-WORKERS=${WORKERS:-0} # tokio runtime of the example: 0 = current_thread, N = N worker threads
+WORKERS=${WORKERS:-0} # tokio runtime of tus_upload: 0 = current_thread, N = N worker threads
 
-cargo build --release -q -p hexin-core --example tus_upload
-bin=${CARGO_TARGET_DIR:-target}/release/examples/tus_upload
+cargo build --release -q -p hexin-bench --bin tus_upload
+bin=${CARGO_TARGET_DIR:-target}/release/tus_upload
 work=$(mktemp -d)
 trap 'kill ${TUS_SERVER:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 start_tus_server "$work"

@@ -9,6 +9,6 @@ venv="${HEXIN_CACHE:-$HOME/.cache/hexin}/pyenv"
 sk="$("$venv/bin/python" -c 'import skimage, os; print(os.path.join(os.path.dirname(skimage.__file__), "data"))')"
 photos="${HEXIN_REAL_PHOTOS:-../shared/fixtures/real-photos}"
 # scikit-image's photographs (its other files are drawings, masks or stacks).
-cargo run --release -q -p hexin-core --example calibrate -- \
+cargo run --release -q -p hexin-bench --bin calibrate -- \
   "$photos/orientation/Landscape_1.jpg" "$photos/orientation/Portrait_1.jpg" "$photos/camera" \
   "$sk"/{astronaut,brick,camera,chelsea,coffee,clock_motion,grass,gravel,hubble_deep_field,ihc,motorcycle_left,page,retina,rocket,text,moon,coins}.*

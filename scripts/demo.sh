@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine, the whole flow: build hexin, check real camera photos, check
-# and seal the shipped individual and enterprise examples into packages, start the local tus
+# and seal the shipped individual and enterprise specimens into packages, start the local tus
 # server, upload both through an encrypted outbox with a progress bar, and verify what the
 # server stored.
 #   target/demo/checked/       normalized JPEGs of the accepted real photos
@@ -29,7 +29,7 @@ fi
 
 # Every photo in an example directory, as --material KIND=PATH (the file's stem is its kind).
 materials() {
-    for f in "examples/$1"/*.jpg; do
+    for f in "specimens/$1"/*.jpg; do
         printf -- '--material\n%s=%s\n' "$(basename "$f" .jpg)" "$f"
     done
 }
@@ -37,15 +37,15 @@ materials() {
 echo "== 2. validate, seal and verify the individual example (Beijing)"
 $hexin validate id-number 11010519491231002X
 mapfile -t individual < <(materials individual)
-$hexin seal --subject individual --province 11 --fields examples/individual/fields.json \
+$hexin seal --subject individual --province 11 --fields specimens/individual/fields.json \
     "${individual[@]}" --out target/demo/individual
 $hexin verify target/demo/individual
 
 echo "== 3. seal and verify the enterprise example (Guangdong), signed"
 key=target/demo/demo-key.pem
-cargo run -q --release -p hexin-core --example keygen -- "$key"
+cargo run -q --release -p hexin-testing --bin keygen -- "$key"
 mapfile -t enterprise < <(materials enterprise)
-$hexin seal --subject enterprise --province guangdong --fields examples/enterprise/fields.json \
+$hexin seal --subject enterprise --province guangdong --fields specimens/enterprise/fields.json \
     "${enterprise[@]}" --signing-key "$key" --out target/demo/enterprise
 $hexin verify --trusted-key "$key.pub" target/demo/enterprise
 

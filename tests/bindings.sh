@@ -16,7 +16,7 @@ bindings=$libdir/../bindings
 work=$(mktemp -d /tmp/hexin-bindings.XXXXXX)
 trap 'kill ${TUS_SERVER:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 start_tus_server "$work/server"
-export HEXIN_ENDPOINT=$TUS_ENDPOINT HEXIN_SERVER_PACKAGES=$work/server/packages HEXIN_EXAMPLES=$repo/examples/individual
+export HEXIN_ENDPOINT=$TUS_ENDPOINT HEXIN_SERVER_PACKAGES=$work/server/packages HEXIN_SPECIMENS=$repo/specimens/individual
 HEXIN_REAL_PHOTOS=$(realpath "${HEXIN_REAL_PHOTOS:-$repo/../shared/fixtures/real-photos}")
 export HEXIN_REAL_PHOTOS HEXIN_SWIFT_MOUNTS=$HEXIN_REAL_PHOTOS
 
@@ -44,7 +44,7 @@ for language in $languages; do
         hexin_swift swiftc -swift-version 5 -I "$out" "${maps[@]}" -L "$out" -lHexin -L "$libdir" -lhexin_ffi \
             ios-sample/Logic/*.swift tests/swift/*.swift -o "$out/hexin-swift-tests"
         HEXIN_SWIFT_LD_PATH="$out:$libdir" hexin_swift env HEXIN_ENDPOINT="$HEXIN_ENDPOINT" \
-            HEXIN_SERVER_PACKAGES="$HEXIN_SERVER_PACKAGES" HEXIN_EXAMPLES="$HEXIN_EXAMPLES" \
+            HEXIN_SERVER_PACKAGES="$HEXIN_SERVER_PACKAGES" HEXIN_SPECIMENS="$HEXIN_SPECIMENS" \
             HEXIN_REAL_PHOTOS="$HEXIN_REAL_PHOTOS" HEXIN_WORK="$HEXIN_WORK" "$out/hexin-swift-tests"
         ;;
     *) echo "unknown language $language" >&2; exit 2 ;;

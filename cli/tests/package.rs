@@ -1,4 +1,4 @@
-//! `hexin seal` and `hexin verify` on the shipped examples: seal, verify, tamper, refuse, sign.
+//! `hexin seal` and `hexin verify` on the shipped specimens: seal, verify, tamper, refuse, sign.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -11,7 +11,7 @@ fn hexin(args: &[&str]) -> Output {
 }
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens").join(name)
 }
 
 fn temp_dir(name: &str) -> PathBuf {

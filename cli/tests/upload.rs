@@ -20,7 +20,7 @@ fn json_lines(out: &Output) -> Vec<Value> {
 
 /// Seals the individual example into `dir/package` with `hexin seal`; returns its directory.
 fn sealed_example(dir: &Path) -> PathBuf {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/individual");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
     let out = dir.join("package");
     let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11"].map(String::from).to_vec();
     args.extend(["--fields".into(), example.join("fields.json").display().to_string(), "--out".into(), out.display().to_string()]);

@@ -1,8 +1,6 @@
 //! Drafts: captures kept in the outbox as they are accepted, surviving a reopen, then sealed in
 //! place into a package that verifies.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,17 +11,17 @@ use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::filing::submission::Fields;
 use hexin_core::package::verify::{verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Place, Policy, Severity, Verdict};
-use support::{camera_jpeg, defocus, document, glare, noisy, Scene};
+use hexin_testing::synthetic::{camera_jpeg, defocus, document, glare, noisy, Scene};
 
 const INDIVIDUAL: [MaterialKind; 4] =
     [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
 
 fn example(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/individual").join(name)).unwrap()
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual").join(name)).unwrap()
 }
 
 fn fields() -> Fields {
-    Fields::from_json(include_str!("../../examples/individual/fields.json")).unwrap()
+    Fields::from_json(include_str!("../../specimens/individual/fields.json")).unwrap()
 }
 
 fn camera() -> Capture {

@@ -1,7 +1,5 @@
 //! Sealing and verifying packages: round trips, refusals, and tampering of every kind.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -12,17 +10,17 @@ use hexin_core::package::signature::{parse_public_key, SoftwareKey};
 use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::package::verify::{self, verify, verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Place, Policy};
-use support::{camera_jpeg, document, noisy, Scene};
+use hexin_testing::synthetic::{camera_jpeg, defocus, document, noisy, Scene};
 
 /// A fixed time: 2026-11-28T00:00:00Z.
 const NOW: i64 = 1_795_824_000;
 
 fn individual_fields() -> Fields {
-    Fields::from_json(include_str!("../../examples/individual/fields.json")).unwrap()
+    Fields::from_json(include_str!("../../specimens/individual/fields.json")).unwrap()
 }
 
 fn enterprise_fields() -> Fields {
-    Fields::from_json(include_str!("../../examples/enterprise/fields.json")).unwrap()
+    Fields::from_json(include_str!("../../specimens/enterprise/fields.json")).unwrap()
 }
 
 /// A camera-like photo of a document, different for each seed.
@@ -232,7 +230,7 @@ fn sealing_refuses_with_every_reason() {
     fields.responsible_person.id_valid_until = "20261231".into();
     fields.website.domains.push("bad_domain".into());
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
-    let blurry = camera_jpeg(&support::defocus(&document(Scene::new(1000, 750)), 6));
+    let blurry = camera_jpeg(&defocus(&document(Scene::new(1000, 750)), 6));
     let given = vec![
         material(MaterialKind::IdCardFront, &photo(1, 1000, 750), &policy),
         material(MaterialKind::IdCardBack, &blurry, &policy),
@@ -315,15 +313,15 @@ fn credit_code_warning_is_sealed_not_refused() {
     }
 }
 
-/// Regenerates the example materials: `HEXIN_WRITE_EXAMPLES=1 cargo test -p hexin-core --test
-/// package write_examples -- --ignored`.
+/// Regenerates the specimens' photos: `HEXIN_WRITE_SPECIMENS=1 cargo test -p hexin-core --test
+/// package write_specimens -- --ignored`.
 #[test]
 #[ignore]
-fn write_examples() {
-    if std::env::var_os("HEXIN_WRITE_EXAMPLES").is_none() {
+fn write_specimens() {
+    if std::env::var_os("HEXIN_WRITE_SPECIMENS").is_none() {
         return;
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specimens");
     let mut kinds = INDIVIDUAL.to_vec();
     kinds.push(MaterialKind::BusinessLicense);
     for (i, kind) in kinds.iter().enumerate() {
@@ -426,7 +424,7 @@ fn submission_problems_name_each_missing_or_invalid_field() {
     assert_eq!(individual.iter().filter(|c| **c == Code::MissingField).count(), 2, "{individual:?}");
 
     // Unknown members and wrong types in the fields file name the path.
-    let typo = include_str!("../../examples/individual/fields.json").replace("\"phone\"", "\"mobile\"");
+    let typo = include_str!("../../specimens/individual/fields.json").replace("\"phone\"", "\"mobile\"");
     let Err(e) = Fields::from_json(&typo) else { panic!("accepted a typo") };
     assert_eq!(e.code(), Code::InvalidFields);
     assert!(e.to_string().contains("responsible_person"), "{e}");
@@ -573,7 +571,7 @@ fn spoofing_fields_are_refused() {
 /// few hundred characters of the input.
 #[test]
 fn fields_documents_end_where_their_object_ends() {
-    let json = include_str!("../../examples/individual/fields.json");
+    let json = include_str!("../../specimens/individual/fields.json");
     for garbage in ["x", "{}", "[1]", "\"more\"", "\0"] {
         let Err(e) = Fields::from_json(&format!("{json}{garbage}")) else { panic!("accepted {garbage:?} after the object") };
         assert_eq!(e.code(), Code::InvalidFields);

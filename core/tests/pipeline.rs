@@ -1,13 +1,11 @@
 //! End-to-end checks on generated captures: every code, the verdict, and the normalized output.
 
-mod support;
-
 use hexin_core::capture::analysis::Analysis;
 use hexin_core::capture::checks::{evaluate, Metrics};
 use hexin_core::capture::{intake, normalize};
 use hexin_core::{check, Code, MaterialKind, Policy, Severity, Verdict};
 use image::RgbImage;
-use support::*;
+use hexin_testing::synthetic::*;
 
 const KIND: MaterialKind = MaterialKind::IdCardFront;
 
@@ -237,8 +235,8 @@ fn interpolation_search_matches_bisection() {
     let img = noisy(document(Scene::new(1600, 1200)), 5.0, 13);
     let range = hexin_core::capture::rules::QualityRange { min: 30, max: 95 };
     for budget in [60_000, 120_000, 250_000, 400_000] {
-        let fast = normalize::encode_search(&img, budget, range, normalize::Strategy::Interpolate);
-        let slow = normalize::encode_search(&img, budget, range, normalize::Strategy::Bisect);
+        let fast = normalize::encode_within(&img, budget, range);
+        let slow = hexin_testing::quality::bisect(&img, budget, range);
         assert_eq!(fast.best.as_ref().map(|b| b.0), slow.best.as_ref().map(|b| b.0), "budget {budget}");
         assert!(fast.encodes <= slow.encodes, "budget {budget}: {} vs {}", fast.encodes, slow.encodes);
     }

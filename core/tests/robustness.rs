@@ -15,13 +15,12 @@
 //! (or lowers) every property's count at once. The libFuzzer targets in `fuzz/` run the same
 //! entry points for longer.
 
-mod support;
-
 use std::io::Cursor;
 use std::sync::OnceLock;
 
 use hexin_core::capture::format::{header_dimensions, sniff, Format, Sniffed};
-use hexin_core::{check, Code, Error, MaterialKind, Policy, Verdict};
+use hexin_core::{check, Code, Error, MaterialKind, Policy};
+use hexin_testing::{invariants, synthetic};
 use image::codecs::bmp::BmpEncoder;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
@@ -29,15 +28,10 @@ use image::codecs::webp::WebPEncoder;
 use image::{DynamicImage, ImageBuffer, Luma, RgbImage, RgbaImage};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::TestCaseError;
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
-
-/// The codes `check` may return as an `Err`: everything else about an image is a finding.
-const INTAKE_CODES: [Code; 4] =
-    [Code::CorruptImage, Code::UnsupportedFormat, Code::InputTooLarge, Code::DimensionsTooLarge];
 
 fn policy() -> &'static Policy {
     static POLICY: OnceLock<Policy> = OnceLock::new();
@@ -54,37 +48,11 @@ fn any_kind() -> impl Strategy<Value = MaterialKind> {
     prop::sample::select(MaterialKind::ALL.to_vec())
 }
 
-/// Runs `check` and asserts it answered sensibly: an intake error, or a report that is
-/// consistent with itself and with the policy's limits. A panic inside `check` fails the case
+/// Runs `check` and asserts its answer keeps the shared invariants
+/// ([`invariants::assert_check`]). A panic, inside `check` or in an assertion, fails the case
 /// (proptest catches it and shrinks the input).
-fn assert_graceful(bytes: &[u8], kind: MaterialKind, policy: &Policy) -> Result<(), TestCaseError> {
-    match check(bytes, kind, policy) {
-        Err(e) => {
-            prop_assert!(INTAKE_CODES.contains(&e.code()), "`{e}` has code {}, not an intake code", e.code());
-        }
-        Ok(report) => {
-            prop_assert!(
-                matches!(sniff(bytes), Sniffed::Image(_)),
-                "accepted bytes that are not a supported image: {:?}",
-                sniff(bytes)
-            );
-            prop_assert_eq!(report.material, kind);
-            let (w, h) = (report.metrics.width, report.metrics.height);
-            let limits = &policy.limits;
-            prop_assert!(w > 0 && h > 0, "decoded an image with no pixels: {w}x{h}");
-            prop_assert!(
-                w.max(h) <= limits.max_input_side && w as u64 * h as u64 <= limits.max_input_pixels,
-                "decoded {w}x{h}, beyond the policy's limits {limits:?}"
-            );
-            prop_assert_eq!(report.verdict == Verdict::Accept, report.output.is_some());
-            if let Some(out) = &report.output {
-                prop_assert!(out.jpeg.starts_with(&[0xFF, 0xD8, 0xFF]), "output is not a JPEG");
-                prop_assert_eq!(out.bytes, out.jpeg.len() as u64);
-                prop_assert!(out.bytes <= policy.rules(kind).output_max_bytes);
-            }
-        }
-    }
-    Ok(())
+fn assert_graceful(bytes: &[u8], kind: MaterialKind, policy: &Policy) {
+    invariants::assert_check(bytes, kind, policy, &check(bytes, kind, policy));
 }
 
 fn code_of(result: Result<hexin_core::Report, Error>) -> Option<Code> {
@@ -200,7 +168,7 @@ c886dd18aa8a269204637f6b10d1ff09b07b52b32a6691cd105600ed03822d229b553123b5735650
 8c33bed8eb6e8279266221aab7f7ac60c6962776d35adbeb01c0d15a0000";
 
 fn seed_rgb() -> RgbImage {
-    support::noisy(support::document(support::Scene::new(SEED_W, SEED_H)), 3.0, 11)
+    synthetic::noisy(synthetic::document(synthetic::Scene::new(SEED_W, SEED_H)), 3.0, 11)
 }
 
 fn seed_rgba() -> RgbaImage {
@@ -400,7 +368,7 @@ fn seeds() -> &'static [Seed] {
         let files: Vec<(&'static str, Format, Vec<u8>)> = vec![
             ("jpeg-baseline-rgb", Format::Jpeg, jpeg_rgb.clone()),
             ("jpeg-gray", Format::Jpeg, jpeg(gray.clone())),
-            ("jpeg-exif-orientation-6", Format::Jpeg, support::with_exif_orientation(&jpeg_rgb, 6)),
+            ("jpeg-exif-orientation-6", Format::Jpeg, synthetic::with_exif_orientation(&jpeg_rgb, 6)),
             ("jpeg-progressive", Format::Jpeg, jpeg_with(&rgb, |e| e.set_progressive(true))),
             (
                 "jpeg-restart-444",
@@ -486,7 +454,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), kind in any_kind()) {
-        assert_graceful(&bytes, kind, policy())?;
+        assert_graceful(&bytes, kind, policy());
         if !matches!(sniff(&bytes), Sniffed::Image(_)) {
             prop_assert!(check(&bytes, kind, policy()).is_err());
         }
@@ -500,7 +468,7 @@ proptest! {
     ) {
         let mut bytes = magic.to_vec();
         bytes.extend(tail);
-        assert_graceful(&bytes, kind, policy())?;
+        assert_graceful(&bytes, kind, policy());
     }
 }
 
@@ -603,7 +571,7 @@ proptest! {
         kind in any_kind(),
     ) {
         let bytes = apply(&seeds()[seed], &mutations, fix_crc);
-        assert_graceful(&bytes, kind, policy())?;
+        assert_graceful(&bytes, kind, policy());
     }
 }
 
@@ -614,7 +582,7 @@ proptest! {
     fn truncated_valid_files_never_panic(seed in seed_index(), cut in any::<Index>(), kind in any_kind()) {
         let seed = &seeds()[seed];
         let bytes = &seed.bytes[..cut.index(seed.bytes.len())];
-        assert_graceful(bytes, kind, policy())?;
+        assert_graceful(bytes, kind, policy());
         if bytes.is_empty() {
             prop_assert_eq!(code_of(check(bytes, kind, policy())), Some(Code::CorruptImage));
         }
@@ -630,7 +598,7 @@ proptest! {
         let seed = &seeds()[seed];
         let mutation = Mutation::Field(field, value);
         let bytes = apply(seed, std::slice::from_ref(&mutation), true);
-        assert_graceful(&bytes, kind, policy())?;
+        assert_graceful(&bytes, kind, policy());
     }
 }
 
@@ -643,7 +611,7 @@ fn every_short_truncation_is_refused_or_read() {
             let bytes = &seed.bytes[..n];
             let result = check(bytes, MaterialKind::Other, policy());
             if let Err(e) = &result {
-                assert!(INTAKE_CODES.contains(&e.code()), "{} cut at {n}: {e}", seed.name);
+                assert!(invariants::INTAKE_CODES.contains(&e.code()), "{} cut at {n}: {e}", seed.name);
             }
             if n < 26 || header_dimensions(seed.format, bytes).is_none() {
                 assert_eq!(code_of(result), Some(Code::CorruptImage), "{} cut at {n}", seed.name);
@@ -666,7 +634,7 @@ fn jpegs_that_panic_zune_jpeg_0_5_15_are_handled() {
         let result = std::panic::catch_unwind(|| check(&jpeg, MaterialKind::VerificationForm, policy()).map(|_| ()));
         match result {
             Err(_) => panic!("{name}: check panicked"),
-            Ok(Err(e)) => assert!(INTAKE_CODES.contains(&e.code()), "{name}: {e}"),
+            Ok(Err(e)) => assert!(invariants::INTAKE_CODES.contains(&e.code()), "{name}: {e}"),
             Ok(Ok(())) => {}
         }
     }
@@ -850,41 +818,12 @@ fn json_source() -> &'static str {
     })
 }
 
-/// Parses `text`; asserts it either fails as `invalid_policy` or yields a policy whose every
-/// rule set keeps the invariants `check` relies on.
-fn parse_gracefully(text: &str) -> Result<Option<Policy>, TestCaseError> {
-    match Policy::parse(text) {
-        Err(e) => {
-            prop_assert_eq!(e.code(), Code::InvalidPolicy, "{}", e);
-            Ok(None)
-        }
-        Ok(p) => {
-            prop_assert_eq!(p.digest.len(), 64);
-            prop_assert!(!p.id.trim().is_empty());
-            let l = &p.limits;
-            prop_assert!(l.max_input_bytes > 0 && l.max_input_pixels > 0 && l.max_input_side > 0, "{l:?}");
-            for kind in MaterialKind::ALL {
-                let r = p.rules(kind);
-                prop_assert!(!r.formats.is_empty(), "{kind}: no formats");
-                prop_assert!(r.min_short_side <= r.min_long_side, "{kind}: {r:?}");
-                prop_assert!(r.min_long_side <= r.output_long_side && r.output_long_side <= 65535, "{kind}: {r:?}");
-                prop_assert!(r.output_max_bytes >= 10_000, "{kind}: {r:?}");
-                let q = r.jpeg_quality;
-                prop_assert!(1 <= q.min && q.min <= q.max && q.max <= 100, "{kind}: {q:?}");
-                let c = &r.checks;
-                for (t, hi) in [
-                    (c.blurry.threshold, 1.0),
-                    (c.too_dark.threshold, 255.0),
-                    (c.overexposed.threshold, 1.0),
-                    (c.glare.threshold, 1.0),
-                    (c.not_color.threshold, 1.0),
-                ] {
-                    prop_assert!((0.0..=hi).contains(&t), "{kind}: threshold {t} outside 0..={hi}");
-                }
-            }
-            Ok(Some(p))
-        }
-    }
+/// Parses `text` and asserts the answer keeps the shared invariants
+/// ([`invariants::assert_parsed`]): `invalid_policy`, or a policy `check` can run under.
+fn parse_gracefully(text: &str) -> Option<Policy> {
+    let parsed = Policy::parse(text);
+    invariants::assert_parsed(&parsed);
+    parsed.ok()
 }
 
 proptest! {
@@ -892,14 +831,14 @@ proptest! {
 
     #[test]
     fn arbitrary_strings_never_panic_the_policy_parser(text in any::<String>()) {
-        parse_gracefully(&text)?;
+        parse_gracefully(&text);
     }
 
     #[test]
     fn policy_shaped_strings_never_panic_the_policy_parser(
         text in r#"(\{|\[|schema = 1\n|id = "x"\n|version = 1\n|\[limits\]\n|\[defaults\]\n|[a-z_.]{1,12} = [-0-9.e"{}\[\],a-z ]{0,12}\n|"[a-z_]{1,10}": |[\n ,:"{}\[\]0-9])*"#,
     ) {
-        parse_gracefully(&text)?;
+        parse_gracefully(&text);
     }
 }
 
@@ -912,7 +851,7 @@ proptest! {
         edits in prop::collection::vec(policy_edit(), 1..4),
     ) {
         let source = if json { json_source() } else { Policy::icp_default_source() };
-        parse_gracefully(&edit_policy(source, &edits))?;
+        parse_gracefully(&edit_policy(source, &edits));
     }
 }
 
@@ -933,8 +872,8 @@ proptest! {
         kind in any_kind(),
     ) {
         let source = if json { json_source() } else { Policy::icp_default_source() };
-        if let Some(p) = parse_gracefully(&edit_policy(source, &edits))? {
-            assert_graceful(&seeds()[seed].bytes, kind, &p)?;
+        if let Some(p) = parse_gracefully(&edit_policy(source, &edits)) {
+            assert_graceful(&seeds()[seed].bytes, kind, &p);
         }
     }
 }
@@ -965,10 +904,7 @@ fn extreme_valid_policies_drive_check() {
         let p = Policy::parse(text).unwrap_or_else(|e| panic!("variant {i}: {e}"));
         for seed in seeds() {
             for kind in [MaterialKind::IdCardFront, MaterialKind::Other] {
-                match check(&seed.bytes, kind, &p) {
-                    Ok(report) => assert_eq!(report.verdict == Verdict::Accept, report.output.is_some()),
-                    Err(e) => assert!(INTAKE_CODES.contains(&e.code()), "variant {i}, {}: {e}", seed.name),
-                }
+                invariants::assert_check(&seed.bytes, kind, &p, &check(&seed.bytes, kind, &p));
             }
         }
     }

@@ -1,13 +1,11 @@
 //! Files that claim more than their bytes hold: a JPEG cut short with an end-of-image marker
 //! appended, and headers claiming far more pixels than the compressed bytes can carry.
 
-mod support;
-
 use hexin_core::capture::intake::MIN_BYTES_PER_PIXEL;
 use hexin_core::{check, Code, Error, MaterialKind, Policy};
 use image::ImageEncoder;
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
-use support::*;
+use hexin_testing::synthetic::*;
 
 const KIND: MaterialKind = MaterialKind::IdCardFront;
 

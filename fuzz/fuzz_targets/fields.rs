@@ -29,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
     let today = Date::new(2026, 11, 28).expect("a real date");
     for subject in [SubjectKind::Individual, SubjectKind::Enterprise] {
         let submission = Submission::new(subject, "11", fields.clone()).expect("11 is a province");
-        let problems = submission.problems(policy, today);
-        let _ = submission.required_materials(policy);
+        let problems = submission.problems(&policy.requirements, today);
+        let _ = submission.required_materials(&policy.requirements);
         let p = &fields.responsible_person;
         for (at, value) in [("responsible_person.name", &p.name), ("subject.name", &fields.subject.name), ("website.name", &fields.website.name)] {
             if text(value).is_err() {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use hexin_core::package::manifest::Manifest;
-use hexin_core::capture::normalize::sha256_hex;
+use hexin_core::hash::sha256_hex;
 use hexin_core::package::verify::{verify, Options};
 use libfuzzer_sys::fuzz_target;
 

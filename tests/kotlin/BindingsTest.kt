@@ -41,7 +41,7 @@ import org.hexin.core.Verdict
 import org.hexin.core.Website
 
 val env: (String) -> String = { System.getenv(it) ?: error("$it is not set") }
-val examples = File(env("HEXIN_EXAMPLES"))
+val specimens = File(env("HEXIN_SPECIMENS"))
 val realPhotos = File(env("HEXIN_REAL_PHOTOS"))
 val work = File(env("HEXIN_WORK"))
 val endpoint = env("HEXIN_ENDPOINT")
@@ -49,14 +49,14 @@ val serverPackages = File(env("HEXIN_SERVER_PACKAGES"))
 
 val INDIVIDUAL = listOf(MaterialKind.ID_CARD_FRONT, MaterialKind.ID_CARD_BACK, MaterialKind.FACE_PHOTO, MaterialKind.VERIFICATION_FORM)
 
-/** The individual example's fields (examples/individual/fields.json). */
+/** The individual example's fields (specimens/individual/fields.json). */
 fun exampleFields() = Fields(
     SubjectFields("张三", null, null),
     Person("张三", "11010519491231002X", "长期", "13800138000", "zhangsan@example.com", null),
     Website("张三的个人博客", listOf("example.com", "例子.测试")),
 )
 
-fun photo(kind: MaterialKind) = File(examples, "${kind.name.lowercase().replace('_', '-')}.jpg").readBytes()
+fun photo(kind: MaterialKind) = File(specimens, "${kind.name.lowercase().replace('_', '-')}.jpg").readBytes()
 
 inline fun <reified E : HexinException> assertThrows(block: () -> Unit): E {
     try {

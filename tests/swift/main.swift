@@ -5,7 +5,7 @@ import Hexin
 
 let env = ProcessInfo.processInfo.environment
 func path(_ name: String) -> String { env[name] ?? { fatalError("\(name) is not set") }() }
-let examples = URL(fileURLWithPath: path("HEXIN_EXAMPLES"))
+let specimens = URL(fileURLWithPath: path("HEXIN_SPECIMENS"))
 let realPhotos = URL(fileURLWithPath: path("HEXIN_REAL_PHOTOS"))
 let work = URL(fileURLWithPath: path("HEXIN_WORK"))
 let endpoint = path("HEXIN_ENDPOINT")
@@ -17,7 +17,7 @@ func expect(_ ok: Bool, _ what: @autoclosure () -> String, line: Int = #line) {
 }
 
 func photo(_ kind: MaterialKind) -> Data {
-    try! Data(contentsOf: examples.appendingPathComponent(materialFileName(kind: kind)))
+    try! Data(contentsOf: specimens.appendingPathComponent(materialFileName(kind: kind)))
 }
 
 func exampleFields(phone: String = "13800138000") -> Fields {

@@ -22,7 +22,7 @@ const CHUNK: usize = 16 * 1024;
 
 /// The individual example, checked and sealed.
 fn example_package() -> Package {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/individual");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
     let policy = Policy::icp_default();
     let fields = Fields::from_json(&std::fs::read_to_string(dir.join("fields.json")).unwrap()).unwrap();
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();

@@ -17,7 +17,7 @@ use crate::harness::{Case, TIME_LIMIT};
 const KINDS: [&str; 4] = ["id-card-front", "id-card-back", "face-photo", "verification-form"];
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/individual").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual").join(name)
 }
 
 fn example_fields() -> String {

@@ -56,32 +56,16 @@ pub struct Search {
 /// JPEG size grows roughly exponentially with quality, so the search interpolates on
 /// log(size) between the closest qualities known to fit and to overflow. It starts at the top
 /// (most captures fit there, in one encode) and returns the same quality as a bisection would,
-/// usually in two to four encodes instead of six or seven.
+/// usually in two to four encodes instead of six or seven (hexin-testing's `quality::bisect` is
+/// the baseline it is tested and benchmarked against).
 pub fn encode_within(image: &RgbImage, max_bytes: u64, range: QualityRange) -> Search {
-    encode_search(image, max_bytes, range, Strategy::Interpolate)
-}
-
-/// Quality search strategies, kept side by side for the benchmark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strategy {
-    /// Interpolation on log(size), starting at the top quality.
-    Interpolate,
-    /// Plain bisection over the whole range: the baseline.
-    Bisect,
-}
-
-/// Finds the highest quality in `range` whose JPEG fits `max_bytes`, with the given strategy.
-pub fn encode_search(image: &RgbImage, max_bytes: u64, range: QualityRange, strategy: Strategy) -> Search {
     let (mut lo, mut hi) = (range.min, range.max);
     // `fit`: highest quality known to fit; `tried`: every (quality, size) encoded so far.
     let mut fit: Option<(u8, Vec<u8>)> = None;
     let mut tried: Vec<(u8, u64)> = Vec::new();
     let mut smallest = u64::MAX;
     while lo <= hi {
-        let q = match strategy {
-            Strategy::Bisect => lo + (hi - lo).div_ceil(2),
-            Strategy::Interpolate => guess(&tried, max_bytes, lo, hi),
-        };
+        let q = guess(&tried, max_bytes, lo, hi);
         let jpeg = encode_jpeg(image, q);
         let size = jpeg.len() as u64;
         tried.push((q, size));

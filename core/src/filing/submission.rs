@@ -1,6 +1,6 @@
 //! A submission: who files, where, and the text fields of the filing.
 //!
-//! The fields document is JSON (schema in docs/fields.md, example in `examples/*/fields.json`).
+//! The fields document is JSON (schema in docs/fields.md, example in `specimens/*/fields.json`).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Times the whole `check` pipeline on real files: the Rust side of `bench/compare.sh`.
 //!
-//! cargo build --release -p hexin-core --example bench_pipeline
+//! cargo build --release -p hexin-bench --bin bench_pipeline
 //!
 //! ```text
 //! bench_pipeline [--repeat N] [--warmup W] FILE...   median wall time of `check`, one JSON line per file
@@ -15,18 +15,16 @@
 //! Timings cover `check` only (the file is read before the clock starts). Never run this from a
 //! test: timings belong to benchmarks, on a quiet machine.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use hexin_core::capture::analysis::Analysis;
 use hexin_core::capture::checks::{self, Metrics};
-use hexin_core::capture::normalize::{self, Strategy};
+use hexin_core::capture::normalize::{self, Search};
 use hexin_core::capture::rules::QualityRange;
 use hexin_core::capture::intake;
 use hexin_core::{check, MaterialKind, Policy, Report};
+use hexin_testing::{quality, synthetic};
 
 const KIND: MaterialKind = MaterialKind::IdCardFront;
 
@@ -157,8 +155,9 @@ fn line(path: &str, times: &[Duration], r: &Report) -> String {
     .to_string()
 }
 
-/// Encodes each strategy of the quality search needs on the upright image `check` would encode,
-/// at the policy's byte budget or at each of `budgets`; one JSON line per budget.
+/// Encodes each quality search needs (hexin-core's interpolation, hexin-testing's bisection) on
+/// the upright image `check` would encode, at the policy's byte budget or at each of `budgets`;
+/// one JSON line per budget.
 fn encodes(path: &str, policy: &Policy, budgets: &[u64]) -> Result<(), String> {
     let rules = policy.rules(KIND);
     let bytes = read(path)?;
@@ -174,9 +173,11 @@ fn encodes(path: &str, policy: &Policy, budgets: &[u64]) -> Result<(), String> {
 fn encodes_at(path: &str, upright: &image::RgbImage, budget: u64, range: QualityRange) -> Result<(), String> {
     let mut row = serde_json::json!({ "file": path, "upright": [upright.width(), upright.height()], "budget": budget });
     let mut chosen = Vec::new();
-    for (name, strategy) in [("interpolate", Strategy::Interpolate), ("bisect", Strategy::Bisect)] {
+    let strategies: [(&str, fn(&image::RgbImage, u64, QualityRange) -> Search); 2] =
+        [("interpolate", normalize::encode_within), ("bisect", quality::bisect)];
+    for (name, search) in strategies {
         let start = Instant::now();
-        let s = normalize::encode_search(upright, budget, range, strategy);
+        let s = search(upright, budget, range);
         let ms = start.elapsed().as_secs_f64() * 1e3;
         let best = s.best.as_ref().map(|(q, jpeg)| (*q, jpeg.len()));
         chosen.push(best);
@@ -289,10 +290,10 @@ impl Lap {
 /// The benchmark's synthetic capture: a 12.2 MP document photo with sensor noise, as a camera
 /// JPEG at quality 92, with an EXIF orientation tag when `orientation` is not 1.
 fn write_synthetic(path: &str, orientation: u16) -> Result<(), String> {
-    let photo = support::noisy(support::document(support::Scene::new(4032, 3024)), 3.0, 1);
-    let mut jpeg = support::camera_jpeg(&photo);
+    let photo = synthetic::noisy(synthetic::document(synthetic::Scene::new(4032, 3024)), 3.0, 1);
+    let mut jpeg = synthetic::camera_jpeg(&photo);
     if orientation != 1 {
-        jpeg = support::with_exif_orientation(&jpeg, orientation);
+        jpeg = synthetic::with_exif_orientation(&jpeg, orientation);
     }
     std::fs::write(path, jpeg).map_err(|e| format!("{path}: {e}"))
 }

@@ -1,5 +1,5 @@
 //! Writes a new P-256 signing key as PKCS#8 PEM to PATH and its public key to PATH.pub, for
-//! signing packages off the phone (servers, tests, the demo): `cargo run -p hexin-core --example
+//! signing packages off the phone (servers, tests, the demo): `cargo run -p hexin-testing --bin
 //! keygen -- key.pem`. On a phone the key lives in Android Keystore or the Secure Enclave instead.
 
 use hexin_core::package::signature::SoftwareKey;

@@ -1,6 +1,5 @@
 //! Synthetic captures for tests, calibration and benchmarks: an ID-card-like document on a
 //! table, photographed with sensor noise, and the ways a real capture goes wrong.
-#![allow(dead_code)] // each test binary uses a different part
 
 use image::{Rgb, RgbImage};
 

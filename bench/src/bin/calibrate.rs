@@ -1,15 +1,12 @@
 //! Prints every check's measurement on the calibration set and on real photos, with the
 //! false-accept and false-reject counts under the default policy.
 //!
-//! cargo run --release -p hexin-core --example calibrate -- [DIR_OR_FILE ...]
+//! cargo run --release -p hexin-bench --bin calibrate -- [DIR_OR_FILE ...]
 //!
 //! Synthetic captures carry the codes they must raise. Real photos given on the command line are
 //! expected to pass every check except those `real_expectation` names (scikit-image's grayscale
 //! photos, its real motion-blurred clock, its deep-field sky); `resolution_too_low` is ignored for
 //! them, since most are small.
-
-#[path = "../tests/support/mod.rs"]
-mod support;
 
 use std::path::{Path, PathBuf};
 
@@ -17,14 +14,15 @@ use hexin_core::capture::analysis::Analysis;
 use hexin_core::capture::checks::{evaluate, Metrics};
 use hexin_core::capture::intake;
 use hexin_core::{MaterialKind, Policy};
+use hexin_testing::synthetic;
 
 fn main() {
     let policy = Policy::icp_default();
     let rules = policy.rules(MaterialKind::IdCardFront);
     println!("{:<34} {:>7} {:>7} {:>8} {:>8} {:>8}  raised / expected", "capture", "blur", "luma", "clipped", "glare", "chroma");
     let (mut false_accepts, mut false_rejects, mut total) = (0, 0, 0);
-    for (name, img, expected) in support::calibration_set(1600, 1200) {
-        let bytes = support::camera_jpeg(&img);
+    for (name, img, expected) in synthetic::calibration_set(1600, 1200) {
+        let bytes = synthetic::camera_jpeg(&img);
         let (metrics, raised) = measure(&bytes, &policy);
         let codes: Vec<&str> = raised.iter().map(|c| c.as_str()).collect();
         total += 1;

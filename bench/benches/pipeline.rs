@@ -1,14 +1,11 @@
 //! The pipeline's hot functions on a 12 MP capture: where `check`'s time goes.
 //!
-//! cargo bench -p hexin-core --bench pipeline [-- FILTER]
+//! cargo bench -p hexin-bench --bench pipeline [-- FILTER]
 //!
 //! The input is a synthetic 4032x3024 document photo with sensor noise, encoded as a camera would
 //! (JPEG quality 92), made in code so nothing large is committed. Samples are few and short: the
 //! machine this runs on is usually shared. For hexin against a Pillow + OpenCV reference on real
 //! photos, see `bench/compare.sh`.
-
-#[path = "../tests/support/mod.rs"]
-mod support;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -21,13 +18,14 @@ use hexin_core::capture::analysis::Analysis;
 use hexin_core::capture::checks::{color, exposure, sharpness};
 use hexin_core::capture::{intake, normalize};
 use hexin_core::{check, MaterialKind, Policy};
+use hexin_testing::synthetic;
 
 const KIND: MaterialKind = MaterialKind::IdCardFront;
 
 fn pipeline(c: &mut Criterion) {
     let policy = Policy::icp_default();
     let rules = policy.rules(KIND);
-    let camera = support::camera_jpeg(&support::noisy(support::document(support::Scene::new(4032, 3024)), 3.0, 1));
+    let camera = synthetic::camera_jpeg(&synthetic::noisy(synthetic::document(synthetic::Scene::new(4032, 3024)), 3.0, 1));
     let pixels: RgbImage = intake::decode(&camera, &policy.limits, rules).expect("decodable").pixels;
     let upright = intake::upright_within(pixels.clone(), Orientation::NoTransforms, rules.output_long_side);
     let analysis = Analysis::new(&upright);

@@ -1,0 +1,12 @@
+//! Test support for hexin, shared by hexin-core's tests, the fuzz targets and the benchmarks
+//! (matrix-rust-sdk's `testing/` crate plays the same part).
+//!
+//! - [`synthetic`]: captures made in code (an ID-card-like document, noise, blur, exposure,
+//!   glare, EXIF orientation) and the calibration set the checks are tuned on;
+//! - [`invariants`]: what every answer of `check` and `Policy::parse` must satisfy, asserted
+//!   the same way by the property tests and the fuzz targets;
+//! - [`quality`]: the bisection the quality search is measured against.
+
+pub mod invariants;
+pub mod quality;
+pub mod synthetic;
