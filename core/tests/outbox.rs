@@ -773,7 +773,7 @@ fn sealed_example(dir: &Path) -> hexin_core::package::seal::Package {
     use hexin_core::package::seal::{seal, Material, Sealing};
     use hexin_core::MaterialKind;
 
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/individual");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
     let policy = hexin_core::Policy::icp_default();
     let fields = Fields::from_json(&fs::read_to_string(example.join("fields.json")).unwrap()).unwrap();
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
