@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hexin_core::delivery::{Listener, Uploader};
+use hexin_core::delivery::{Listener, Uploader, DEFAULT_PARALLEL};
 use hexin_core::outbox::{Outbox, OutboxConfig};
 use hexin_core::tus::{TusClient, UploadConfig};
 use hexin_core::{Error, Message};
@@ -71,7 +71,7 @@ pub struct Connection {
     #[arg(long)]
     chunk_size: Option<usize>,
     /// Materials uploaded at once.
-    #[arg(long, default_value_t = UploadConfig::default().parallel)]
+    #[arg(long, default_value_t = DEFAULT_PARALLEL)]
     parallel: usize,
     /// An origin (scheme://host[:port]) besides the endpoint's where the server may place
     /// uploads; repeatable. Upload URLs anywhere else are refused (upload_url_refused).
@@ -85,7 +85,7 @@ pub struct Connection {
 impl Connection {
     /// The defaults for `endpoint`, for work that sends no files (terminating uploads).
     pub fn quiet(endpoint: String) -> Connection {
-        Connection { endpoint, chunk_size: None, parallel: UploadConfig::default().parallel, allowed_origins: vec![], json: true }
+        Connection { endpoint, chunk_size: None, parallel: DEFAULT_PARALLEL, allowed_origins: vec![], json: true }
     }
 
     /// Runs `work` with an uploader for `outbox` on a Tokio runtime.
@@ -94,8 +94,7 @@ impl Connection {
         F: FnOnce(Uploader, CancellationToken) -> Fut,
         Fut: Future<Output = T>,
     {
-        let config = UploadConfig { parallel: self.parallel, allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() }
-            .with_fixed_chunks(self.chunk_size);
+        let config = UploadConfig { allowed_origins: self.allowed_origins.clone(), ..UploadConfig::default() }.with_fixed_chunks(self.chunk_size);
         let client = Arc::new(TusClient::new(&self.endpoint, config)?);
         let listener: Arc<dyn Listener> = if as_json(self.json) { Arc::new(JsonLines) } else { Arc::new(ProgressBar::new()) };
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -103,7 +102,7 @@ impl Connection {
             .enable_all()
             .build()
             .map_err(|e| Error::Storage { op: "tokio runtime".into(), reason: e.to_string() })?;
-        Ok(runtime.block_on(work(Uploader::new(outbox, client, listener), CancellationToken::new())))
+        Ok(runtime.block_on(work(Uploader::new(outbox, client, listener).with_parallel(self.parallel), CancellationToken::new())))
     }
 
     /// Prints a final line: JSON, or readable text.

@@ -19,9 +19,12 @@ use tokio_util::sync::CancellationToken;
 
 use crate::hash::sha256_hex;
 use crate::package::manifest::Manifest;
-use crate::outbox::{Outbox, PackageState, StoredFile, UploadMark};
+use crate::outbox::{Content, Outbox, PackageState, StoredFile, UploadMark};
 use crate::tus::{upload_file, Resume, Source, TransferHooks, TusClient};
 use crate::Error;
+
+/// How many materials an [`Uploader`] sends at once unless told otherwise.
+pub const DEFAULT_PARALLEL: usize = 2;
 
 /// The `filetype` of a commit document.
 pub const COMMIT_MEDIA_TYPE: &str = "application/vnd.hexin.commit+json";
@@ -85,11 +88,18 @@ pub struct Uploader {
     outbox: Arc<Outbox>,
     client: Arc<TusClient>,
     listener: Arc<dyn Listener>,
+    parallel: usize,
 }
 
 impl Uploader {
+    /// An uploader sending [`DEFAULT_PARALLEL`] materials at once.
     pub fn new(outbox: Arc<Outbox>, client: Arc<TusClient>, listener: Arc<dyn Listener>) -> Uploader {
-        Uploader { outbox, client, listener }
+        Uploader { outbox, client, listener, parallel: DEFAULT_PARALLEL }
+    }
+
+    /// Sends `parallel` materials of a package at once (0 counts as 1).
+    pub fn with_parallel(self, parallel: usize) -> Uploader {
+        Uploader { parallel: parallel.max(1), ..self }
     }
 
     /// Uploads one file of a package, e.g. a material accepted while the applicant is still
@@ -161,7 +171,7 @@ impl Uploader {
 
         let totals = Arc::new(Totals::new(files));
         let stop = cancel.child_token();
-        let limit = Arc::new(tokio::sync::Semaphore::new(self.client.config().parallel.max(1)));
+        let limit = Arc::new(tokio::sync::Semaphore::new(self.parallel));
         let mut tasks = JoinSet::new();
         for file in files.iter().cloned() {
             let (this, id, totals, stop, limit) = (self.clone(), id.to_owned(), totals.clone(), stop.clone(), limit.clone());
@@ -231,10 +241,13 @@ impl Uploader {
             hooks.progress(file.bytes, file.bytes);
             return Ok(0);
         }
-        let bytes: Arc<[u8]> = self.outbox.read_file(id, &file.name)?.into();
+        let source = match self.outbox.content(id, &file.name)? {
+            Content::Blob { path, sha256 } => Source::Hashed { path, sha256 },
+            Content::Decrypted(bytes) => Source::Bytes(bytes.into()),
+        };
         let metadata = metadata(id, &file.name, &described.media_type, &described.kind, &file.sha256);
         let resume = mark.map(|m| Resume { url: m.url, offset: m.offset });
-        let uploaded = upload_file(&self.client, &Source::Bytes(bytes), &metadata, resume, &hooks, &hooks.stop).await;
+        let uploaded = upload_file(&self.client, &source, &metadata, resume, &hooks, &hooks.stop).await;
         if let Some(e) = hooks.failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
             return Err(e);
         }

@@ -158,7 +158,7 @@ impl Draft {
         self.outbox.put_file(&self.id, &file, &output.jpeg)?;
         let mut kept = Kept { kind, file, capture, report: report.clone() };
         if let Some(output) = kept.report.output.as_mut() {
-            output.jpeg = vec![]; // in the outbox; reread at sealing
+            output.jpeg = vec![]; // in the outbox; sealing needs only its hash and size
         }
         self.save(&mut record, |r| {
             r.materials.retain(|m| m.kind != kind);
@@ -209,22 +209,24 @@ impl Draft {
 
     /// Seals the draft in place, signed by `signer` when given; the outbox then holds it
     /// sealed, ready to deliver. Refuses with [`Error::SealRefused`], listing every reason.
+    ///
+    /// The manifest is built from the stored reports (each output's SHA-256 and size) and
+    /// verified against the outbox's record of the files; no blob is read back or rewritten.
     pub fn seal(&self, signer: Option<&dyn Signer>) -> Result<Sealed, Error> {
         let record = self.lock();
         let submission = record.submission()?;
-        let mut materials = vec![];
-        for kept in &record.materials {
-            let mut report = kept.report.clone();
-            if let Some(output) = report.output.as_mut() {
-                output.jpeg = self.outbox.read_file(&self.id, &kept.file)?;
-            }
-            materials.push(Material { kind: kept.kind, capture: kept.capture.clone(), checked: Ok(report) });
-        }
+        let materials = record
+            .materials
+            .iter()
+            .map(|kept| Material { kind: kept.kind, capture: kept.capture.clone(), checked: Ok(kept.report.clone()) })
+            .collect();
+        // Only the record's files: one a failed `remove` left behind is dropped at sealing.
+        let mut stored = self.outbox.get(&self.id)?.files;
+        stored.retain(|f| record.materials.iter().any(|m| m.file == f.name));
         let sealing = Sealing { package_id: self.id.clone(), created_at: unix_now(), signer };
-        let package = seal::seal(&submission, materials, &self.policy, &sealing)?;
-        let files: Vec<(&str, &[u8])> = package.files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-        self.outbox.seal(&self.id, &package.manifest_bytes, &files)?;
-        Ok(Sealed { package_id: self.id.clone(), digest: package.digest })
+        let sealed = seal::seal_stored(&submission, materials, &self.policy, &sealing, &stored)?;
+        self.outbox.seal_in_place(&self.id, &sealed.manifest_bytes, &stored)?;
+        Ok(Sealed { package_id: self.id.clone(), digest: sealed.digest })
     }
 
     fn lock(&self) -> MutexGuard<'_, Record> {

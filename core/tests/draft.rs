@@ -199,3 +199,55 @@ fn bad_input_gets_typed_errors() {
     let err = Draft::open(outbox, policy, "0123456789abcdef0123456789abcdef").err().unwrap();
     assert!(matches!(err, Error::OutboxCorrupt { .. }), "{err:?}");
 }
+
+/// Sealing records the manifest over the blobs already stored: none is rewritten (same inodes,
+/// same modification times), early upload marks stay, a file the draft record does not name is
+/// dropped, and a stored file that differs from its report refuses the seal.
+#[test]
+fn sealing_a_draft_keeps_its_blobs_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("outbox");
+    let outbox = open(&dir);
+    let draft = Draft::start(outbox.clone(), Arc::new(Policy::icp_default()), SubjectKind::Individual, "11").unwrap();
+    for kind in INDIVIDUAL {
+        draft.add(kind, &example(&format!("{kind}.jpg")), camera()).unwrap();
+    }
+    draft.set_fields(fields()).unwrap();
+    let id = draft.id().to_string();
+
+    // The front's stored content no longer matches its report: refused, still a draft.
+    let front = outbox.read_file(&id, "id-card-front.jpg").unwrap();
+    outbox.put_file(&id, "id-card-front.jpg", &front[..front.len() - 1]).unwrap();
+    match draft.seal(None) {
+        Err(Error::SealRefused { problems }) => assert_eq!(codes(&problems), [(Code::FileSizeMismatch, "id-card-front.jpg".to_string())]),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(outbox.get(&id).unwrap().state, PackageState::Draft);
+    outbox.put_file(&id, "id-card-front.jpg", &front).unwrap();
+
+    outbox.put_file(&id, "stray.jpg", b"left behind by a failed remove").unwrap();
+    let mark = hexin_core::outbox::UploadMark { url: "https://upload.example/files/1".into(), offset: 10 };
+    let back = outbox.get(&id).unwrap().files.into_iter().find(|f| f.name == "id-card-back.jpg").unwrap();
+    assert!(outbox.set_upload_mark(&id, &back.name, &back.sha256, &mark).unwrap());
+    let stamp = |sha256: &str| {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(dir.join("blobs").join(sha256)).unwrap();
+        (meta.ino(), meta.mtime(), meta.mtime_nsec())
+    };
+    let before: Vec<_> = outbox.get(&id).unwrap().files.into_iter().filter(|f| f.name != "stray.jpg").map(|f| (stamp(&f.sha256), f)).collect();
+    let stray = outbox.get(&id).unwrap().files.into_iter().find(|f| f.name == "stray.jpg").unwrap();
+
+    let sealed = draft.seal(None).unwrap();
+    let package = outbox.get(&id).unwrap();
+    assert_eq!(package.state, PackageState::Sealed);
+    assert_eq!(package.files, before.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+    for (stamp_before, f) in &before {
+        assert_eq!(&stamp(&f.sha256), stamp_before, "{} rewritten", f.name);
+    }
+    assert!(!dir.join("blobs").join(&stray.sha256).exists(), "the stray file's blob is collected");
+    assert_eq!(outbox.upload_mark(&id, &back.name).unwrap(), Some(mark));
+    let exported = tmp.path().join("export");
+    outbox.export(&id, &exported).unwrap();
+    let v = verify_dir(&exported, &Options { expected_digest: Some(sealed.digest), ..Options::default() });
+    assert!(v.is_intact(), "{:?}", v.problems);
+}

@@ -861,6 +861,33 @@ fn a_tampered_package_is_refused_and_nothing_is_stored() {
     assert!(blob_names(&tmp.path().join("ob")).is_empty());
 }
 
+/// Sealing in place records the manifest over the files already stored: a listed file the
+/// package holds with other content (or not at all) changes nothing; files not listed go.
+#[test]
+fn seal_in_place_checks_the_stored_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ob = open(tmp.path(), None);
+    ob.create_draft("p", b"{}").unwrap();
+    let a = ob.put_file("p", "a.jpg", b"aaa").unwrap();
+    let b = ob.put_file("p", "b.jpg", b"bbb").unwrap();
+    let wrong = hexin_core::outbox::StoredFile { sha256: b.sha256.clone(), ..a.clone() };
+    let missing = hexin_core::outbox::StoredFile { name: "c.jpg".into(), ..a.clone() };
+    for listed in [vec![wrong], vec![a.clone(), missing]] {
+        let err = ob.seal_in_place("p", b"{}", &listed).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { ref name, .. } if name == "files"), "{err:?}");
+        assert_eq!(ob.get("p").unwrap().state, PackageState::Draft);
+        assert_eq!(ob.get("p").unwrap().files, [a.clone(), b.clone()]);
+    }
+    ob.seal_in_place("p", b"{\"m\":1}", std::slice::from_ref(&a)).unwrap();
+    let p = ob.get("p").unwrap();
+    assert_eq!((p.state, p.files), (PackageState::Sealed, vec![a.clone()]));
+    assert_eq!(ob.manifest("p").unwrap().as_deref(), Some(&b"{\"m\":1}"[..]));
+    assert_eq!(blob_names(tmp.path()), [a.sha256.clone()], "b's blob is collected");
+    assert_eq!(ob.holds("p", b"{\"m\":1}").unwrap(), Some(PackageState::Sealed));
+    let again = ob.seal_in_place("p", b"{}", std::slice::from_ref(&a)).unwrap_err();
+    assert!(matches!(again, Error::InvalidState { .. }), "{again:?}");
+}
+
 // ---- SIGKILL at random moments ----------------------------------------------------------------
 
 const WRITER_DIR: &str = "HEXIN_OUTBOX_WRITER_DIR";
@@ -930,12 +957,16 @@ fn outbox_writer() {
                 if rng.chance(20) {
                     return Ok(()); // left as a draft
                 }
-                // Seal with the drafted files, sometimes plus one more.
-                if rng.chance(30) {
-                    let s = size(&mut rng);
-                    files.push(("extra.jpg".into(), rng.bytes(s)));
+                // Seal in place with the drafted files, or with their bytes, sometimes plus one more.
+                if rng.chance(40) {
+                    ob.seal_in_place(&id, &manifest_for(&files), &ob.get(&id)?.files)?;
+                } else {
+                    if rng.chance(30) {
+                        let s = size(&mut rng);
+                        files.push(("extra.jpg".into(), rng.bytes(s)));
+                    }
+                    ob.seal(&id, &manifest_for(&files), &files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect::<Vec<_>>())?;
                 }
-                ob.seal(&id, &manifest_for(&files), &files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect::<Vec<_>>())?;
             }
             if rng.chance(70) {
                 ob.set_state(&id, PackageState::Uploading)?;

@@ -66,11 +66,16 @@ struct Case {
 }
 
 impl Case {
+    /// The example package sealed in an encrypted outbox.
     fn new() -> Case {
+        Case::with_key(Some([3; 32]))
+    }
+
+    fn with_key(key: Option<[u8; 32]>) -> Case {
         let server = TusServer::start();
         let proxy = Arc::new(FaultProxy::start(server.addr()));
         let dir = tempfile::tempdir().unwrap();
-        let outbox = Arc::new(Outbox::open(&dir.path().join("outbox"), OutboxConfig { key: Some([3; 32]), ..OutboxConfig::default() }).unwrap());
+        let outbox = Arc::new(Outbox::open(&dir.path().join("outbox"), OutboxConfig { key, ..OutboxConfig::default() }).unwrap());
         let package = example_package();
         let files: Vec<(&str, &[u8])> = package.files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
         outbox.seal(&package.manifest.package_id, &package.manifest_bytes, &files).unwrap();
@@ -79,6 +84,12 @@ impl Case {
 
     fn id(&self) -> &str {
         &self.package.manifest.package_id
+    }
+
+    /// The blob file holding material `name` (in a plaintext outbox, its very bytes).
+    fn blob(&self, name: &str) -> std::path::PathBuf {
+        let sha256 = self.package.manifest.materials.iter().find(|e| e.file == name).unwrap().sha256.clone();
+        self._dir.path().join("outbox").join("blobs").join(sha256)
     }
 
     fn on_event(&self, action: impl FnMut(&Event) + Send + 'static) {
@@ -90,15 +101,20 @@ impl Case {
         Uploader::new(self.outbox.clone(), Arc::new(client), self.recorder.clone())
     }
 
+    /// Delivers with two materials at once.
     fn deliver(&self, config: UploadConfig, cancel: &CancellationToken) -> Result<hexin_core::delivery::Delivery, Error> {
-        let uploader = self.uploader(config);
+        self.deliver_with(2, config, cancel)
+    }
+
+    fn deliver_with(&self, parallel: usize, config: UploadConfig, cancel: &CancellationToken) -> Result<hexin_core::delivery::Delivery, Error> {
+        let uploader = self.uploader(config).with_parallel(parallel);
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         runtime.block_on(uploader.deliver(self.id(), cancel))
     }
 
     /// Delivers until three chunks are confirmed, then cancels: the package is paused with
     /// uploads under way.
-    fn deliver_then_cancel(&self, config: UploadConfig) {
+    fn deliver_then_cancel(&self, parallel: usize, config: UploadConfig) {
         let cancel = CancellationToken::new();
         let trigger = cancel.clone();
         self.on_event(move |e| {
@@ -106,7 +122,7 @@ impl Case {
                 trigger.cancel();
             }
         });
-        assert_eq!(self.deliver(config, &cancel).unwrap_err().code(), Code::UploadCancelled);
+        assert_eq!(self.deliver_with(parallel, config, &cancel).unwrap_err().code(), Code::UploadCancelled);
         self.on_event(|_| {});
     }
 
@@ -152,7 +168,7 @@ impl Case {
 }
 
 fn config() -> UploadConfig {
-    UploadConfig { chunk_size: CHUNK, max_chunk_size: CHUNK, parallel: 2, base_delay: Duration::from_millis(50), max_delay: Duration::from_secs(2), ..UploadConfig::default() }
+    UploadConfig { chunk_size: CHUNK, max_chunk_size: CHUNK, base_delay: Duration::from_millis(50), max_delay: Duration::from_secs(2), ..UploadConfig::default() }
 }
 
 #[test]
@@ -217,7 +233,7 @@ fn bursts_of_server_errors_are_retried_honouring_retry_after() {
 fn client_errors_are_not_retried_and_the_package_waits() {
     let case = Case::new();
     case.proxy.respond_with(413, 1, None);
-    let err = case.deliver(UploadConfig { parallel: 1, ..config() }, &CancellationToken::new()).unwrap_err();
+    let err = case.deliver_with(1, config(), &CancellationToken::new()).unwrap_err();
     assert_eq!((err.code(), matches!(err, Error::UploadRejected { status: 413, .. })), (Code::UploadRejected, true));
     assert_eq!(case.proxy.requests().iter().filter(|r| r.status == Some(413)).count(), 1);
     assert_eq!(case.outbox.get(case.id()).unwrap().state, PackageState::Uploading);
@@ -254,7 +270,7 @@ fn a_mark_the_outbox_cannot_save_stops_the_upload() {
 #[test]
 fn cancel_then_resume() {
     let case = Case::new();
-    case.deliver_then_cancel(config());
+    case.deliver_then_cancel(2, config());
     assert_eq!(case.outbox.get(case.id()).unwrap().state, PackageState::Sealed);
     case.deliver(config(), &CancellationToken::new()).unwrap();
     case.assert_delivered();
@@ -265,8 +281,7 @@ fn cancel_then_resume() {
 #[test]
 fn an_expired_upload_starts_again() {
     let case = Case::new();
-    let config1 = UploadConfig { parallel: 1, ..config() };
-    case.deliver_then_cancel(config1.clone());
+    case.deliver_then_cancel(1, config());
     // The file whose upload was cut short by the cancel.
     let (first, mark) = case
         .package
@@ -276,7 +291,7 @@ fn an_expired_upload_starts_again() {
         .expect("an upload was under way");
     let upload_id = mark.url.rsplit('/').next().unwrap().to_owned();
     case.proxy.gone_for(&upload_id);
-    case.deliver(config1, &CancellationToken::new()).unwrap();
+    case.deliver_with(1, config(), &CancellationToken::new()).unwrap();
     case.assert_delivered();
     assert_ne!(case.outbox.upload_mark(case.id(), first).ok().flatten().map(|m| m.url), Some(mark.url.clone()));
     assert!(case.proxy.requests().iter().any(|r| r.status == Some(410)));
@@ -319,7 +334,7 @@ fn a_refused_commit_is_not_a_delivery() {
             }
         }
     });
-    let err = case.deliver(UploadConfig { parallel: 1, ..config() }, &CancellationToken::new()).unwrap_err();
+    let err = case.deliver_with(1, config(), &CancellationToken::new()).unwrap_err();
     assert_eq!(err.code(), Code::CommitRejected);
     assert_eq!(case.outbox.get(case.id()).unwrap().state, PackageState::Uploading);
     case.on_event(|_| {});
@@ -333,7 +348,7 @@ fn a_refused_commit_is_not_a_delivery() {
 #[test]
 fn abandoning_a_package_terminates_its_uploads() {
     let case = Case::new();
-    case.deliver_then_cancel(config());
+    case.deliver_then_cancel(2, config());
     let urls: Vec<String> = case.package.files.iter().filter_map(|(n, _)| case.outbox.upload_mark(case.id(), n).unwrap()).map(|m| m.url).collect();
     assert!(!urls.is_empty());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -396,7 +411,7 @@ fn conflicts_and_rate_limits_are_survived() {
 #[test]
 fn a_changed_endpoint_delivers_to_the_new_server() {
     let case = Case::new();
-    case.deliver_then_cancel(config());
+    case.deliver_then_cancel(2, config());
     let on_a = |case: &Case| case.package.files.iter().filter_map(|(n, _)| case.outbox.upload_mark(case.id(), n).unwrap()).count();
     assert!(on_a(&case) > 0, "some upload was under way at A");
     let requests_to_a = case.proxy.requests().len();
@@ -409,4 +424,59 @@ fn a_changed_endpoint_delivers_to_the_new_server() {
     assert_eq!(case.proxy.requests().len(), requests_to_a, "nothing more went to A");
     *case.server.lock().unwrap() = b;
     case.assert_delivered();
+}
+
+/// Flips the last byte of the file at `path`, in place.
+fn flip_last_byte(path: &Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut bytes = std::fs::read(path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.seek(SeekFrom::Start(last as u64)).unwrap();
+    file.write_all(&bytes[last..]).unwrap();
+}
+
+/// From a plaintext outbox each material streams from its blob file while it is sent, not from
+/// a copy in memory: a byte changed in the blob after the upload began reaches the server,
+/// whose check of the finished upload against its SHA-256 refuses it (460).
+#[test]
+fn a_plaintext_outbox_streams_materials_from_their_blobs() {
+    let case = Case::with_key(None);
+    let (name, bytes) = case.package.files.iter().max_by_key(|(_, b)| b.len()).unwrap().clone();
+    assert!(bytes.len() > 3 * CHUNK, "{name} spans more than three chunks");
+    let blob = case.blob(&name);
+    let mut flipped = false;
+    let target = name.clone();
+    case.on_event(move |e| {
+        if let Event::Progress { file, sent, .. } = e {
+            if !flipped && *file == target && *sent >= CHUNK as u64 {
+                flipped = true;
+                flip_last_byte(&blob);
+            }
+        }
+    });
+    let err = case.deliver_with(1, config(), &CancellationToken::new()).unwrap_err();
+    assert!(matches!(err, Error::UploadRejected { status: 460, .. }), "{err:?}");
+    let server = case.server.lock().unwrap();
+    let stored = server.stored_uploads().into_iter().find(|u| u.metadata.get("filename") == Some(&name)).unwrap();
+    let sent = std::fs::read(&stored.path).unwrap();
+    assert_eq!(sent.len(), bytes.len());
+    assert_eq!((&sent[..bytes.len() - 1], sent[bytes.len() - 1]), (&bytes[..bytes.len() - 1], bytes[bytes.len() - 1] ^ 0xff));
+}
+
+/// Blobs damaged on disk before the upload are found by the first pass over each: the upload
+/// stops before a byte is sent. Repaired, the package is delivered from the plaintext outbox.
+#[test]
+fn a_damaged_blob_is_refused_before_a_byte_is_sent() {
+    let case = Case::with_key(None);
+    let blobs: Vec<_> = case.package.files.iter().map(|(name, _)| case.blob(name)).collect();
+    blobs.iter().for_each(|b| flip_last_byte(b));
+    let err = case.deliver(config(), &CancellationToken::new()).unwrap_err();
+    assert!(matches!(err, Error::Storage { ref reason, .. } if reason.contains("does not hash")), "{err:?}");
+    assert_eq!(case.proxy.body_bytes_forwarded("PATCH") + case.proxy.body_bytes_forwarded("POST"), 0);
+    blobs.iter().for_each(|b| flip_last_byte(b));
+    case.deliver(config(), &CancellationToken::new()).unwrap();
+    case.assert_delivered();
+    assert_eq!(case.resent_bytes(), 0);
 }

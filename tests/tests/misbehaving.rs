@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hexin_core::tus::{upload_file, Source, TransferHooks, TusClient, UploadConfig, Uploaded, SEND_ALLOWANCE};
+use hexin_core::tus::{upload_file, Source, TransferHooks, TusClient, Transferred, UploadConfig, SEND_ALLOWANCE};
 use hexin_core::{Code, Error, FailureKind};
 use hexin_e2e::{MisbehavingServer, Misbehaviour};
 use tokio_util::sync::CancellationToken;
@@ -40,7 +40,7 @@ impl TransferHooks for Hooks {
 }
 
 /// Uploads a `FILE_LEN`-byte file to `endpoint`, failing the test if it takes longer than `BOUND`.
-fn upload(endpoint: &str, config: UploadConfig) -> (Result<Uploaded, Error>, Arc<Hooks>) {
+fn upload(endpoint: &str, config: UploadConfig) -> (Result<Transferred, Error>, Arc<Hooks>) {
     let hooks = Arc::new(Hooks::default());
     let client = TusClient::new(endpoint, config).unwrap();
     let source = Source::Bytes((0..FILE_LEN).map(|i| (i % 251) as u8).collect());

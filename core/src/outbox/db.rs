@@ -55,6 +55,13 @@ pub(crate) const FORMAT_VALUE: &[u8] = b"hexin-outbox";
 
 /// Maps an SQLite error: a damaged database file is [`Error::OutboxCorrupt`], anything else
 /// [`Error::Storage`].
+/// The first column of every row `sql` selects, as text.
+fn strings<C: FromIterator<String>>(conn: &Connection, op: &str, sql: &str, params: impl rusqlite::Params) -> Result<C, Error> {
+    let mut stmt = conn.prepare(sql).map_err(|e| sql_err(op, e))?;
+    let rows = stmt.query_map(params, |r| r.get(0)).map_err(|e| sql_err(op, e))?;
+    rows.collect::<Result<C, _>>().map_err(|e| sql_err(op, e))
+}
+
 pub(crate) fn sql_err(op: &str, e: rusqlite::Error) -> Error {
     let corrupt = match &e {
         rusqlite::Error::SqliteFailure(f, _) => matches!(f.code, ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase),
@@ -240,15 +247,7 @@ pub(crate) fn wipe(conn: &Connection, id: &str, now: i64) -> Result<Vec<String>,
 
 /// Committed packages whose files are still kept and that were committed at or before `cutoff`.
 pub(crate) fn expired(conn: &Connection, cutoff: i64) -> Result<Vec<String>, Error> {
-    let mut stmt = conn
-        .prepare("SELECT id FROM packages WHERE state = 'committed' AND wiped_at IS NULL AND committed_at <= ?1")
-        .map_err(|e| sql_err("expired", e))?;
-    let ids = stmt
-        .query_map([cutoff], |r| r.get(0))
-        .map_err(|e| sql_err("expired", e))?
-        .collect::<Result<Vec<String>, _>>()
-        .map_err(|e| sql_err("expired", e));
-    ids
+    strings(conn, "expired", "SELECT id FROM packages WHERE state = 'committed' AND wiped_at IS NULL AND committed_at <= ?1", [cutoff])
 }
 
 pub(crate) fn delete_package(conn: &Connection, id: &str) -> Result<Vec<String>, Error> {
@@ -291,15 +290,7 @@ impl Column {
 
 /// Sealed packages of schema 2 and older, whose manifest's SHA-256 is not recorded yet.
 pub(crate) fn unhashed_manifests(conn: &Connection) -> Result<Vec<String>, Error> {
-    let mut stmt = conn
-        .prepare("SELECT id FROM packages WHERE manifest_sha256 IS NULL AND manifest IS NOT NULL")
-        .map_err(|e| sql_err("upgrade", e))?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))
-        .map_err(|e| sql_err("upgrade", e))?
-        .collect::<Result<Vec<String>, _>>()
-        .map_err(|e| sql_err("upgrade", e));
-    ids
+    strings(conn, "upgrade", "SELECT id FROM packages WHERE manifest_sha256 IS NULL AND manifest IS NOT NULL", [])
 }
 
 pub(crate) fn set_manifest_sha256(conn: &Connection, id: &str, stored: &[u8]) -> Result<(), Error> {
@@ -368,13 +359,7 @@ pub(crate) fn delete_file(conn: &Connection, id: &str, name: &str) -> Result<Opt
 
 /// Deletes all of a package's file rows; returns their blob names.
 pub(crate) fn delete_files(conn: &Connection, id: &str) -> Result<Vec<String>, Error> {
-    let mut stmt = conn.prepare("DELETE FROM files WHERE package_id = ?1 RETURNING sha256").map_err(|e| sql_err("remove_files", e))?;
-    let old = stmt
-        .query_map([id], |r| r.get(0))
-        .map_err(|e| sql_err("remove_files", e))?
-        .collect::<Result<Vec<String>, _>>()
-        .map_err(|e| sql_err("remove_files", e));
-    old
+    strings(conn, "remove_files", "DELETE FROM files WHERE package_id = ?1 RETURNING sha256", [id])
 }
 
 /// An upload mark as stored: the URL (sealed when the outbox has a key) and the offset.
@@ -422,11 +407,5 @@ pub(crate) fn is_referenced(conn: &Connection, sha256: &str) -> Result<bool, Err
 }
 
 pub(crate) fn referenced(conn: &Connection) -> Result<HashSet<String>, Error> {
-    let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM files").map_err(|e| sql_err("gc", e))?;
-    let names = stmt
-        .query_map([], |r| r.get(0))
-        .map_err(|e| sql_err("gc", e))?
-        .collect::<Result<HashSet<String>, _>>()
-        .map_err(|e| sql_err("gc", e));
-    names
+    strings(conn, "gc", "SELECT DISTINCT sha256 FROM files", [])
 }

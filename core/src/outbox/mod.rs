@@ -38,7 +38,8 @@
 //! 1. A blob is written whole before anything refers to it: a temporary file in `blobs/` is
 //!    written and fsynced, renamed to its hash, and the directory is fsynced.
 //! 2. Then one SQLite transaction changes the rows (add or replace a file, seal a package with
-//!    its whole file set and manifest, change state, wipe, purge). SQLite's WAL with
+//!    its whole file set and manifest or a draft in place with its manifest, change state,
+//!    wipe, purge). SQLite's WAL with
 //!    `synchronous=FULL` makes the transaction all-or-nothing and durable.
 //! 3. Only after that commit are blobs that no row refers to any more deleted.
 //!
@@ -97,6 +98,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::unix_now;
 use crate::hash::sha256_hex;
 use crate::package::manifest::{self, is_safe_file_name};
+use crate::package::verify;
 use crate::Error;
 use blobs::Blobs;
 use crypto::Cipher;
@@ -232,6 +234,30 @@ pub struct StoredFile {
     pub sha256: String,
     /// Size of the content (not of the encrypted blob).
     pub bytes: u64,
+}
+
+/// A package's files as the outbox's index records them, for [`crate::package::seal::seal_stored`]:
+/// sizes and hashes from the rows, without reading the blobs (each is checked against its
+/// hash whenever it is read or uploaded).
+impl verify::Files for Vec<StoredFile> {
+    fn names(&self) -> Result<Vec<String>, String> {
+        Ok(self.iter().map(|f| f.name.clone()).collect())
+    }
+
+    fn measure(&self, name: &str, expected_size: u64) -> Result<Option<(u64, String)>, String> {
+        let measured = |f: &StoredFile| (f.bytes, if f.bytes == expected_size { f.sha256.clone() } else { String::new() });
+        Ok(self.iter().find(|f| f.name == name).map(measured))
+    }
+}
+
+/// Where [`Outbox::content`] says a file's content is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// The blob file of a plaintext outbox, whose bytes are the content; not yet checked
+    /// against `sha256`.
+    Blob { path: std::path::PathBuf, sha256: String },
+    /// The content of an encrypted blob, decrypted and checked against its SHA-256.
+    Decrypted(Vec<u8>),
 }
 
 /// Where one file's upload stands: its tus URL and the offset the server last confirmed.
@@ -490,6 +516,33 @@ impl Outbox {
         }
     }
 
+    /// Seals a draft in place, its files already stored: in one transaction, drops the files
+    /// not in `files`, stores `manifest` and sets state sealed; no blob is read or written, and
+    /// upload marks stay. `files` are the files the manifest lists, each as the package must
+    /// hold it (name, SHA-256, size; see the [`verify::Files`] impl for stored files): one it
+    /// holds otherwise, or not at all, is [`Error::InvalidArgument`] and changes nothing.
+    pub fn seal_in_place(&self, id: &str, manifest: &[u8], files: &[StoredFile]) -> Result<(), Error> {
+        check_id(id)?;
+        let mut conn = self.lock();
+        self.package_in(&conn, id, &[PackageState::Draft], "seal")?;
+        let manifest_sha256 = self.seal_column(Column::ManifestSha256, id, sha256_hex(manifest).as_bytes())?;
+        let manifest = self.seal_column(Column::Manifest, id, manifest)?;
+        let tx = conn.transaction().map_err(|e| db::sql_err("seal", e))?;
+        let held = db::files(&tx, id)?;
+        if let Some(f) = files.iter().find(|f| !held.contains(f)) {
+            let reason = format!("package {id} does not hold {:?} with SHA-256 {} and {} bytes", f.name, f.sha256, f.bytes);
+            return Err(Error::InvalidArgument { name: "files".into(), reason });
+        }
+        let mut old = vec![];
+        for extra in held.iter().filter(|h| !files.contains(h)) {
+            old.extend(db::delete_file(&tx, id, &extra.name)?);
+        }
+        db::seal(&tx, id, &manifest, &manifest_sha256, unix_now())?;
+        tx.commit().map_err(|e| db::sql_err("seal", e))?;
+        self.collect(&conn, old.iter());
+        Ok(())
+    }
+
     /// Whether the outbox holds package `id` sealed with exactly this manifest: its state if
     /// so (committed ones included, after their wipe), `None` if it holds no package `id`.
     /// Another package under the same id (another manifest, or a draft) is
@@ -594,13 +647,26 @@ impl Outbox {
     /// if the blob is missing, damaged or swapped). A name the package does not have is
     /// [`Error::Storage`] with `op: "read_file"`.
     pub fn read_file(&self, id: &str, name: &str) -> Result<Vec<u8>, Error> {
-        check_id(id)?;
-        check_name(name)?;
         let conn = self.lock();
-        db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
-        let file = db::file(&conn, id, name)?
-            .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })?;
-        self.read_blob(&file)
+        self.read_blob(&file_row(&conn, id, name)?)
+    }
+
+    /// Where an upload reads a file's content from. In a plaintext outbox that is the blob
+    /// file itself, streamed by the reader, which must check it against `sha256` (a blob is
+    /// written once under its hash and never rewritten, but the disk may have damaged it). In an
+    /// encrypted outbox a blob is one AEAD message, so the file is decrypted whole into memory
+    /// and checked here: one file's size per upload in flight (a capture is at most the
+    /// policy's `output_max_bytes`, 2 MB by default; an imported file at most the outbox's
+    /// `max_bytes`). A name the package does not have is [`Error::Storage`] with
+    /// `op: "read_file"`.
+    pub fn content(&self, id: &str, name: &str) -> Result<Content, Error> {
+        let conn = self.lock();
+        let file = file_row(&conn, id, name)?;
+        match &self.cipher {
+            Some(_) => Ok(Content::Decrypted(self.read_blob(&file)?)),
+            None if blobs::is_blob_name(&file.sha256) => Ok(Content::Blob { path: self.blobs.path(&file.sha256), sha256: file.sha256 }),
+            None => Err(Error::OutboxCorrupt { reason: format!("file {:?} has a malformed hash", file.name) }),
+        }
     }
 
     /// Writes the package as a directory: every file under its name, then `manifest.json`
@@ -792,6 +858,15 @@ impl Outbox {
         db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
         db::column(&conn, id, column)?.map(|stored| self.open_column(column, id, stored)).transpose()
     }
+}
+
+/// The row of file `name` of package `id`.
+fn file_row(conn: &Connection, id: &str, name: &str) -> Result<StoredFile, Error> {
+    check_id(id)?;
+    check_name(name)?;
+    db::package(conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
+    db::file(conn, id, name)?
+        .ok_or_else(|| Error::Storage { op: "read_file".into(), reason: format!("package {id} has no file {name:?}") })
 }
 
 /// Whether `dir` exists and holds anything.

@@ -127,6 +127,40 @@ impl verify::Files for Package {
 /// that would fail is refused with [`Error::SealRefused`] listing verify's problems, so `seal`
 /// never returns a package `verify` refuses.
 pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, sealing: &Sealing) -> Result<Package, Error> {
+    let (manifest, files) = build(submission, materials, policy, sealing)?;
+    let package = Package { manifest: manifest.manifest, manifest_bytes: manifest.manifest_bytes, digest: manifest.digest, files };
+    verified(&package.manifest_bytes, &package)?;
+    Ok(package)
+}
+
+/// A manifest sealed over files kept elsewhere (see [`seal_stored`]).
+#[derive(Debug, Clone)]
+pub struct SealedManifest {
+    pub manifest: Manifest,
+    /// The exact bytes of `manifest.json`.
+    pub manifest_bytes: Vec<u8>,
+    /// The package digest (`seal.digest`).
+    pub digest: String,
+}
+
+/// Seals as [`seal`] does materials whose bytes are already stored, e.g. a draft's in the
+/// outbox: the manifest is built from each report's output metadata (its SHA-256 and size; the
+/// JPEG bytes, which may be left empty, are not read), and verified against `stored`, the files
+/// as the store records them, as [`seal`] verifies its package.
+pub fn seal_stored(
+    submission: &Submission,
+    materials: Vec<Material>,
+    policy: &Policy,
+    sealing: &Sealing,
+    stored: &dyn verify::Files,
+) -> Result<SealedManifest, Error> {
+    let (manifest, _) = build(submission, materials, policy, sealing)?;
+    verified(&manifest.manifest_bytes, stored)?;
+    Ok(manifest)
+}
+
+/// The sealed manifest for `materials`, with each accepted output's file name and JPEG.
+fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sealing: &Sealing) -> Result<(SealedManifest, Vec<(String, Vec<u8>)>), Error> {
     if !is_hex(&sealing.package_id, 32) {
         return Err(Error::InvalidArgument { name: "package_id".into(), reason: "must be 32 lowercase hex characters".into() });
     }
@@ -193,12 +227,16 @@ pub fn seal(submission: &Submission, materials: Vec<Material>, policy: &Policy, 
     let signature = sealing.signer.map(|s| signature::sign(s, &unsealed)).transpose()?;
     manifest.seal = Some(Seal { digest: digest.clone(), signature });
     let manifest_bytes = manifest.to_canonical()?;
-    let package = Package { manifest, manifest_bytes, digest, files };
-    let verified = verify::verify(&package.manifest_bytes, &package, &verify::Options::default());
-    if !verified.is_intact() {
-        return Err(Error::SealRefused { problems: verified.problems });
+    Ok((SealedManifest { manifest, manifest_bytes, digest }, files))
+}
+
+/// Refuses with [`Error::SealRefused`] a manifest [`verify::verify`] refuses with `files`.
+fn verified(manifest_bytes: &[u8], files: &dyn verify::Files) -> Result<(), Error> {
+    let verification = verify::verify(manifest_bytes, files, &verify::Options::default());
+    if !verification.is_intact() {
+        return Err(Error::SealRefused { problems: verification.problems });
     }
-    Ok(package)
+    Ok(())
 }
 
 /// What stands in the way of sealing `submission` with materials of the kinds `present`, all

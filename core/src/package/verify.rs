@@ -7,7 +7,6 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -106,16 +105,7 @@ impl Files for Dir {
         if size != expected_size {
             return Ok(Some((size, String::new())));
         }
-        let (mut hasher, mut buf, mut size) = (Sha256::new(), vec![0u8; 1 << 16], 0u64);
-        loop {
-            let n = file.read(&mut buf).map_err(|e| e.to_string())?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            size += n as u64;
-        }
-        Ok(Some((size, hex(&hasher.finalize()))))
+        crate::hash::sha256_read(&mut file).map(Some).map_err(|e| e.to_string())
     }
 }
 

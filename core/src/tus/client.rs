@@ -65,17 +65,6 @@ impl TusClient {
         Ok(TusClient { trust, http, config, caps: OnceCell::new() })
     }
 
-    /// How this client chunks, retries and times out.
-    pub fn config(&self) -> &UploadConfig {
-        &self.config
-    }
-
-    /// What the server supports; discovered once with `OPTIONS` (retried per the config) and cached.
-    pub async fn caps(&self) -> Result<ServerCaps, Error> {
-        let mut budget = Budget::new(self.retry_policy());
-        self.caps_within(&mut budget, &CancellationToken::new()).await.cloned()
-    }
-
     /// Deletes an upload (termination extension). Does nothing when the server does not offer
     /// termination, when the upload is already gone, or when `url` is not on a trusted origin
     /// (an upload stored under an earlier endpoint): no request goes there.
@@ -110,7 +99,8 @@ impl TusClient {
         self.trust.stored(url).is_some()
     }
 
-    /// The cached capabilities, discovering them first if needed.
+    /// What the server supports: discovered once with `OPTIONS` (retried within `budget`) and
+    /// cached.
     pub(super) async fn caps_within(
         &self,
         budget: &mut Budget,

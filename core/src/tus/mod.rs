@@ -23,7 +23,7 @@ use std::time::Duration;
 pub use body::Source;
 pub use caps::ServerCaps;
 pub use client::TusClient;
-pub use transfer::{upload_file, Resume, TransferHooks, Uploaded, SEND_ALLOWANCE};
+pub use transfer::{upload_file, Resume, TransferHooks, Transferred, SEND_ALLOWANCE};
 
 /// How uploads are chunked, retried and timed out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +46,6 @@ pub struct UploadConfig {
     /// How long a response may stay silent (connection idle) before the request fails;
     /// request bodies get extra time in proportion to their size. Default 30 s.
     pub request_timeout: Duration,
-    /// How many files a caller should upload at once; not used by this module. Default 2.
-    pub parallel: usize,
     /// Origins (`https://host[:port]`) besides the endpoint's where the server may place
     /// uploads (its `Location`). Any other origin is refused, and an upload stored on one is
     /// started afresh at the endpoint. Default: none.
@@ -64,7 +62,6 @@ impl Default for UploadConfig {
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             request_timeout: Duration::from_secs(30),
-            parallel: 2,
             allowed_origins: Vec::new(),
         }
     }

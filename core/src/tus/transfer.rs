@@ -29,9 +29,9 @@ pub struct Resume {
     pub offset: u64,
 }
 
-/// A finished upload.
+/// One file's finished transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Uploaded {
+pub struct Transferred {
     /// The upload's URL on the server.
     pub url: String,
     pub length: u64,
@@ -75,7 +75,7 @@ pub async fn upload_file(
     resume: Option<Resume>,
     hooks: &dyn TransferHooks,
     cancel: &CancellationToken,
-) -> Result<Uploaded, Error> {
+) -> Result<Transferred, Error> {
     let metadata = headers::encode_metadata(metadata).map_err(|reason| Error::InvalidArgument { name: "metadata".into(), reason })?;
     let (reader, length) = Reader::open(source).await?;
     let mut budget = Budget::new(client.retry_policy());
@@ -137,7 +137,7 @@ pub async fn upload_file(
                 Err(failure) => recover(failure, url, &mut budget, cancel).await?,
             },
             Step::Patch(url) if run.offset >= length => {
-                return Ok(Uploaded { url: url.into(), length, sent_bytes: run.sent });
+                return Ok(Transferred { url: url.into(), length, sent_bytes: run.sent });
             }
             Step::Patch(url) => {
                 let chunk = reader.chunk(run.offset, chunks.current.min(length - run.offset), checksum).await?;
