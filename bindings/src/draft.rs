@@ -1,9 +1,11 @@
 //! An application being assembled: captures checked and kept in the outbox as they are taken.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use hexin_core::date::unix_now;
 use hexin_core::draft::{self, Checklist, Sealed};
+use hexin_core::input::read_capture;
 use hexin_core::package::manifest::{Capture, CaptureSource};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::signature::Signer;
@@ -11,7 +13,7 @@ use hexin_core::filing::submission::Fields;
 use hexin_core::{Error, MaterialKind, Report};
 
 use crate::outbox::Outbox;
-use crate::photo::{read_photo, Policy};
+use crate::photo::Policy;
 use crate::runtime::{blocking, guard};
 
 /// An application in progress, kept in the outbox under its package id from the first accepted
@@ -48,7 +50,7 @@ impl Draft {
     /// As [`Draft::add_photo`], from a file.
     pub async fn add_photo_file(&self, kind: MaterialKind, path: String, source: CaptureSource) -> Result<Report, Error> {
         let draft = self.0.clone();
-        blocking(move || draft.add(kind, &read_photo(&path, draft.policy())?, Capture::at(source, unix_now()))).await
+        blocking(move || draft.add(kind, &read_capture(Path::new(&path), &draft.policy().limits)?, Capture::at(source, unix_now()))).await
     }
 
     /// Drops the capture of `kind`, if any.

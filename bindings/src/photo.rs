@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use hexin_core::input::read_capture;
 use hexin_core::package::signature::parse_trusted_keys;
 use hexin_core::package::verify::{verify_dir, Options, Verification};
 use hexin_core::{Error, MaterialKind, Report};
@@ -46,12 +47,7 @@ pub async fn check_photo(bytes: Vec<u8>, kind: MaterialKind, policy: Arc<Policy>
 /// Checks a photo file, as [`check_photo`].
 #[uniffi::export]
 pub async fn check_photo_file(path: String, kind: MaterialKind, policy: Arc<Policy>) -> Result<Report, Error> {
-    blocking(move || hexin_core::check(&read_photo(&path, &policy.0)?, kind, &policy.0)).await
-}
-
-/// Reads a photo file, refusing one over the policy's input limit before reading it.
-pub(crate) fn read_photo(path: &str, policy: &hexin_core::Policy) -> Result<Vec<u8>, Error> {
-    hexin_core::input::read(std::path::Path::new(path), policy.limits.max_input_bytes)
+    blocking(move || hexin_core::check(&read_capture(Path::new(&path), &policy.0.limits)?, kind, &policy.0)).await
 }
 
 /// Verifies a package directory as a server receives it: every problem with a stable code.

@@ -36,10 +36,7 @@ impl Uploader {
         parallel: Option<u32>,
     ) -> Result<Arc<Uploader>, Error> {
         guard(|| {
-            let mut config = UploadConfig::default();
-            if let Some(fixed) = chunk_size.and_then(|c| usize::try_from(c).ok()) {
-                (config.chunk_size, config.max_chunk_size) = (fixed, fixed);
-            }
+            let config = UploadConfig::default().with_fixed_chunks(chunk_size.and_then(|c| usize::try_from(c).ok()));
             let parallel = parallel.map_or(delivery::DEFAULT_PARALLEL, |p| p as usize);
             let client = Arc::new(TusClient::new(&endpoint, config)?);
             Ok(Arc::new(Uploader(delivery::Uploader::new(outbox.0.clone(), client, listener).with_parallel(parallel))))

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use hexin_core::{Error, Finding, MaterialKind, Report, Severity, Verdict};
 use serde_json::{json, Value};
 
+use crate::common::Lang;
 use crate::{load_policy, usage_error};
 
 #[derive(clap::Args)]
@@ -34,8 +35,8 @@ pub struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Language of the readable report's messages.
-    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
-    lang: String,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
     /// Image files to check.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -61,7 +62,7 @@ pub fn run(args: Args) -> ExitCode {
     for file in &args.files {
         // A file that is not a regular file, or over the input limit, is refused like bad bytes;
         // one that cannot be read at all is an I/O error.
-        let outcome = match hexin_core::input::read(file, policy.limits.max_input_bytes) {
+        let outcome = match hexin_core::input::read_capture(file, &policy.limits) {
             Ok(bytes) => match hexin_core::check(&bytes, args.material, &policy) {
                 Ok(report) => Outcome::Checked(report),
                 Err(e) => Outcome::Refused(e),
@@ -87,7 +88,7 @@ pub fn run(args: Args) -> ExitCode {
         if args.json {
             outln!("{}", to_json(file, args.material, &outcome, written.as_deref()));
         } else {
-            out!("{}", to_text(file, args.material, &outcome, &args.lang, written.as_deref()));
+            out!("{}", to_text(file, args.material, &outcome, args.lang, written.as_deref()));
         }
     }
     ExitCode::from(if io_failed { 2 } else if rejected { 1 } else { 0 })
@@ -153,14 +154,14 @@ fn to_json(file: &Path, material: MaterialKind, outcome: &Outcome, written: Opti
     })
 }
 
-fn to_text(file: &Path, material: MaterialKind, outcome: &Outcome, lang: &str, written: Option<&Path>) -> String {
+fn to_text(file: &Path, material: MaterialKind, outcome: &Outcome, lang: Lang, written: Option<&Path>) -> String {
     let verdict = match verdict(outcome) {
         Verdict::Accept => "ACCEPT",
         Verdict::Reject => "REJECT",
     };
     let mut text = format!("{}  [{material}]  {verdict}\n", file.display());
     for f in findings(outcome) {
-        let message = if lang == "zh" { &f.message.zh } else { &f.message.en };
+        let message = lang.pick(&f.message);
         let severity = match f.severity {
             Severity::Block => "block",
             Severity::Warn => "warn",

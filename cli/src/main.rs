@@ -4,7 +4,9 @@
 mod out;
 
 mod check;
+mod common;
 mod outbox;
+mod progress;
 mod seal;
 mod upload;
 mod validate;

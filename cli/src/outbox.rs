@@ -3,32 +3,19 @@
 //! Exit status: 0 done (resume: every package delivered), 1 when a package failed, 2 on usage
 //! or storage errors.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
+use hexin_core::outbox::PackageState;
 use serde_json::json;
 
-use crate::upload::{report_failure, Connection};
+use crate::common::{report_failure, Connection, Location};
 use crate::usage_error;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Where the outbox is and how to open it.
-#[derive(clap::Args)]
-pub struct Location {
-    /// The outbox directory.
-    #[arg(long)]
-    pub outbox: PathBuf,
-    /// A file holding the outbox's 256-bit key as 64 hex characters; the outbox is then
-    /// encrypted at rest (decided when it is created).
-    #[arg(long)]
-    pub key_file: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand)]
@@ -62,22 +49,6 @@ enum Command {
         /// Package ids to purge, whatever their state.
         ids: Vec<String>,
     },
-}
-
-impl Location {
-    /// Opens the outbox, reading the key file if given.
-    pub fn open(&self) -> Result<Outbox, String> {
-        let key = self.key_file.as_deref().map(read_key).transpose()?;
-        Outbox::open(&self.outbox, OutboxConfig { key, ..OutboxConfig::default() }).map_err(|e| format!("outbox {}: {e}", self.outbox.display()))
-    }
-}
-
-fn read_key(path: &Path) -> Result<[u8; 32], String> {
-    let text = crate::read_text(path).map_err(|e| format!("--key-file {e}"))?;
-    let hex = text.trim();
-    let bytes: Option<Vec<u8>> =
-        (hex.len() == 64).then(|| (0..32).map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()).collect()).flatten();
-    bytes.and_then(|b| b.try_into().ok()).ok_or_else(|| format!("--key-file {}: expected 64 hex characters", path.display()))
 }
 
 pub fn run(args: Args) -> ExitCode {

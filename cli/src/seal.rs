@@ -15,6 +15,7 @@ use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::{Error, MaterialKind};
 use serde_json::json;
 
+use crate::common::Lang;
 use crate::{load_policy, read_text, usage_error};
 
 #[derive(clap::Args)]
@@ -44,8 +45,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Language of the refusal's messages.
-    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
-    lang: String,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
 }
 
 /// The modification time of `path` in seconds since the Unix epoch (negative before 1970).
@@ -84,7 +85,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let mut materials = vec![];
     for (kind, path) in &args.materials {
-        let bytes = match hexin_core::input::read(path, policy.limits.max_input_bytes) {
+        let bytes = match hexin_core::input::read_capture(path, &policy.limits) {
             Ok(b) => b,
             Err(e) => return usage_error(&e.to_string()),
         };
@@ -112,7 +113,7 @@ pub fn run(args: Args) -> ExitCode {
             } else {
                 outln!("REFUSED: the submission cannot be sealed");
                 for p in &problems {
-                    let message = if args.lang == "zh" { &p.message.zh } else { &p.message.en };
+                    let message = args.lang.pick(&p.message);
                     outln!("  {}  {}: {message}", p.code, p.at);
                 }
             }
@@ -137,7 +138,7 @@ pub fn run(args: Args) -> ExitCode {
             outln!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
         }
         for w in &m.warnings {
-            outln!("  warn  {}  {}: {}", w.code, w.at, if args.lang == "zh" { &w.message.zh } else { &w.message.en });
+            outln!("  warn  {}  {}: {}", w.code, w.at, args.lang.pick(&w.message));
         }
     }
     ExitCode::SUCCESS

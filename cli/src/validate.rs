@@ -10,6 +10,8 @@ use std::process::ExitCode;
 use hexin_core::filing::fields::{self, Invalid};
 use serde_json::{json, Value};
 
+use crate::common::Lang;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// What the value is.
@@ -21,8 +23,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Language of the message when the value is invalid.
-    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
-    lang: String,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -77,7 +79,7 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         match &result {
             Ok((_, normalized)) => outln!("valid: {normalized}"),
-            Err(e) => outln!("invalid: {}: {}", e.code, if args.lang == "zh" { &e.message.zh } else { &e.message.en }),
+            Err(e) => outln!("invalid: {}: {}", e.code, args.lang.pick(&e.message)),
         }
     }
     ExitCode::from(if result.is_ok() { 0 } else { 1 })

@@ -9,6 +9,7 @@ use hexin_core::package::signature::parse_public_key;
 use hexin_core::package::verify::{verify_dir, Options};
 use serde_json::json;
 
+use crate::common::Lang;
 use crate::{read_text, usage_error};
 
 #[derive(clap::Args)]
@@ -23,8 +24,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Language of the problems' messages.
-    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
-    lang: String,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
     /// The package directory (manifest.json and its files).
     dir: PathBuf,
 }
@@ -50,7 +51,7 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         outln!("BROKEN {}", args.dir.display());
         for p in &v.problems {
-            outln!("  {}  {}: {}", p.code, p.at, if args.lang == "zh" { &p.message.zh } else { &p.message.en });
+            outln!("  {}  {}: {}", p.code, p.at, args.lang.pick(&p.message));
         }
     }
     ExitCode::from(if intact { 0 } else { 1 })

@@ -13,6 +13,7 @@ use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::path::Path;
 
+use crate::capture::rules::Limits;
 use crate::Error;
 
 /// What a file that is not a regular file is, for [`Error::NotAFile`].
@@ -113,6 +114,13 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
         return Err(Error::InputTooLarge { bytes: bytes.len() as u64, limit });
     }
     Ok(bytes)
+}
+
+/// Reads a capture (a photo file) as [`read`], refusing one over the policy's
+/// `max_input_bytes` before reading it: the limit [`check`](crate::check) puts on bytes, put on
+/// the file, so an oversized one is never loaded.
+pub fn read_capture(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {
+    read(path, limits.max_input_bytes)
 }
 
 /// Reads the regular file at `path` as UTF-8 text, as [`read`].

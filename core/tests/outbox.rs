@@ -763,6 +763,104 @@ fn bad_ids_and_names_are_refused() {
     assert!(blob_names(tmp.path()).is_empty());
 }
 
+// ---- import ------------------------------------------------------------------------------------
+
+/// The individual specimen sealed and written to `dir`, as `hexin seal` does.
+fn sealed_example(dir: &Path) -> hexin_core::package::seal::Package {
+    use hexin_core::filing::requirements::SubjectKind;
+    use hexin_core::filing::submission::{Fields, Submission};
+    use hexin_core::package::manifest::{Capture, CaptureSource};
+    use hexin_core::package::seal::{seal, Material, Sealing};
+    use hexin_core::MaterialKind;
+
+    let specimen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
+    let policy = hexin_core::Policy::icp_default();
+    let fields = Fields::from_json(&fs::read_to_string(specimen.join("fields.json")).unwrap()).unwrap();
+    let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
+    let kinds = [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
+    let materials = kinds
+        .into_iter()
+        .map(|kind| {
+            let bytes = fs::read(specimen.join(format!("{}.jpg", kind.as_str()))).unwrap();
+            let capture = Capture::at(CaptureSource::Camera, hexin_core::date::unix_now());
+            Material { kind, capture, checked: hexin_core::check(&bytes, kind, &policy) }
+        })
+        .collect();
+    let package = seal(&submission, materials, &policy, &Sealing::new().unwrap()).unwrap();
+    package.write_to(dir).unwrap();
+    package
+}
+
+/// The files of a package directory by name.
+fn package_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir).unwrap().map(|e| e.unwrap()).map(|e| (e.file_name().into_string().unwrap(), fs::read(e.path()).unwrap())).collect()
+}
+
+#[test]
+fn a_sealed_package_imports_exports_and_imports_again_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sealed = tmp.path().join("sealed");
+    let package = sealed_example(&sealed);
+    let id = package.manifest.package_id.clone();
+    let ob = open(&tmp.path().join("a"), Some(KEY));
+    assert_eq!(ob.import(&sealed).unwrap(), (id.clone(), PackageState::Sealed));
+    assert_eq!(ob.manifest(&id).unwrap().unwrap(), package.manifest_bytes);
+    for (name, bytes) in &package.files {
+        assert_eq!(&ob.read_file(&id, name).unwrap(), bytes, "{name}");
+    }
+
+    let exported = tmp.path().join("exported");
+    ob.export(&id, &exported).unwrap();
+    assert_eq!(package_files(&exported), package_files(&sealed));
+    let other = open(&tmp.path().join("b"), None);
+    assert_eq!(other.import(&exported).unwrap(), (id.clone(), PackageState::Sealed));
+    let (a, b) = (ob.get(&id).unwrap(), other.get(&id).unwrap());
+    assert_eq!((a.files, a.bytes), (b.files, b.bytes));
+
+    // Imported again: found as it is (delivered, here), not stored twice.
+    ob.set_state(&id, PackageState::Uploading).unwrap();
+    ob.set_state(&id, PackageState::Committed).unwrap();
+    assert_eq!(ob.import(&sealed).unwrap(), (id.clone(), PackageState::Committed));
+    assert_eq!(ob.list().unwrap().len(), 1);
+
+    // A draft under the package's id is another package.
+    let third = open(&tmp.path().join("c"), None);
+    third.create_draft(&id, b"{}").unwrap();
+    assert_eq!(third.import(&sealed).unwrap_err().code(), Code::PackageConflict);
+}
+
+#[test]
+fn a_tampered_package_is_refused_and_nothing_is_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sealed = tmp.path().join("sealed");
+    let package = sealed_example(&sealed);
+    let (name, original) = &package.files[1];
+    let path = sealed.join(name);
+    let ob = open(&tmp.path().join("ob"), None);
+    let refusal = |ob: &Outbox| match ob.import(&sealed) {
+        Err(Error::SealRefused { problems }) => problems.iter().map(|p| (p.code, p.at.clone())).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+
+    let mut changed = original.clone();
+    changed[original.len() / 2] ^= 1;
+    fs::write(&path, &changed).unwrap();
+    assert_eq!(refusal(&ob), [(Code::FileHashMismatch, name.clone())]);
+
+    // The right bytes behind a symlink are not read.
+    let outside = tmp.path().join("outside.jpg");
+    fs::write(&outside, original).unwrap();
+    fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink(&outside, &path).unwrap();
+    assert_eq!(refusal(&ob), [(Code::FileMissing, name.clone())]);
+
+    fs::remove_file(&path).unwrap();
+    fs::write(sealed.join("extra.txt"), b"x").unwrap();
+    assert_eq!(refusal(&ob), [(Code::FileExtra, "extra.txt".into()), (Code::FileMissing, name.clone())]);
+    assert!(ob.list().unwrap().is_empty());
+    assert!(blob_names(&tmp.path().join("ob")).is_empty());
+}
+
 /// Sealing in place records the manifest over the files already stored: a listed file the
 /// package holds with other content (or not at all) changes nothing; files not listed go.
 #[test]

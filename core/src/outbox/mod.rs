@@ -688,6 +688,29 @@ impl Outbox {
         blobs::write_atomic(dir, manifest::FILE_NAME, &manifest)
     }
 
+    /// Takes a package directory (`manifest.json` and its files, as [`export`](Self::export)
+    /// writes them) into the outbox as a sealed package, ready to deliver; returns its id and
+    /// state. Each file is read once, bounded and never through a symlink
+    /// ([`load_dir`](crate::package::verify::load_dir)): what was verified is what is stored. A
+    /// package that does not verify is [`Error::SealRefused`] with every problem, and nothing is
+    /// stored. A package the outbox already holds with this very manifest is left as it is, its
+    /// state returned (committed when delivered earlier); another package under the same id is
+    /// [`Error::PackageConflict`].
+    pub fn import(&self, dir: &Path) -> Result<(String, PackageState), Error> {
+        use crate::package::verify::{load_dir, Options, Verification};
+        let (verification, package) = load_dir(dir, &Options::default());
+        let id = match verification {
+            Verification { package_id: Some(id), problems, .. } if problems.is_empty() => id,
+            Verification { problems, .. } => return Err(Error::SealRefused { problems }),
+        };
+        if let Some(state) = self.holds(&id, &package.manifest)? {
+            return Ok((id, state));
+        }
+        let files: Vec<(&str, &[u8])> = package.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())).collect();
+        self.seal(&id, &package.manifest, &files)?;
+        Ok((id, PackageState::Sealed))
+    }
+
     /// Deletes a package in any state, and the blobs no other package uses.
     pub fn purge(&self, id: &str) -> Result<(), Error> {
         check_id(id)?;

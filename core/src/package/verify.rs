@@ -4,6 +4,7 @@
 //! anything is parsed or hashed, file names are checked before any is opened, and nothing here
 //! panics (the fuzz target `verify` holds it to that).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use crate::package::manifest::{self, is_safe_file_name, Manifest};
 use crate::hash::{hex, is_hex};
 use crate::problem::{Place, Problem};
 use crate::package::signature::{self, manifest_key_form};
+use crate::Error;
 
 /// A manifest larger than this is refused unread.
 pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
@@ -109,15 +111,63 @@ impl Files for Dir {
 
 /// Verifies the package in `dir`.
 pub fn verify_dir(dir: &Path, options: &Options) -> Verification {
-    match read_bounded(&dir.join(manifest::FILE_NAME)) {
-        Ok(Some(bytes)) => verify(&bytes, &Dir(dir.to_path_buf()), options),
-        Ok(None) => Verification {
-            package_id: None,
-            digest: None,
-            signed_by: None,
-            problems: vec![problem(Code::ManifestMissing, Place::file(manifest::FILE_NAME), "缺少资料包清单 manifest.json。", "The package has no manifest.json.")],
-        },
-        Err(reason) => Verification { package_id: None, digest: None, signed_by: None, problems: vec![invalid(&reason)] },
+    let dir = Dir(dir.to_path_buf());
+    verify_in(&dir, &dir, options).0
+}
+
+/// A package directory as [`load_dir`] read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loaded {
+    /// `manifest.json` as read (empty when it could not be).
+    pub manifest: Vec<u8>,
+    /// Each file the manifest lists that could be read, in the manifest's order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Verifies the package in `dir` as [`verify_dir`] does, keeping what it read: each file the
+/// manifest lists is read once, whole, bounded by its listed size and never through a symlink,
+/// so the bytes kept are the bytes verified.
+pub fn load_dir(dir: &Path, options: &Options) -> (Verification, Loaded) {
+    let keep = Keep { dir: Dir(dir.to_path_buf()), files: RefCell::default() };
+    let (verification, manifest) = verify_in(&keep.dir, &keep, options);
+    (verification, Loaded { manifest, files: keep.files.into_inner() })
+}
+
+/// A package directory whose listed files are read into memory as they are measured.
+struct Keep {
+    dir: Dir,
+    files: RefCell<Vec<(String, Vec<u8>)>>,
+}
+
+impl Files for Keep {
+    fn names(&self) -> Result<Vec<String>, String> {
+        self.dir.names()
+    }
+
+    fn measure(&self, name: &str, expected_size: u64) -> Result<Option<(u64, String)>, String> {
+        match input::read(&self.dir.0.join(name), expected_size) {
+            Ok(bytes) => {
+                let measured = measure_bytes(&bytes, expected_size);
+                self.files.borrow_mut().push((name.to_owned(), bytes));
+                Ok(Some(measured))
+            }
+            Err(Error::InputTooLarge { bytes, .. }) => Ok(Some((bytes, String::new()))),
+            Err(e) if input::is_not_found(&e) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// Verifies the manifest in `dir` against `files`; returns the manifest's bytes too.
+fn verify_in(dir: &Dir, files: &dyn Files, options: &Options) -> (Verification, Vec<u8>) {
+    let none = |problem| Verification { package_id: None, digest: None, signed_by: None, problems: vec![problem] };
+    match read_bounded(&dir.0.join(manifest::FILE_NAME)) {
+        Ok(Some(bytes)) => (verify(&bytes, files, options), bytes),
+        Ok(None) => (
+            none(problem(Code::ManifestMissing, Place::file(manifest::FILE_NAME), "缺少资料包清单 manifest.json。", "The package has no manifest.json.")),
+            vec![],
+        ),
+        Err(reason) => (none(invalid(&reason)), vec![]),
     }
 }
 

@@ -66,3 +66,14 @@ impl Default for UploadConfig {
         }
     }
 }
+
+impl UploadConfig {
+    /// This configuration with every chunk `fixed` bytes (`chunk_size` and `max_chunk_size`
+    /// both), as a host's fixed chunk size asks; `None` keeps it as it is.
+    pub fn with_fixed_chunks(self, fixed: Option<usize>) -> UploadConfig {
+        match fixed {
+            Some(fixed) => UploadConfig { chunk_size: fixed, max_chunk_size: fixed, ..self },
+            None => self,
+        }
+    }
+}
