@@ -7,12 +7,12 @@
 
 uniffi::setup_scaffolding!("hexin");
 
+mod delivery;
 mod draft;
 mod names;
 mod outbox;
 mod photo;
 mod runtime;
-mod upload;
 mod validate;
 
 pub use hexin_core::Error;
