@@ -102,7 +102,7 @@ def reference(data, optimize, budget=BUDGET, timings=None):
     mark("resize")
     lo, hi, best, encodes = Q_MIN, Q_MAX, None, 0
     while lo <= hi:
-        q = lo + (hi - lo + 1) // 2  # the same bisection as hexin's Strategy::Bisect
+        q = lo + (hi - lo + 1) // 2  # the same bisection as hexin_testing::quality::bisect
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=q, subsampling=2, optimize=optimize)
         encodes += 1
