@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use hexin_core::package::manifest::is_safe_file_name;
 use hexin_e2e::{sha256_file, sha256_hex, FaultProxy, LoggedRequest, TusServer};
 use reqwest::{Client, Response, StatusCode};
 
@@ -458,4 +459,28 @@ async fn malformed_requests_close_only_their_connection() {
     }
     let url = create(&client(), &proxy.url("/files/"), 10, &[]).await;
     assert_eq!(offset(&client(), &url).await, 0);
+}
+
+/// The server refuses exactly the file names a manifest refuses (and the outbox stores): one rule,
+/// `manifest::is_safe_file_name`, in Rust and in the server.
+#[tokio::test]
+async fn the_server_and_the_manifest_share_one_file_name_rule() {
+    let server = TusServer::start();
+    let client = client();
+    let endpoint = server.endpoint();
+    let front = bytes(1_000, 3);
+    let url = upload_material(&client, &endpoint, &front).await;
+    let long = "n".repeat(128);
+    let too_long = "n".repeat(129);
+    let names = [
+        "id-card-front.jpg", "a", "x..y", "id_card-2.JPG", &long, // safe
+        "", ".hidden", "x.jpg.", "manifest.json", "身份证.jpg", "a b.jpg", "a/b", "../x.jpg", "nul.jpg",
+        "COM1", "lpt9.txt", &too_long,
+    ];
+    for name in names {
+        let doc = commit_doc("fedcba9876543210fedcba9876543210", &[(name, &front, &url)]);
+        let (status, reason) = upload_commit(&client, &endpoint, &doc).await;
+        let refused = status == StatusCode::UNPROCESSABLE_ENTITY && reason.contains("bad file name");
+        assert_eq!(refused, !is_safe_file_name(name), "{name:?}: HTTP {status} {reason}");
+    }
 }

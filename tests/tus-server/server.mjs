@@ -37,7 +37,15 @@ const MAX_SIZE = 1024 ** 3;
 const MAX_COMMIT_BYTES = 16 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
-const FILE_NAME = /^[A-Za-z0-9._-]+$/;
+const FILE_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+const WINDOWS_DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$/i;
+
+/** A package's file-name rule, the same as hexin-core's `manifest::is_safe_file_name`
+ * (tests/tests/harness.rs checks that both agree). */
+function isSafeFileName(name) {
+  return typeof name === 'string' && FILE_NAME.test(name) && !name.startsWith('.') && !name.endsWith('.')
+    && name !== 'manifest.json' && !WINDOWS_DEVICE.test(name.split('.')[0]);
+}
 const UPLOAD_ID = /^[A-Za-z0-9_-]+$/;
 
 await fs.mkdir(storeDir, { recursive: true });
@@ -95,7 +103,7 @@ function checkCommit(doc) {
   const names = new Set();
   for (const m of doc.materials) {
     if (m === null || typeof m !== 'object') throw new Reject(422, 'bad material');
-    if (typeof m.file !== 'string' || !FILE_NAME.test(m.file) || m.file.startsWith('.') || m.file === 'manifest.json') {
+    if (!isSafeFileName(m.file)) {
       throw new Reject(422, `bad file name ${JSON.stringify(m.file)}`);
     }
     if (names.has(m.file)) throw new Reject(422, `duplicate file ${m.file}`);
