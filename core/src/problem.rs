@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::code::{Code, Message};
-use crate::code::Severity;
+use crate::code::{Code, Message, Severity};
 use crate::material::MaterialKind;
 
 /// One thing wrong with a submission or a package: a stable code, where it is, and what to do.
