@@ -67,7 +67,7 @@ pub trait TransferHooks: Send + Sync {
 /// Cancelling `cancel` ends the call with [`Error::UploadCancelled`]; the last confirmed
 /// offset stays valid for a later resume.
 /// Metadata keys must be printable ASCII without spaces or commas
-/// ([`Error::InvalidFields`] otherwise); an unreadable file is [`Error::Storage`].
+/// ([`Error::InvalidArgument`] otherwise); an unreadable file is [`Error::Storage`].
 pub async fn upload_file(
     client: &TusClient,
     source: &Source,
