@@ -145,8 +145,19 @@ fn to_json(file: &Path, material: MaterialKind, outcome: &Outcome, written: Opti
         }
         _ => Value::Null,
     };
+    let document = match outcome {
+        Outcome::Checked(Report { document: Some(d), .. }) => json!({
+            "corners": d.corners.corners().map(|p| [p.x, p.y]),
+            "confidence": d.confidence,
+            "complete": d.complete,
+            "coverage": d.coverage,
+            "perspective": d.perspective,
+        }),
+        _ => Value::Null,
+    };
     json!({
         "file": file.display().to_string(),
+        "document": document,
         "material": material,
         "verdict": verdict(outcome),
         "findings": findings(outcome),
@@ -171,6 +182,10 @@ fn to_text(file: &Path, material: MaterialKind, outcome: &Outcome, lang: Lang, w
             _ => String::new(),
         };
         text += &format!("  {severity:<5} {}{numbers}: {message}\n", f.code);
+    }
+    if let Outcome::Checked(Report { document: Some(d), .. }) = outcome {
+        let corners: Vec<String> = d.corners.corners().iter().map(|p| format!("({:.0}, {:.0})", p.x, p.y)).collect();
+        text += &format!("  document at {}, confidence {:.2}\n", corners.join(" "), d.confidence);
     }
     if let Outcome::Checked(Report { output: Some(o), .. }) = outcome {
         text += &format!("  output {}x{}, {} bytes, JPEG quality {}, sha256 {}\n", o.width, o.height, o.bytes, o.quality, o.sha256);

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use hexin_testing::synthetic;
 use serde_json::Value;
 
 fn hexin(args: &[&str]) -> Output {
@@ -16,15 +17,9 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A colourful, detailed 1200x900 photo: random coloured blocks with sharp edges.
+/// A 1600x1200 camera-like photo of an ID card on a table; the card spans 1200 px.
 fn write_good_photo(path: &Path) {
-    let mut state = 1u32;
-    let img = image::RgbImage::from_fn(1200, 900, |x, y| {
-        let cell = (x / 24) * 131 + (y / 24) * 71;
-        state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
-        let noise = (state >> 28) as u8;
-        image::Rgb([(cell * 37 % 200 + 30) as u8 + noise, (cell * 91 % 200 + 30) as u8, (cell * 53 % 200 + 30) as u8])
-    });
+    let img = synthetic::noisy(synthetic::document(synthetic::Scene::new(1600, 1200)), 3.0, 1);
     img.save(path).unwrap();
 }
 
@@ -50,13 +45,20 @@ fn json_contract_and_exit_codes() {
     assert_eq!(line["material"], "id-card-front");
     assert_eq!(line["file"], good.to_str().unwrap());
     assert_eq!(line["findings"], Value::Array(vec![]));
+    // The output is the card, straightened; the report says where it lay in the photo.
     let output = &line["output"];
-    assert_eq!((output["width"].as_u64(), output["height"].as_u64()), (Some(1200), Some(900)));
+    let (w, h) = (output["width"].as_u64().unwrap(), output["height"].as_u64().unwrap());
+    assert!(w.abs_diff(1200) <= 2 && h.abs_diff(757) <= 2, "{w}x{h}");
+    let document = &line["document"];
+    assert_eq!(document["complete"], true);
+    let corners = document["corners"].as_array().unwrap();
+    assert_eq!(corners.len(), 4);
+    assert!((corners[0][0].as_f64().unwrap() - 200.0).abs() < 2.0 && (corners[2][1].as_f64().unwrap() - 978.0).abs() < 2.0, "{corners:?}");
     let written = std::fs::read(out_dir.join("good.jpg")).unwrap();
     assert_eq!(output["bytes"].as_u64(), Some(written.len() as u64));
     assert_eq!(output["sha256"].as_str().unwrap(), hexin_core_sha(&written));
     let keys: Vec<&str> = line.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(keys, ["file", "findings", "material", "output", "verdict"]);
+    assert_eq!(keys, ["document", "file", "findings", "material", "output", "verdict"]);
 
     let mixed = hexin(&["check", "--material", "id-card-back", "--json", good.to_str().unwrap(), garbage.to_str().unwrap()]);
     assert_eq!(mixed.status.code(), Some(1));
@@ -98,13 +100,13 @@ fn readable_report_and_custom_policy() {
     let good = dir.join("good.png");
     write_good_photo(&good);
     // A policy that demands more pixels than the photo has.
-    let strict = hexin_core::Policy::icp_default_source().replace("min_short_side = 600", "min_short_side = 1000").replace("min_long_side = 800 ", "min_long_side = 1400 ");
+    let strict = hexin_core::Policy::icp_default_source().replace("min_short_side = 600", "min_short_side = 1300").replace("min_long_side = 800 ", "min_long_side = 1400 ");
     let policy = dir.join("strict.toml");
     std::fs::write(&policy, strict).unwrap();
-    let out = hexin(&["check", "--material", "business-license", "--policy", policy.to_str().unwrap(), "--lang", "zh", good.to_str().unwrap()]);
+    let out = hexin(&["check", "--material", "other", "--policy", policy.to_str().unwrap(), "--lang", "zh", good.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("REJECT") && text.contains("resolution_too_low"), "{text}");
     assert!(text.contains("分辨率过低"), "{text}");
-    assert!(text.contains("measured 900, limit 1000"), "{text}");
+    assert!(text.contains("measured 1200, limit 1300"), "{text}");
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::capture::checks::{Finding, Metrics};
+use crate::capture::placement::Document;
 use crate::material::MaterialKind;
 use crate::capture::rules::Rules;
 use crate::policy::Policy;
@@ -131,6 +132,10 @@ pub struct CheckRecord {
     pub findings: Vec<Finding>,
     pub metrics: Metrics,
     pub thresholds: Thresholds,
+    /// Where the document lay in the photo (corners in the upright photo's pixels) and the
+    /// transform that straightened it; absent for kinds that are not located.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Document>,
     /// Blur effect re-measured on the normalized file.
     pub output_blur: Option<f64>,
     /// JPEG quality of the normalized file.
@@ -149,6 +154,11 @@ pub struct Thresholds {
     pub glare: f64,
     pub not_color: f64,
     pub color_required: bool,
+    /// Whether the document was located, and the limits it was judged by.
+    pub document_find: bool,
+    pub document_not_found: f64,
+    pub document_too_small: f64,
+    pub document_tilted: f64,
     pub output_max_bytes: u64,
 }
 
@@ -164,6 +174,10 @@ impl Thresholds {
             glare: r.checks.glare.threshold,
             not_color: r.checks.not_color.threshold,
             color_required: r.color_required,
+            document_find: r.document.find,
+            document_not_found: r.checks.document_not_found.threshold,
+            document_too_small: r.checks.document_too_small.threshold,
+            document_tilted: r.checks.document_tilted.threshold,
             output_max_bytes: r.output_max_bytes,
         }
     }

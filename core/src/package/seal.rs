@@ -203,6 +203,7 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
                 findings: report.findings,
                 metrics: report.metrics,
                 thresholds: Thresholds::of(policy.rules(kind)),
+                document: report.document,
                 output_blur: report.output_blur,
                 quality: output.quality,
             },
