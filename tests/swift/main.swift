@@ -70,7 +70,7 @@ func checksPhotos() async throws {
 
     let small = try await checkPhotoFile(path: realPhotos.appendingPathComponent("camera/DSCN0010.jpg").path, kind: .idCardFront, policy: policy)
     expect(small.verdict == .reject && small.output == nil, "small photo accepted")
-    expect(small.findings.map(\.code) == [.resolutionTooLow], "\(small.findings)")
+    expect(small.findings.map(\.code) == [.documentNotFound, .resolutionTooLow], "\(small.findings)")
 
     await expectError("HEIC", { if case .UnsupportedFormat = $0 { return true } else { return false } }) {
         _ = try await checkPhotoFile(path: realPhotos.appendingPathComponent("camera/iphone_13_pro_max.HEIC").path, kind: .facePhoto, policy: policy)
@@ -146,7 +146,7 @@ func sampleFlowFilesAPackage() async throws {
     expect(flow.state.steps.map(\.kind) == individual && flow.state.steps[0].title == "ID card, photo side", "\(flow.state)")
     await flow.capture(kind: .idCardFront, photo: try Data(contentsOf: realPhotos.appendingPathComponent("camera/DSCN0010.jpg")))
     guard case let .rejected(reasons) = flow.state.steps[0].status else { return expect(false, "\(flow.state.steps[0])") }
-    expect(reasons.count == 1, "\(reasons)")
+    expect(reasons.count == 2, "\(reasons)")
     for kind in individual { await flow.capture(kind: kind, photo: photo(kind)) }
     expect(flow.state.steps.allSatisfy { if case .accepted = $0.status { return true } else { return false } }, "\(flow.state.steps)")
     await flow.updateFields(exampleFields(phone: "12345"))

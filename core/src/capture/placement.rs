@@ -112,7 +112,7 @@ pub fn place(frame: &Analysis, (width, height): (u32, u32), frame_metrics: &Metr
         let rule = &c.document_tilted;
         placement.findings.push(Finding::new(Code::DocumentTilted, rule.severity, &rule.message, document.perspective, rule.threshold));
     }
-    let straight = straighten(frame, &sighting.quad, &quad, aspect, rules);
+    let straight = straighten(frame, (width, height), &sighting.quad, &quad, aspect, rules);
     if let Some(s) = &straight {
         document.transform = Some(s.to_upright.0.to_vec());
     }
@@ -121,12 +121,15 @@ pub fn place(frame: &Analysis, (width, height): (u32, u32), frame_metrics: &Metr
     placement
 }
 
-/// The straightened document's sizes and transforms, for `quad` (in upright source pixels;
-/// `in_frame` is the same in the analysis copy's) at the policy's nearest aspect.
-fn straighten(frame: &Analysis, in_frame: &Quad, quad: &Quad, measured: f64, rules: &Rules) -> Option<Straight> {
+/// The straightened document's sizes and transforms, for `quad` (in the upright source's
+/// `frame_size` pixels; `in_frame` is the same in the analysis copy's) at the policy's nearest
+/// aspect.
+fn straighten(frame: &Analysis, frame_size: (u32, u32), in_frame: &Quad, quad: &Quad, measured: f64, rules: &Rules) -> Option<Straight> {
     let aspect = rules.document.aspects.iter().copied().min_by(|a, b| (a / measured - 1.0).abs().total_cmp(&(b / measured - 1.0).abs()))?;
     let [top, right, bottom, left] = quad.sides();
-    let long = top.max(right).max(bottom).max(left).round().max(1.0);
+    // Never more pixels than the frame has: the memory bound of the decode holds for the warp.
+    let (fw, fh) = (frame_size.0 as f64, frame_size.1 as f64);
+    let long = top.max(right).max(bottom).max(left).min((fw * fh * aspect).sqrt()).round().max(1.0);
     let short = (long / aspect).round().max(1.0);
     let source_size = if top + bottom >= left + right { (long as u32, short as u32) } else { (short as u32, long as u32) };
     let size = fit_within(source_size, rules.output_long_side);
