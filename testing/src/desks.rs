@@ -36,8 +36,9 @@ impl Desk {
         }
     }
 
-    /// How many output pixels one texture pixel spans near the document: the photographs are
-    /// small, so they are magnified about as much as a phone camera resolves such a surface.
+    /// How many output pixels one texture pixel spans when the document fills 60 % of the
+    /// frame's width: the photographs are small, so they are magnified about as much as a
+    /// phone camera resolves such a surface.
     pub fn zoom(self) -> f64 {
         match self {
             Desk::Wood => 3.0,

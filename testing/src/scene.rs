@@ -116,10 +116,11 @@ pub fn shoot(shot: &Shot) -> (RgbImage, Option<[[f64; 2]; 4]>) {
     let plane = Homography::from_points(corners, [[0.0, 0.0], [size_mm[0], 0.0], size_mm, [0.0, size_mm[1]]])
         .expect("a pose projects to a proper quadrilateral");
     let scale = w as f64 / 1600.0;
-    // Output pixels per millimetre at the document's centre, for the desk's and the render's
-    // resolution.
+    // Output pixels per millimetre at the document, for the resolution it is drawn at.
     let px_per_mm = side_lengths(&corners).into_iter().fold(0.0, f64::max) / size_mm[0].max(size_mm[1]);
-    let mm_per_texel = desk.zoom() / px_per_mm.max(1e-6);
+    // The desk's grain is fixed on its plane, sized as if the document filled 60 % of the
+    // frame's width: it comes closer with the document as the camera approaches.
+    let mm_per_texel = desk.zoom() * size_mm[0].max(size_mm[1]) / (0.6 * w as f64);
     // The document lies at an angle on the desk, somewhere on it.
     let offset = [rng.unit() as f64 * 400.0, rng.unit() as f64 * 400.0];
     let (turn_sin, turn_cos) = ((rng.unit() as f64 - 0.5) * 1.2).sin_cos();
@@ -146,7 +147,7 @@ pub fn shoot(shot: &Shot) -> (RgbImage, Option<[[f64; 2]; 4]>) {
     // spreads as much over the desk as it loses inside its edge.
     let mut img = desk_img.clone();
     if let Some(sheet) = sheet {
-        let flat_scale = (px_per_mm * 1.25).clamp(2.0, 24.0);
+        let flat_scale = (px_per_mm * 1.25).clamp(2.0, 48.0);
         let mut flat = sheet.render(flat_scale, seed ^ 0x5EED);
         if fx.gray_copy {
             flat = grayscale(&flat, 0.0);
@@ -161,8 +162,8 @@ pub fn shoot(shot: &Shot) -> (RgbImage, Option<[[f64; 2]; 4]>) {
             let a = (0.5 - sheet.outline_distance(q) / step).clamp(0.0, 1.0) as f32;
             if a > 0.0 {
                 let c = bilinear(&flat, q[0] * flat_scale - 0.5, q[1] * flat_scale - 0.5);
-                *p = Rgb(c.map(|v| (v * a).round() as u8));
-                alpha.put_pixel(x, y, Rgb([(a * 255.0).round() as u8; 3]));
+                *p = Rgb(c.map(|v| byte(v * a)));
+                alpha.put_pixel(x, y, Rgb([byte(a * 255.0); 3]));
             }
         }
         if fx.card_blur > 0.0 {
@@ -171,7 +172,7 @@ pub fn shoot(shot: &Shot) -> (RgbImage, Option<[[f64; 2]; 4]>) {
         }
         for (x, y, p) in img.enumerate_pixels_mut() {
             let (c, a) = (layer.get_pixel(x, y), alpha.get_pixel(x, y)[0] as f32 / 255.0);
-            *p = Rgb(std::array::from_fn(|i| (c[i] as f32 + p[i] as f32 * (1.0 - a)).round().min(255.0) as u8));
+            *p = Rgb(std::array::from_fn(|i| byte(c[i] as f32 + p[i] as f32 * (1.0 - a))));
         }
         if fx.thumb {
             thumb(&mut img, &corners, &mut rng);
@@ -190,7 +191,7 @@ pub fn shoot(shot: &Shot) -> (RgbImage, Option<[[f64; 2]; 4]>) {
             let d = (a * x as f64 + b * y as f64 + c) / (0.04 * w as f64);
             light *= 1.0 - 0.42 * smoothstep(d) as f32;
         }
-        *p = Rgb(std::array::from_fn(|i| (p[i] as f32 * light * warm[i]).round().min(255.0) as u8));
+        *p = Rgb(std::array::from_fn(|i| byte(p[i] as f32 * light * warm[i])));
     }
     if fx.gain != 1.0 {
         img = exposure(&img, fx.gain);
@@ -217,7 +218,13 @@ fn px(radius: f32, scale: f64) -> u32 {
 }
 
 fn to_rgb(c: [f32; 3]) -> Rgb<u8> {
-    Rgb(c.map(|v| v.round().clamp(0.0, 255.0) as u8))
+    Rgb(c.map(byte))
+}
+
+/// A channel value rounded to a byte (`as` saturates at 0 and 255; no libm call in the hot
+/// loops).
+fn byte(v: f32) -> u8 {
+    (v + 0.5) as u8
 }
 
 fn smoothstep(t: f64) -> f64 {
@@ -271,7 +278,7 @@ fn thumb(img: &mut RgbImage, q: &[[f64; 2]; 4], rng: &mut Rng) {
             let shade = (0.7 + 0.3 * (1.0 - (d / r).min(1.0).powi(2)).sqrt()) as f32;
             let nail = s * len2.sqrt() < r * 1.1 && d < r * 0.6;
             let skin = if nail { [236.0, 196.0, 186.0] } else { [214.0, 160.0, 128.0] };
-            *p = Rgb(std::array::from_fn(|i| (p[i] as f32 * (1.0 - a) + skin[i] * shade * a).round() as u8));
+            *p = Rgb(std::array::from_fn(|i| byte(p[i] as f32 * (1.0 - a) + skin[i] * shade * a)));
         }
     }
 }
