@@ -46,7 +46,8 @@ pub struct Capture {
     pub texture: &'static str,
     pub case: &'static str,
     /// tl, tr, br, bl in upright pixels (pixel centres at integer coordinates); `None`: no
-    /// document.
+    /// document. An ID card's corners are those of its rectangle, where its straight edges
+    /// meet, just outside its rounded outline.
     pub corners: Option<[[f64; 2]; 4]>,
     /// The codes hexin must raise; empty: it must accept the capture.
     pub expect: Vec<&'static str>,

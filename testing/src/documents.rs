@@ -306,7 +306,7 @@ impl Canvas {
         let freqs: Vec<(f64, f64, f64)> =
             (0..3).map(|_| (1.0 + self.rng.unit() as f64 * 5.0, self.rng.unit() as f64 * 6.0, 1.5 + self.rng.unit() as f64 * 3.0)).collect();
         let point = |t: f64| {
-            let y = freqs.iter().map(|(f, phase, amp)| amp * (t * f * 6.28 + phase).sin()).sum::<f64>();
+            let y = freqs.iter().map(|(f, phase, amp)| amp * (t * f * std::f64::consts::TAU + phase).sin()).sum::<f64>();
             let x = t * length + 3.0 * (t * 40.0).sin();
             [at[0] + x, at[1] + y]
         };

@@ -18,7 +18,7 @@
 //!   then `ready`: enough for an auto-capture that waits up to 10 frames).
 //! - `glare` (10): a still card with a blown-out patch on it: `reduce_glare`.
 //! - `too_dark` (10): a still card at gain 0.12: `more_light`.
-//! - `strong_tilt` (10): a still card tilted 48° (opposite sides differ by about half):
+//! - `strong_tilt` (10): a still card tilted 48° (opposite sides differ by more than a third):
 //!   `too_tilted`.
 //! - `portrait_phone` (12): the phone held upright, so the sensor's landscape buffer is
 //!   rotated (rotation 90): a still card, `ready`.
