@@ -7,19 +7,19 @@
 //! | --- | --- | --- |
 //! | clean | every kind on every desk (the textured-desk cases: `texture` says which) | [] |
 //! | rounded | an ID card close up, its rounded corners large | [] |
-//! | shadow | a soft shadow across the document (40 % darker) | [] |
+//! | shadow | a soft shadow across the document and desk (42 % darker) | [] |
 //! | thumb | a thumb over the document's bottom edge, corners clear | [] |
-//! | similar_paper | the card on off-white paper larger than the frame | [] |
-//! | low_light | dim (gain 0.42) and noisier, still legible | [] |
-//! | dark | gain 0.17: the document's mean luma under 55 | too_dark |
+//! | similar_paper | the card on off-white paper that runs out of the frame | [] |
+//! | low_light | dim (gain 0.38–0.46) and noisier (σ 5), still legible | [] |
+//! | dark | gain 0.14–0.18: the document's mean luma under 55 | too_dark |
 //! | off_frame | a corner outside the frame | document_incomplete |
 //! | far | the document covers under 4 % of the frame | document_too_small |
 //! | tilted | opposite sides differ by more than 35 % | document_tilted |
-//! | blurred_card | the document defocused (r 5 at 1600 px), the desk sharp | blurry |
-//! | shallow_dof | the document sharp, the desk defocused (r 7) | [] |
+//! | blurred_card | the document defocused (radius 5–7 at 1600 px), the desk sharp | blurry |
+//! | shallow_dof | the document sharp, the desk defocused (radius 7–10) | [] |
 //! | glare_on_card | a small blown-out patch on the document | glare |
-//! | bw_copy_warm_light | a black-and-white copy under a warm lamp | not_color |
-//! | pale_back | the pale, mostly grey ID card back on grey gravel | [] |
+//! | bw_copy_warm_light | a black-and-white copy under a warm lamp (cast 8–14 %) | not_color |
+//! | pale_back | the pale, mostly grey ID card back on grey gravel (once on plain grey) | [] |
 //! | empty_table | no document | document_not_found |
 //!
 //! Every document capture except `off_frame` keeps all four corners inside the frame by at

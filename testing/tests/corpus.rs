@@ -64,6 +64,22 @@ fn assert_edges(file: &str, jpeg: &[u8], q: [[f64; 2]; 4]) {
     assert!(checked >= 2, "{file}: only {checked} edges in view");
 }
 
+/// Mean luma of the pixels inside a quadrilateral (convex, clockwise in image coordinates).
+fn mean_inside(jpeg: &[u8], q: &[[f64; 2]; 4]) -> f64 {
+    let img = image::load_from_memory(jpeg).expect("capture decodes").to_luma8();
+    let inside = |x: f64, y: f64| {
+        (0..4).all(|i| {
+            let (a, b) = (q[i], q[(i + 1) % 4]);
+            (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) >= 0.0
+        })
+    };
+    let (sum, n) = img
+        .enumerate_pixels()
+        .filter(|(x, y, _)| inside(*x as f64, *y as f64))
+        .fold((0.0, 0usize), |(s, n), (_, _, p)| (s + p[0] as f64, n + 1));
+    sum / n as f64
+}
+
 #[test]
 fn labels_match_the_pixels_and_the_cases_bounds() {
     let captures = corpus(W, H);
@@ -84,6 +100,11 @@ fn labels_match_the_pixels_and_the_cases_bounds() {
             assert_edges(&c.file, &camera_jpeg(&img), q);
         } else {
             assert_edges(&c.file, &c.jpeg, q);
+        }
+        // Too dark for the policy (mean luma under 55) only where the label says so.
+        if matches!(c.case, "dark" | "low_light") {
+            let luma = mean_inside(&c.jpeg, &q);
+            assert!(if c.case == "dark" { luma < 55.0 } else { luma > 70.0 }, "{}: document's mean luma {luma:.1}", c.file);
         }
         let m = Measures::of(&q, W, H);
         let (incomplete, small, tilted) = (c.case == "off_frame", c.case == "far", c.case == "tilted");
