@@ -141,13 +141,14 @@ pub fn expected(case: &str) -> Vec<&'static str> {
 }
 
 /// The shot of the `index`-th plan at `width` × `height`: a pose drawn from the capture's seed
-/// until it meets its case's bounds, and the case's effects.
+/// until it meets its case's bounds, and the case's effects. Panics when no pose fits the
+/// frame; frames of 2:1, 16:9 and 4:3 have poses both ways round.
 pub fn shot(plan: &Plan, index: usize, width: u32, height: u32) -> Shot {
     let seed = 0xC0_0000 + index as u64;
     let mut rng = Rng::new(seed);
     let size_mm = plan.sheet.size_mm();
     let case = plan.case;
-    let pose = loop {
+    let pose = (0..10_000).find_map(|_| {
         let mut s = |lo: f64, hi: f64| lo + (hi - lo) * rng.unit() as f64;
         let mut pose = Pose {
             center: [s(0.44, 0.56), s(0.44, 0.56)],
@@ -162,7 +163,7 @@ pub fn shot(plan: &Plan, index: usize, width: u32, height: u32) -> Shot {
             "tilted" => {
                 let sign = if s(0.0, 1.0) < 0.5 { -1.0 } else { 1.0 };
                 if s(0.0, 1.0) < 0.6 { pose.pitch = sign * s(42.0, 50.0) } else { pose.yaw = sign * s(42.0, 50.0) }
-                pose.fill = s(0.5, 0.65);
+                pose.fill = s(0.5, 0.8);
             }
             "off_frame" => {
                 pose.fill = s(0.7, 0.85);
@@ -179,10 +180,9 @@ pub fn shot(plan: &Plan, index: usize, width: u32, height: u32) -> Shot {
             "tilted" => m.margin >= 0.03 && m.perspective > 0.35 && m.coverage >= 0.15,
             _ => m.margin >= 0.03 && m.perspective <= 0.12 && m.coverage >= 0.15,
         };
-        if fits {
-            break pose;
-        }
-    };
+        fits.then_some(pose)
+    });
+    let pose = pose.unwrap_or_else(|| panic!("no {case} pose fits a {width}x{height} frame"));
     let mut fx = Effects::default();
     let mut s = |lo: f32, hi: f32| lo + (hi - lo) * rng.unit();
     match case {

@@ -145,7 +145,7 @@ pub fn shoot(shot: &Shot) -> (RgbImage, Option<[[f64; 2]; 4]>) {
     // The document over the desk: its colour premultiplied by its coverage (the outline
     // anti-aliased by the local pixel size), so that a defocused document blurs both and
     // spreads as much over the desk as it loses inside its edge.
-    let mut img = desk_img.clone();
+    let mut img = desk_img;
     if let Some(sheet) = sheet {
         let flat_scale = (px_per_mm * 1.25).clamp(2.0, 48.0);
         let mut flat = sheet.render(flat_scale, seed ^ 0x5EED);

@@ -35,6 +35,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
+    if parsed.width.max(parsed.height) > 2 * parsed.width.min(parsed.height) {
+        return Err(format!("{}x{}: one side more than twice the other", parsed.width, parsed.height));
+    }
     if parsed.out.is_none() && parsed.frames.is_none() {
         return Err("nothing to write: give --out DIR and/or --frames DIR".into());
     }
