@@ -3,10 +3,19 @@
 //!
 //! - [`synthetic`]: captures made in code (an ID-card-like document, noise, blur, exposure,
 //!   glare, EXIF orientation) and the calibration set the checks are tuned on;
+//! - [`corpus`]: the labelled document corpus: [`documents`] photographed on [`desks`] made
+//!   from real textures, placed by a [`homography`] in a [`scene`]; [`frames`]: scripted
+//!   preview sequences for the live capture guide;
 //! - [`invariants`]: what every answer of `check` and `Policy::parse` must satisfy, asserted
 //!   the same way by the property tests and the fuzz targets;
 //! - [`quality`]: the bisection the quality search is measured against.
 
+pub mod corpus;
+pub mod desks;
+pub mod documents;
+pub mod frames;
+pub mod homography;
 pub mod invariants;
 pub mod quality;
+pub mod scene;
 pub mod synthetic;
