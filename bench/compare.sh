@@ -12,20 +12,11 @@
 set -euo pipefail
 
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-CACHE=${HEXIN_CACHE:-$HOME/.cache/hexin}
-VENV=$CACHE/pyenv
+# shellcheck source=bench/pyenv.sh
+source "$ROOT/bench/pyenv.sh"
 PHOTOS=$CACHE/bench-photos
 REAL=${HEXIN_REAL_PHOTOS:-$ROOT/../shared/fixtures/real-photos/camera}
 CPU=${CPU:-0}
-
-# Python: pinned versions, installed only when an import fails.
-if ! "$VENV/bin/python" -c 'import PIL, cv2, numpy' 2>/dev/null; then
-    echo "compare: setting up $VENV" >&2
-    python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet pillow==13.0.0 opencv-python-headless==5.0.0.93 numpy==2.4.6
-fi
-PY=$VENV/bin/python
 
 echo "compare: building bench_pipeline" >&2
 (cd "$ROOT" && cargo build --quiet --release -p hexin-bench --bin bench_pipeline)
