@@ -7,7 +7,9 @@
 # HEXIN_REAL_PHOTOS (default <repo>/../shared/fixtures/real-photos/camera) the real camera files;
 # ROUNDS (5), REPEAT (3), WARMUP (1), TIGHT_ROUNDS (3; 0 skips the binding-budget table), CPU (0),
 # REF_OPTIMIZE (auto: the reference writes the kind of Huffman tables hexin's output has; 0 or 1),
-# RESULTS (default bench/RESULTS.md; empty: print only), ONLY (comma-separated photo names).
+# RESULTS (default bench/RESULTS.md; empty: print only), ONLY (comma-separated photo names),
+# REF_DOCUMENT (1: the reference crops to the document it finds, as bench/scanner.py does; 0 by
+# default until hexin's output is the straightened document).
 # Idempotent: the venv and the photos are reused when present.
 set -euo pipefail
 
@@ -32,6 +34,7 @@ args=(run --hexin "$HEXIN" --photos "$PHOTOS" --rounds "${ROUNDS:-5}" --repeat "
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
 args+=(--raw "$CACHE/bench-raw.json")
 [ -n "${ONLY:-}" ] && args+=(--only "$ONLY")
+[ "${REF_DOCUMENT:-0}" = 1 ] && args+=(--ref-document)
 
 echo "compare: running on CPU $CPU" >&2
 # Everything, driver included, on one core: the children inherit the affinity.

@@ -3,7 +3,7 @@
 It does what the tutorials and the well-known pyimagesearch scanner do, with the usual
 improvements, so the peer gets a fair chance:
 
-  find      downscale to long side 640, grayscale, 5x5 Gaussian blur, Canny (thresholds from the
+  find      downscale to long side 640 or less (a whole factor), grayscale, 5x5 Gaussian blur, Canny (thresholds from the
             median, sigma 0.33, and the tutorial's fixed 75/200; the larger find wins), dilate 3x3,
             findContours (every contour, the 12 largest of each pass), the convex hull of each,
             approxPolyDP at 2 % of the perimeter; a candidate has 4 vertices, fills at least 85 %
@@ -12,7 +12,8 @@ improvements, so the peer gets a fair chance:
             the edge map, so a document cut by the frame closes along it: a 4- or 5-gon with a
             vertex on the border is a document that is incomplete.
   order     corners tl, tr, br, bl: clockwise from the vertex nearest the top-left.
-  warp      warpPerspective of the full-resolution image to the document, long side 1024.
+  warp      warpPerspective of the full-resolution image to the document, long side 1024
+            (shrunk by a whole factor with INTER_AREA first where the document is over twice that).
   measure   on the warped document: variance of the Laplacian (blur), the fraction of clipped
             pixels (luma >= 250) and the largest clipped blob (glare, overexposure), mean luma
             (too dark), HSV saturation mean and share of pixels with S > 40 (colour); on the quad:
@@ -144,24 +145,35 @@ def perspective(quad):
 
 
 def warp(rgb, quad, long_side):
-    """The document inside `quad` (tl, tr, br, bl) of `rgb`, straightened, at `long_side`."""
+    """The document inside `quad` (tl, tr, br, bl) of `rgb`, straightened, at `long_side`.
+
+    warpPerspective samples bilinearly (it has no area filter), which skips pixels when it shrinks
+    more than 2x; so a document over twice the size asked is first shrunk by a whole factor with
+    INTER_AREA (OpenCV's fast path), then warped."""
+    quad = np.asarray(quad, dtype=np.float64)
     top, right, bottom, left = side_lengths(quad)
     dw, dh = (top + bottom) / 2, (left + right) / 2
     s = long_side / max(dw, dh)
     ow, oh = max(1, round(dw * s)), max(1, round(dh * s))
+    k = int(1 / s) if s < 0.5 else 1
+    if k > 1:
+        h, w = rgb.shape[:2]
+        rgb = cv2.resize(rgb, (w // k, h // k), interpolation=cv2.INTER_AREA)
+        quad = quad * [(w // k) / w, (h // k) / h]
     dst = np.float32([[0, 0], [ow - 1, 0], [ow - 1, oh - 1], [0, oh - 1]])
     m = cv2.getPerspectiveTransform(np.float32(quad), dst)
-    return cv2.warpPerspective(rgb, m, (ow, oh), flags=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    return cv2.warpPerspective(rgb, m, (ow, oh), flags=cv2.INTER_LINEAR)
 
 
 def small_gray(rgb, long_side=PROC_LONG):
-    """The grayscale copy the document is looked for in, and its scale from the full image."""
+    """The grayscale copy the document is looked for in (shrunk by the least whole factor that
+    brings the long side to `long_side` or less, INTER_AREA's fast path), and its x and y scales."""
     h, w = rgb.shape[:2]
-    s = min(1.0, long_side / max(w, h))
+    k = -(-max(w, h) // long_side)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    if s < 1:
-        gray = cv2.resize(gray, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
-    return gray, s
+    if k > 1:
+        gray = cv2.resize(gray, (w // k, h // k), interpolation=cv2.INTER_AREA)
+    return gray, np.array([(w // k) / w, (h // k) / h])
 
 
 def locate(rgb):
