@@ -379,6 +379,17 @@ def cmd_self_test(_args):
     check("calibrate: blurry from lap_var; codes nobody expects keep the default",
           th["blurry"][:2] == ("lap_var", "<") and 20 < th["blurry"][2] < 80 and th["glare"] == scanner.DEFAULTS["glare"])
     check("decide: not found raises document_not_found only", scanner.decide(rows[-1][0], th) == {"document_not_found"})
+    values = [("a", 5), ("a", 200), ("b", 20), ("b", 150), ("c", 30), ("c", 300)]
+    held = [{"file": str(i), "texture": t, "case": "x", "corners": None, "expect": ["blurry"] if v < 50 else []}
+            for i, (t, v) in enumerate(values)]
+    measured = {c["file"]: {"found": True, "cut": False, "corners": None, "polygon": None, "lap_var": v}
+                for c, (_, v) in zip(held, values)}
+    check("held out: textures that agree are each decided right by the others' cut",
+          score(held, {"x": held_out_side(held, measured)})["x"]["right"] == 6)
+    measured["1"]["lap_var"] = 40  # sharp in texture a, blurry by the others' cut (90)
+    fitted = peer_side(held, measured, scanner.calibrate([(measured[c["file"]], set(c["expect"])) for c in held]))
+    check("held out: a texture at odds with the others scores below the calibration on all",
+          score(held, {"x": held_out_side(held, measured)})["x"]["right"] < score(held, {"x": fitted})["x"]["right"] == 6)
 
     # The scanner on a drawn card: found, and its corners where they were drawn.
     import cv2
