@@ -6,7 +6,8 @@ improvements, so the peer gets a fair chance:
   find      downscale to long side 640 or less (a whole factor), grayscale, 5x5 Gaussian blur, Canny (thresholds from the
             median, sigma 0.33, and the tutorial's fixed 75/200; the larger find wins), dilate 3x3,
             findContours (every contour, the 12 largest of each pass), the convex hull of each,
-            approxPolyDP at 2 % of the perimeter; a candidate has 4 vertices, fills at least 85 %
+            approxPolyDP at 2 % of the perimeter; a candidate has 4 vertices (moved to where lines
+            fitted to the contour's four sides meet), fills at least 85 %
             of its hull (so a scribble of texture edges is not a document), covers 0.5–92 % of the
             frame; the largest wins. When none does, a second pass draws the frame's border into
             the edge map, so a document cut by the frame closes along it: a 4- or 5-gon with a
@@ -91,8 +92,9 @@ def auto_canny(gray, sigma=0.33):
 
 
 def _candidates(edges, frame_area, top=12):
-    """(area, polygon) of every contour that reduces to a 4- or 5-gon, solid and of a plausible size."""
-    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    """(area, polygon, contour) of every contour that reduces to a 4- or 5-gon, solid and of a
+    plausible size."""
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
     out = []
     for c in sorted(contours, key=cv2.contourArea, reverse=True)[:top]:
         hull = cv2.convexHull(c)
@@ -103,7 +105,39 @@ def _candidates(edges, frame_area, top=12):
             continue
         approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2)
         if len(approx) in (4, 5) and cv2.isContourConvex(approx.reshape(-1, 1, 2)):
-            out.append((cv2.contourArea(approx.astype(np.float32)), approx.astype(np.float64)))
+            out.append((cv2.contourArea(approx.astype(np.float32)), approx.astype(np.float64), c))
+    return out
+
+
+def refine(quad, contour):
+    """The corners of `quad` moved to where lines fitted to the contour's sides meet (so rounded
+    corners and the polygon's vertex snapping do not pull them in); `quad` as it is where a side
+    has too few points near it or a corner would move over 5 % of its side."""
+    pts = contour.reshape(-1, 2).astype(np.float64)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        u = (b - a) / length
+        rel = pts - a
+        along, across = rel @ u, np.abs(rel @ np.array([-u[1], u[0]]))
+        near = pts[(along > 0.15 * length) & (along < 0.85 * length) & (across < max(2.0, 0.03 * length))]
+        if len(near) < 5:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(near.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    out = []
+    for i in range(4):
+        (p, d), (q, e) = lines[i - 1], lines[i]
+        m = np.array([d, -e]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        t = np.linalg.solve(m, q - p)[0]
+        out.append(p + t * d)
+    out = np.array(out)
+    sides = side_lengths(quad)
+    if any(np.linalg.norm(out[i] - quad[i]) > 0.05 * min(sides[i - 1], sides[i]) for i in range(4)):
+        return quad
     return out
 
 
@@ -115,11 +149,12 @@ def find_document(gray):
     blurred = cv2.GaussianBlur(gray, (5, 5), 0)
     kernel = np.ones((3, 3), np.uint8)
     maps = [cv2.dilate(e, kernel) for e in (auto_canny(blurred), cv2.Canny(blurred, 75, 200))]
-    found = [(area, poly, False) for m in maps for area, poly in _candidates(m, frame_area) if len(poly) == 4]
+    found = [(area, refine(poly, c), False) for m in maps for area, poly, c in _candidates(m, frame_area)
+             if len(poly) == 4]
     for m in maps:
         m = m.copy()
         cv2.rectangle(m, (0, 0), (w - 1, h - 1), 255, 2)
-        found += [(area, poly, True) for area, poly in _candidates(m, frame_area) if edge_distance(poly, w, h) <= 3]
+        found += [(area, poly, True) for area, poly, _ in _candidates(m, frame_area) if edge_distance(poly, w, h) <= 3]
     if not found:
         return None, False
     _, poly, cut = max(found, key=lambda c: c[0])
