@@ -211,7 +211,7 @@ def report_md(args, captures, scores, thresholds, default_scores, held_out, peer
       f"corpus recipe {labels.get('recipe')}: {len(captures)} captures.\n")
     h, p = scores["hexin"], scores["peer"]
     w(f"**Right: hexin {h['right']} / {h['total']}, scanner {p['right']} / {p['total']}** "
-      f"(the scanner with its thresholds calibrated on this corpus; with the tutorial defaults "
+      f"(the scanner with its thresholds calibrated on this corpus; with its uncalibrated defaults "
       f"{default_scores['right']} / {default_scores['total']}; calibrated on the other textures for each "
       f"texture's captures, {held_out['right']} / {held_out['total']}).\n")
     if not hexin_documents:
@@ -252,9 +252,9 @@ def report_md(args, captures, scores, thresholds, default_scores, held_out, peer
     w("## The scanner's thresholds\n")
     w("Calibrated on this corpus (`scanner.calibrate`): each code on its own, over the captures where the "
       "scanner found a document, the metric and the cut with the fewest false accepts plus false rejects "
-      "(the middle of equally good cuts). A code no capture expects keeps the tutorial default. Calibrating "
+      "(the middle of equally good cuts). A code no capture expects keeps its default (`scanner.DEFAULTS`). Calibrating "
       "on the corpus it is scored on flatters the scanner; hexin gets no such help from this script.\n")
-    w("| code | raised when | tutorial default |")
+    w("| code | raised when | default |")
     w("|---|---|---|")
     import scanner
 
@@ -308,7 +308,7 @@ def cmd_score(args):
     default_scores = score(captures, {"peer": peer_side(captures, measured, scanner.DEFAULTS)})["peer"]
     held_out = score(captures, {"peer": held_out_side(captures, measured)})["peer"]
     print_summary(scores, thresholds)
-    print(f"peer with the tutorial defaults: {default_scores['right']}/{default_scores['total']}; "
+    print(f"peer with its uncalibrated defaults: {default_scores['right']}/{default_scores['total']}; "
           f"calibrated on the other textures: {held_out['right']}/{held_out['total']}")
     sys.stdout.flush()
     if not hexin_documents:

@@ -3,16 +3,16 @@
 It does what the tutorials and the well-known pyimagesearch scanner do, with the usual
 improvements, so the peer gets a fair chance:
 
-  find      downscale to long side 640 or less (a whole factor), grayscale, 5x5 Gaussian blur, Canny (thresholds from the
-            median, sigma 0.33, and the tutorial's fixed 75/200; the larger find wins), dilate 3x3,
-            findContours (every contour, the 12 largest of each pass), the convex hull of each,
-            approxPolyDP at 2 % of the perimeter; a candidate has 4 vertices (moved to where lines
-            fitted to the contour's four sides meet), fills at least 85 %
-            of its hull (so a scribble of texture edges is not a document), covers 0.5–92 % of the
-            frame; the largest wins. When none does, a second pass draws the frame's border into
-            the edge map, so a document cut by the frame closes along it: a 4- or 5-gon with a
-            vertex on the border is a document that is incomplete.
-  order     corners tl, tr, br, bl: clockwise from the vertex nearest the top-left.
+  find      grayscale, shrink by the least whole factor to long side 640 or less, 5x5 Gaussian
+            blur, Canny (thresholds from the median, sigma 0.33, and the tutorial's fixed 75/200),
+            dilate 3x3, findContours (the 12 largest of each edge map), the convex hull of each,
+            approxPolyDP at 2 % of the perimeter. A candidate has 4 vertices, fills at least 85 %
+            of its hull (so a scribble of texture edges is not a document) and covers 0.5-92 % of
+            the frame; its corners move to where lines fitted to the contour's four sides meet.
+            The same again with the frame's border drawn into the edge maps, so a document cut by
+            the frame closes along it: a 4- or 5-gon with a vertex on the border is a document
+            found cut (incomplete). The largest candidate of both passes wins.
+  order     corners tl, tr, br, bl: clockwise from the vertex with the least x + y.
   warp      warpPerspective of the full-resolution image to the document, long side 1024
             (shrunk by a whole factor with INTER_AREA first where the document is over twice that).
   measure   on the warped document: variance of the Laplacian (blur), the fraction of clipped
@@ -24,8 +24,6 @@ improvements, so the peer gets a fair chance:
 `measure` returns every number; `decide` turns them into codes under a set of thresholds;
 `calibrate` chooses each threshold to make the fewest errors on a labelled corpus.
 """
-
-import io
 
 import cv2
 import numpy as np
@@ -50,9 +48,9 @@ RULES = {
     "too_dark": [("mean_luma", "<")],
     "not_color": [("sat_mean", "<"), ("sat_share", "<")],
 }
-DOCUMENT_CODES = ["document_not_found", "document_incomplete", "document_too_small", "document_tilted"]
 
-# Tutorial-style starting points, used where a corpus gives calibration nothing to learn from.
+# Uncalibrated starting points (the Laplacian-variance 100 is the usual tutorial value), kept
+# where a corpus gives calibration nothing to learn from.
 DEFAULTS = {
     "document_too_small": ("area_frac", "<", 0.10),
     "document_incomplete": ("edge_px", "<", 3.0),
@@ -65,10 +63,9 @@ DEFAULTS = {
 }
 
 
-def load(path_or_bytes):
-    """An upright RGB array from a file path or JPEG bytes (EXIF orientation applied)."""
-    src = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, (bytes, bytearray)) else path_or_bytes
-    im = Image.open(src)
+def load(path):
+    """An upright RGB array from an image file (EXIF orientation applied)."""
+    im = Image.open(path)
     im.load()
     try:
         im = ImageOps.exif_transpose(im)
@@ -143,7 +140,7 @@ def refine(quad, contour):
 
 def find_document(gray):
     """The document in a small grayscale image: (polygon as an (n, 2) array, or None; whether the
-    frame's border closed it). A 4-gon from the first pass is the classic scanner's quad."""
+    frame's border closed it). A 4-gon found without the border is the classic scanner's quad."""
     h, w = gray.shape
     frame_area = float(w * h)
     blurred = cv2.GaussianBlur(gray, (5, 5), 0)
