@@ -252,7 +252,8 @@ def report_md(args, captures, scores, thresholds, default_scores, held_out, peer
     w("## The scanner's thresholds\n")
     w("Calibrated on this corpus (`scanner.calibrate`): each code on its own, over the captures where the "
       "scanner found a document, the metric and the cut with the fewest false accepts plus false rejects "
-      "(the middle of equally good cuts). A code no capture expects keeps its default (`scanner.DEFAULTS`). Calibrating "
+      "(the middle of equally good cuts); a code no capture expects gets a cut beyond every value measured, "
+      "so it is never raised here; one with no measurement keeps its default (`scanner.DEFAULTS`). Calibrating "
       "on the corpus it is scored on flatters the scanner; hexin gets no such help from this script.\n")
     w("| code | raised when | default |")
     w("|---|---|---|")
@@ -373,11 +374,15 @@ def cmd_self_test(_args):
 
     t, errors = scanner.best_threshold([1, 2, 3, 10, 11, 12], [True, True, True, False, False, False], "<")
     check("calibration: a separable metric gets a cut between the classes, no errors", 3 < t < 10 and errors == 0)
-    rows = [({"found": True, "cut": False, "lap_var": v}, {"blurry"} if v < 50 else set()) for v in (5, 20, 80, 200)]
+    rows = [({"found": True, "cut": False, "lap_var": v, "mean_luma": 120}, {"blurry"} if v < 50 else set())
+            for v in (5, 20, 80, 200)]
     rows.append(({"found": False, "cut": False}, {"document_not_found"}))
     th = scanner.calibrate(rows)
-    check("calibrate: blurry from lap_var; codes nobody expects keep the default",
-          th["blurry"][:2] == ("lap_var", "<") and 20 < th["blurry"][2] < 80 and th["glare"] == scanner.DEFAULTS["glare"])
+    check("calibrate: blurry from lap_var, cut between the classes",
+          th["blurry"][:2] == ("lap_var", "<") and 20 < th["blurry"][2] < 80)
+    check("calibrate: a code nobody expects is never raised on the corpus; one never measured keeps its default",
+          th["too_dark"][2] < 120 and not scanner.decide(rows[0][0], th) - {"blurry"}
+          and th["glare"] == scanner.DEFAULTS["glare"])
     check("decide: not found raises document_not_found only", scanner.decide(rows[-1][0], th) == {"document_not_found"})
     values = [("a", 5), ("a", 200), ("b", 20), ("b", 150), ("c", 30), ("c", 300)]
     held = [{"file": str(i), "texture": t, "case": "x", "corners": None, "expect": ["blurry"] if v < 50 else []}

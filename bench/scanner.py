@@ -3,9 +3,11 @@
 It does what the tutorials and the well-known pyimagesearch scanner do, with the usual
 improvements, so the peer gets a fair chance:
 
-  find      grayscale, shrink by the least whole factor to long side 640 or less, 5x5 Gaussian
-            blur, Canny (thresholds from the median, sigma 0.33, and the tutorial's fixed 75/200),
-            dilate 3x3, findContours (the 12 largest of each edge map), the convex hull of each,
+  find      shrink by the least whole factor to long side 640 or less; on the grayscale, 5x5
+            Gaussian blur, Canny (thresholds from the median, sigma 0.33, and the tutorial's fixed
+            75/200), and the same with median thresholds on the HSV saturation (which separates a
+            tinted card from white paper or a grey desk where the luma does not), each edge map
+            dilated 3x3; findContours (the 12 largest of each edge map), the convex hull of each,
             approxPolyDP at 2 % of the perimeter. A candidate has 4 vertices, fills at least 85 %
             of its hull (so a scribble of texture edges is not a document) and covers 0.5-92 % of
             the frame; its corners move to where lines fitted to the contour's four sides meet.
@@ -50,7 +52,7 @@ RULES = {
 }
 
 # Uncalibrated starting points (the Laplacian-variance 100 is the usual tutorial value), kept
-# where a corpus gives calibration nothing to learn from.
+# where a corpus has no measurement to calibrate on.
 DEFAULTS = {
     "document_too_small": ("area_frac", "<", 0.10),
     "document_incomplete": ("edge_px", "<", 3.0),
@@ -138,14 +140,16 @@ def refine(quad, contour):
     return out
 
 
-def find_document(gray):
-    """The document in a small grayscale image: (polygon as an (n, 2) array, or None; whether the
-    frame's border closed it). A 4-gon found without the border is the classic scanner's quad."""
+def find_document(gray, saturation):
+    """The document in a small image, given as its grayscale and HSV saturation planes: (polygon
+    as an (n, 2) array, or None; whether the frame's border closed it). A 4-gon found without the
+    border is the classic scanner's quad."""
     h, w = gray.shape
     frame_area = float(w * h)
     blurred = cv2.GaussianBlur(gray, (5, 5), 0)
+    edges = [auto_canny(blurred), cv2.Canny(blurred, 75, 200), auto_canny(cv2.GaussianBlur(saturation, (5, 5), 0))]
     kernel = np.ones((3, 3), np.uint8)
-    maps = [cv2.dilate(e, kernel) for e in (auto_canny(blurred), cv2.Canny(blurred, 75, 200))]
+    maps = [cv2.dilate(e, kernel) for e in edges]
     found = [(area, refine(poly, c), False) for m in maps for area, poly, c in _candidates(m, frame_area)
              if len(poly) == 4]
     for m in maps:
@@ -197,21 +201,23 @@ def warp(rgb, quad, long_side):
     return cv2.warpPerspective(rgb, m, (ow, oh), flags=cv2.INTER_LINEAR)
 
 
-def small_gray(rgb, long_side=PROC_LONG):
-    """The grayscale copy the document is looked for in (shrunk by the least whole factor that
-    brings the long side to `long_side` or less, INTER_AREA's fast path), and its x and y scales."""
+def small_planes(rgb, long_side=PROC_LONG):
+    """The grayscale and HSV saturation planes the document is looked for in (shrunk by the least
+    whole factor that brings the long side to `long_side` or less, INTER_AREA's fast path), and
+    their x and y scales from `rgb`."""
     h, w = rgb.shape[:2]
     k = -(-max(w, h) // long_side)
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     if k > 1:
-        gray = cv2.resize(gray, (w // k, h // k), interpolation=cv2.INTER_AREA)
-    return gray, np.array([(w // k) / w, (h // k) / h])
+        rgb = cv2.resize(rgb, (w // k, h // k), interpolation=cv2.INTER_AREA)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    saturation = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
+    return gray, saturation, np.array([(w // k) / w, (h // k) / h])
 
 
 def locate(rgb):
     """(polygon in full-resolution pixels or None, cut by the frame, polygon in the small image, its size)."""
-    gray, s = small_gray(rgb)
-    poly, cut = find_document(gray)
+    gray, saturation, s = small_planes(rgb)
+    poly, cut = find_document(gray, saturation)
     if poly is None:
         return None, False, None, gray.shape
     full = order_corners(poly) / s if len(poly) == 4 else poly / s
@@ -290,14 +296,14 @@ def calibrate(rows):
 
     Each code is calibrated on its own, over the captures where the scanner found the document
     and measured the metric: the one metric of its RULES and the cut that make the fewest false
-    accepts plus false rejects. A code no capture expects keeps its DEFAULTS threshold (there is
-    nothing to learn a cut from), as does one with no measurements."""
+    accepts plus false rejects. A code no capture expects gets a cut beyond every value (never
+    raised on the corpus); one with no measurements keeps its DEFAULTS threshold."""
     thresholds = {}
     for code, options in RULES.items():
         best = None
         for metric, direction in options:
             data = [(m[metric], code in exp) for m, exp in rows if m["found"] and m.get(metric) is not None]
-            if not data or not any(lab for _, lab in data):
+            if not data:
                 continue
             t, errors = best_threshold([v for v, _ in data], [lab for _, lab in data], direction)
             if best is None or errors < best[0]:
