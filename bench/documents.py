@@ -406,6 +406,12 @@ def cmd_self_test(_args):
     check("the scanner finds a drawn card within 1 % of its diagonal",
           m["found"] and not m["cut"] and corner_error(m["corners"], card.tolist()) < 1.0)
     check("the reference crop is the card at the size asked", scanner.reference_crop(img, 512).shape[1] == 512)
+    img = np.full((900, 1200, 3), (90, 60, 40), np.uint8)
+    cv2.fillPoly(img, [np.int32([[700, 200], [1400, 230], [1380, 640], [690, 600]])], (235, 235, 230))
+    m = scanner.measure(img)
+    check("a card cut by the frame is found cut: document_incomplete, no reference crop",
+          m["found"] and m["cut"] and "document_incomplete" in scanner.decide(m, scanner.DEFAULTS)
+          and scanner.reference_crop(img, 512) is None)
     failed = [w for w, ok in checks if not ok]
     print(f"self-test: {len(checks) - len(failed)} / {len(checks)} passed")
     return 1 if failed else 0

@@ -13,7 +13,8 @@ improvements, so the peer gets a fair chance:
             the frame; its corners move to where lines fitted to the contour's four sides meet.
             The same again with the frame's border drawn into the edge maps, so a document cut by
             the frame closes along it: a 4- or 5-gon with a vertex on the border is a document
-            found cut (incomplete). The largest candidate of both passes wins.
+            found cut (incomplete). The largest whole quad wins, unless the largest cut one is over
+            twice its area (texture closed by the border must not beat a document in view).
   order     corners tl, tr, br, bl: clockwise from the vertex with the least x + y.
   warp      warpPerspective of the full-resolution image to the document, long side 1024
             (shrunk by a whole factor with INTER_AREA first where the document is over twice that).
@@ -150,16 +151,17 @@ def find_document(gray, saturation):
     edges = [auto_canny(blurred), cv2.Canny(blurred, 75, 200), auto_canny(cv2.GaussianBlur(saturation, (5, 5), 0))]
     kernel = np.ones((3, 3), np.uint8)
     maps = [cv2.dilate(e, kernel) for e in edges]
-    found = [(area, refine(poly, c), False) for m in maps for area, poly, c in _candidates(m, frame_area)
-             if len(poly) == 4]
+    whole = [(area, refine(poly, c)) for m in maps for area, poly, c in _candidates(m, frame_area) if len(poly) == 4]
+    cut = []
     for m in maps:
         m = m.copy()
         cv2.rectangle(m, (0, 0), (w - 1, h - 1), 255, 2)
-        found += [(area, poly, True) for area, poly, _ in _candidates(m, frame_area) if edge_distance(poly, w, h) <= 3]
-    if not found:
-        return None, False
-    _, poly, cut = max(found, key=lambda c: c[0])
-    return poly, cut
+        cut += [(area, poly) for area, poly, _ in _candidates(m, frame_area) if edge_distance(poly, w, h) <= 3]
+    best_whole = max(whole, key=lambda c: c[0], default=None)
+    best_cut = max(cut, key=lambda c: c[0], default=None)
+    if best_cut and (not best_whole or best_cut[0] > 2 * best_whole[0]):
+        return best_cut[1], True
+    return (best_whole[1], False) if best_whole else (None, False)
 
 
 def edge_distance(poly, w, h):
