@@ -19,7 +19,7 @@ variance of the Laplacian of the grayscale image (cv2.Laplacian), a LANCZOS resi
 
 With --document (off by default; `REF_DOCUMENT=1 bash bench/compare.sh`, once hexin's `check` also
 outputs the straightened document), the reference looks for the document first, as
-bench/scanner.py does, on a grayscale copy shrunk to long side 640 or less; when it finds one whole, it warps the
+bench/scanner.py does, on a copy shrunk to long side 640 or less; when it finds one whole, it warps the
 full-resolution image to the document at long side 2048 (instead of resizing the whole frame) and
 measures the Laplacian on that; otherwise it does as above.
 """
@@ -652,8 +652,8 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
       f"(`quality=q, subsampling=4:2:0, optimize={optimize}`: Huffman tables of the same kind as hexin's, "
       "detected from its output) for the highest under the budget, `hashlib.sha256`; `cv2.setNumThreads(1)`, "
       "OMP/OpenBLAS threads 1. "
-      + ("With `--ref-document`, after orienting, the document is looked for on a grayscale copy at long side 640 or less "
-         "(bench/scanner.py: Canny, contours, a 4-corner hull) and, when found whole, the full-resolution image "
+      + ("With `--ref-document`, after orienting, the document is looked for on a copy at long side 640 or less "
+         "(bench/scanner.py: Canny on its luma and saturation, contours, a 4-corner hull) and, when found whole, the full-resolution image "
          "is warped to it at long side 2048 (`cv2.warpPerspective`, after a whole-factor INTER_AREA shrink where the "
          "document is over twice that size), replacing the resize; the Laplacian is then measured on the document. "
          if args.ref_document else "")
