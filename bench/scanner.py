@@ -19,7 +19,8 @@ improvements, so the peer gets a fair chance:
   warp      warpPerspective of the full-resolution image to the document, long side 1024
             (shrunk by a whole factor with INTER_AREA first where the document is over twice that).
   measure   on the warped document: variance of the Laplacian (blur), the fraction of clipped
-            pixels (luma >= 250) and the largest clipped blob (glare, overexposure), mean luma
+            pixels and the largest clipped blob, with luma >= 250 and >= 254 (blown out) as the
+            two readings of clipped (glare, overexposure; calibration picks), mean luma
             (too dark), HSV saturation mean and share of pixels with S > 40 (colour); on the quad:
             area fraction of the frame (too small), the least distance of a corner from the
             frame's edge (incomplete), the larger opposite-side length ratio - 1 (tilted).
@@ -36,7 +37,7 @@ PROC_LONG = 640  # long side the document is looked for at
 WARP_LONG = 1024  # long side of the straightened document the quality is measured on
 MIN_AREA, MAX_AREA = 0.005, 0.92  # a candidate's share of the frame
 MIN_SOLIDITY = 0.85  # contour area / hull area
-CLIP = 250  # luma at or above which a pixel is clipped
+CLIP_LEVELS = (250, 254)  # luma at or above which a pixel is clipped: the usual 250, and blown out
 SAT_COLOURED = 40  # HSV S (0-255) above which a pixel counts as coloured
 
 # code -> [(metric, direction)]: the code is raised when the metric is below ("<") or above
@@ -46,8 +47,8 @@ RULES = {
     "document_incomplete": [("edge_px", "<")],
     "document_tilted": [("perspective", ">")],
     "blurry": [("lap_var", "<")],
-    "glare": [("glare_blob", ">"), ("clipped", ">")],
-    "overexposed": [("clipped", ">"), ("mean_luma", ">")],
+    "glare": [("blob_250", ">"), ("blob_254", ">"), ("clipped_250", ">"), ("clipped_254", ">")],
+    "overexposed": [("clipped_250", ">"), ("clipped_254", ">"), ("mean_luma", ">")],
     "too_dark": [("mean_luma", "<")],
     "not_color": [("sat_mean", "<"), ("sat_share", "<")],
 }
@@ -59,8 +60,8 @@ DEFAULTS = {
     "document_incomplete": ("edge_px", "<", 3.0),
     "document_tilted": ("perspective", ">", 0.25),
     "blurry": ("lap_var", "<", 100.0),
-    "glare": ("glare_blob", ">", 0.005),
-    "overexposed": ("clipped", ">", 0.25),
+    "glare": ("blob_250", ">", 0.005),
+    "overexposed": ("clipped_250", ">", 0.25),
     "too_dark": ("mean_luma", "<", 50.0),
     "not_color": ("sat_mean", "<", 20.0),
 }
@@ -229,14 +230,14 @@ def locate(rgb):
 def quality(rgb):
     """The quality metrics of an RGB image (the straightened document)."""
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    clipped = (gray >= CLIP).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
-    blob = int(stats[1:, cv2.CC_STAT_AREA].max()) if n > 1 else 0
+    m = {"lap_var": float(cv2.Laplacian(gray, cv2.CV_64F).var())}
+    for level in CLIP_LEVELS:
+        clipped = (gray >= level).astype(np.uint8)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
+        m[f"clipped_{level}"] = float(clipped.mean())
+        m[f"blob_{level}"] = (int(stats[1:, cv2.CC_STAT_AREA].max()) if n > 1 else 0) / gray.size
     sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1]
-    return {
-        "lap_var": float(cv2.Laplacian(gray, cv2.CV_64F).var()),
-        "clipped": float(clipped.mean()),
-        "glare_blob": blob / gray.size,
+    return m | {
         "mean_luma": float(gray.mean()),
         "sat_mean": float(sat.mean()),
         "sat_share": float((sat > SAT_COLOURED).mean()),
