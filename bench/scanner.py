@@ -16,8 +16,9 @@ improvements, so the peer gets a fair chance:
             found cut (incomplete). The largest whole quad wins, unless the largest cut one is over
             twice its area (texture closed by the border must not beat a document in view).
   order     corners tl, tr, br, bl: clockwise from the vertex with the least x + y.
-  warp      warpPerspective of the full-resolution image to the document, long side 1024
-            (shrunk by a whole factor with INTER_AREA first where the document is over twice that).
+  warp      warpPerspective of the full-resolution image to the document, long side 1024 or its
+            own where smaller (never enlarged: that would blur it), shrunk by a whole factor with
+            INTER_AREA first where the document is over twice that.
   measure   on the warped document: variance of the Laplacian (blur), the fraction of clipped
             pixels and the largest clipped blob, with luma >= 250 and >= 254 (blown out) as the
             two readings of clipped (glare, overexposure; calibration picks), mean luma
@@ -34,7 +35,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 PROC_LONG = 640  # long side the document is looked for at
-WARP_LONG = 1024  # long side of the straightened document the quality is measured on
+WARP_LONG = 1024  # most long side of the straightened document the quality is measured on
 MIN_AREA, MAX_AREA = 0.005, 0.92  # a candidate's share of the frame
 MIN_SOLIDITY = 0.85  # contour area / hull area
 CLIP_LEVELS = (250, 254)  # luma at or above which a pixel is clipped: the usual 250, and blown out
@@ -260,7 +261,8 @@ def measure(rgb):
     }
     if len(poly) == 4:
         m["perspective"] = perspective(poly)
-        m.update(quality(warp(rgb, poly, WARP_LONG)))
+        native = max(side_lengths(poly))
+        m.update(quality(warp(rgb, poly, min(WARP_LONG, round(native)))))
     return m
 
 
