@@ -199,6 +199,8 @@ def fmt(v, spec):
 def report_md(args, captures, scores, thresholds, default_scores, held_out, peer_ms, hexin_ms, hexin_documents, elapsed):
     import cv2
 
+    import scanner
+
     out = []
     w = out.append
     labels = json.load(open(os.path.join(args.corpus, "labels.json")))
@@ -257,8 +259,6 @@ def report_md(args, captures, scores, thresholds, default_scores, held_out, peer
       "on the corpus it is scored on flatters the scanner; hexin gets no such help from this script.\n")
     w("| code | raised when | default |")
     w("|---|---|---|")
-    import scanner
-
     for code, (metric, direction, t) in thresholds.items():
         dm, dd, dt = scanner.DEFAULTS[code]
         w(f"| `{code}` | `{metric}` {direction} {t:.4g} | `{dm}` {dd} {dt:.4g} |")

@@ -247,7 +247,6 @@ def quality(rgb):
 
 def measure(rgb):
     """Everything the scanner measures on one upright RGB image, JSON-friendly."""
-    h, w = rgb.shape[:2]
     poly, cut, small, (sh, sw) = locate(rgb)
     if poly is None:
         return {"found": False, "corners": None, "polygon": None}
