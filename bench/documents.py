@@ -156,11 +156,14 @@ def held_out_side(captures, measured):
 
 
 def corners_of(document):
-    """Four [x, y] corners from a report's `document`, as [[x, y]] or [{"x", "y"}]; None if absent."""
-    if not isinstance(document, dict) or not document.get("corners"):
+    """Four [x, y] corners from a report's `document`: its `corners` as [[x, y]] or [{"x", "y"}]
+    in the order tl, tr, br, bl, or as {"tl", "tr", "br", "bl"}; None if absent."""
+    corners = document.get("corners") if isinstance(document, dict) else None
+    if isinstance(corners, dict):
+        corners = [corners.get(k) for k in ("tl", "tr", "br", "bl")]
+    if not corners or len(corners) != 4 or any(p is None for p in corners):
         return None
-    pts = [[p["x"], p["y"]] if isinstance(p, dict) else list(p[:2]) for p in document["corners"]]
-    return pts if len(pts) == 4 else None
+    return [[p["x"], p["y"]] if isinstance(p, dict) else list(p[:2]) for p in corners]
 
 
 def run_hexin(binary, corpus, captures):
@@ -371,6 +374,13 @@ def cmd_self_test(_args):
           s["rows"][3]["iou"] == 0.0 and "corner_error" not in s["rows"][3] and s["with_corners"] == 2)
     refused = dict(side, c={"codes": {"corrupt_image"}, "corners": None, "refused": True})
     check("a refused capture is wrong", score(captures, {"x": refused})["x"]["right"] == 1)
+
+    as_lists = [[1, 2], [3, 4], [5, 6], [7, 8]]
+    check("hexin's corners read as lists, as {x, y} and as {tl, tr, br, bl}; absent as None",
+          corners_of({"corners": as_lists}) == as_lists
+          and corners_of({"corners": [{"x": x, "y": y} for x, y in as_lists]}) == as_lists
+          and corners_of({"corners": dict(zip(("tl", "tr", "br", "bl"), as_lists))}) == as_lists
+          and corners_of(None) is None and corners_of({"confidence": 0.1}) is None)
 
     t, errors = scanner.best_threshold([1, 2, 3, 10, 11, 12], [True, True, True, False, False, False], "<")
     check("calibration: a separable metric gets a cut between the classes, no errors", 3 < t < 10 and errors == 0)
