@@ -422,6 +422,21 @@ def cmd_self_test(_args):
     check("a card cut by the frame is found cut: document_incomplete, no reference crop",
           m["found"] and m["cut"] and "document_incomplete" in scanner.decide(m, scanner.DEFAULTS)
           and scanner.reference_crop(img, 512) is None)
+    # The peer's whole path on a corpus on disk: a card and an empty desk.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as corpus:
+        desk = np.full((900, 1200, 3), (90, 60, 40), np.uint8)
+        cv2.imwrite(os.path.join(corpus, "empty.jpg"), desk)
+        cv2.fillPoly(desk, [card], (230, 190, 120))  # a coloured card: the default not_color is not raised
+        cv2.imwrite(os.path.join(corpus, "card.jpg"), desk)
+        captures = [{"file": "card.jpg", "case": "clean", "texture": "plain", "corners": card.tolist(), "expect": []},
+                    {"file": "empty.jpg", "case": "empty_table", "texture": "plain", "corners": None,
+                     "expect": ["document_not_found"]}]
+        measured, _ = run_peer(corpus, captures)
+        s = score(captures, {"peer": peer_side(captures, measured, scanner.DEFAULTS)})["peer"]
+        check("the peer on JPEGs on disk: the card accepted where drawn, the empty desk not found",
+              s["right"] == 2 and s["rows"][0]["iou"] > 0.95)
     failed = [w for w, ok in checks if not ok]
     print(f"self-test: {len(checks) - len(failed)} / {len(checks)} passed")
     return 1 if failed else 0
