@@ -6,9 +6,10 @@
 #   bash bench/documents.sh --self-test   the scoring's own test (no cargo, no corpus)
 #
 # Environment: HEXIN_CACHE (default ~/.cache/hexin) holds the Python venv and the corpus;
-# CORPUS (default $HEXIN_CACHE/documents-corpus, made by `cargo run -p hexin-testing --bin corpus`
-# when it has no labels.json; delete it to remake it); PROFILE (dev or release, default dev) of
-# the document_report build; RESULTS (default bench/DOCUMENTS.md; empty: print only).
+# CORPUS (a directory of JPEGs and labels.json to score; by default $HEXIN_CACHE/documents-corpus,
+# made by `cargo run -p hexin-testing --bin corpus` and remade whenever testing/src changes);
+# PROFILE (dev or release, default dev) of the document_report build; RESULTS (default
+# bench/DOCUMENTS.md; empty: print only).
 set -euo pipefail
 
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
@@ -19,10 +20,16 @@ if [ "${1:-}" = --self-test ]; then
     exec "$PY" "$ROOT/bench/documents.py" self-test
 fi
 
-CORPUS=${CORPUS:-$CACHE/documents-corpus}
-if [ ! -f "$CORPUS/labels.json" ]; then
-    echo "documents: making the corpus in $CORPUS" >&2
-    (cd "$ROOT" && cargo run --quiet -p hexin-testing --bin corpus -- --out "$CORPUS")
+if [ -z "${CORPUS:-}" ]; then
+    CORPUS=$CACHE/documents-corpus
+    # The corpus is drawn by testing/src: a change there remakes it.
+    stamp=$(find "$ROOT/testing/src" -name '*.rs' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
+    if [ "$(cat "$CORPUS/stamp" 2>/dev/null)" != "$stamp" ]; then
+        echo "documents: making the corpus in $CORPUS" >&2
+        rm -rf "$CORPUS"
+        (cd "$ROOT" && cargo run --quiet -p hexin-testing --bin corpus -- --out "$CORPUS")
+        echo "$stamp" >"$CORPUS/stamp"
+    fi
 fi
 
 PROFILE=${PROFILE:-dev}
