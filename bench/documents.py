@@ -312,6 +312,11 @@ def cmd_score(args):
     default_scores = score(captures, {"peer": peer_side(captures, measured, scanner.DEFAULTS)})["peer"]
     held_out = score(captures, {"peer": held_out_side(captures, measured)})["peer"]
     print_summary(scores, thresholds)
+    if args.wrong:
+        for name, s in scores.items():
+            for row in s["rows"]:
+                if not row["right"]:
+                    print(f"wrong {name:<5} {row['file']}: raised {row['raised']}, expected {row['expected']}")
     print(f"peer with its uncalibrated defaults: {default_scores['right']}/{default_scores['total']}; "
           f"calibrated on the other textures: {held_out['right']}/{held_out['total']}")
     sys.stdout.flush()
@@ -451,6 +456,7 @@ def main():
     p.add_argument("--hexin-profile", default="dev", help="the build profile of --hexin, for the report")
     p.add_argument("--results", help="write the report here (bench/DOCUMENTS.md)")
     p.add_argument("--raw", help="write every measurement and score here, as JSON")
+    p.add_argument("--wrong", action="store_true", help="list every capture a side gets wrong")
     p.set_defaults(fn=cmd_score)
     p = sub.add_parser("self-test")
     p.set_defaults(fn=cmd_self_test)

@@ -3,6 +3,7 @@
 # bench/DOCUMENTS.md.
 #
 #   bash bench/documents.sh               score both sides, print per-code errors, write DOCUMENTS.md
+#   bash bench/documents.sh --wrong       the same, and list every capture each side gets wrong
 #   bash bench/documents.sh --self-test   the scoring's own test (no cargo, no corpus)
 #
 # Environment: HEXIN_CACHE (default ~/.cache/hexin) holds the Python venv and the corpus;
@@ -41,4 +42,5 @@ HEXIN=$TARGET/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")/document_
 RESULTS=${RESULTS-$ROOT/bench/DOCUMENTS.md}
 args=(score --corpus "$CORPUS" --hexin "$HEXIN" --hexin-profile "$PROFILE" --raw "$CACHE/documents-raw.json")
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
+[ "${1:-}" = --wrong ] && args+=(--wrong)
 exec "$PY" "$ROOT/bench/documents.py" "${args[@]}"
