@@ -4,7 +4,7 @@
 Run it through `bash bench/documents.sh`, which sets up the Python environment, makes the corpus
 and builds hexin's `document_report` (hexin-bench):
 
-  documents.py score --corpus DIR --hexin BIN [--results FILE] [--raw FILE]
+  documents.py score --corpus DIR --hexin BIN [--hexin-profile P] [--results FILE] [--raw FILE] [--wrong]
   documents.py self-test
 
 The corpus (testing's `corpus` binary) is a directory of JPEGs and labels.json:
@@ -185,7 +185,7 @@ def run_hexin(binary, corpus, captures):
                 side[name] = {"codes": {r["error"]["code"]}, "corners": None, "refused": True}
                 continue
             report = r["report"]
-            documents |= "document" in report
+            documents |= report.get("document") is not None
             side[name] = {"codes": {f["code"] for f in report["findings"]},
                           "corners": corners_of(report.get("document"))}
     return side, elapsed * 1e3 / len(captures), documents
