@@ -155,12 +155,17 @@ def held_out_side(captures, measured):
     return side
 
 
+CORNER_NAMES = [("top_left", "top_right", "bottom_right", "bottom_left"), ("tl", "tr", "br", "bl")]
+
+
 def corners_of(document):
-    """Four [x, y] corners from a report's `document`: its `corners` as [[x, y]] or [{"x", "y"}]
-    in the order tl, tr, br, bl, or as {"tl", "tr", "br", "bl"}; None if absent."""
+    """Four [x, y] corners from a report's `document`: its `corners` as hexin's Quad
+    ({"top_left": {"x", "y"}, ...}), as {"tl", ...}, or as a list tl, tr, br, bl of [x, y] or
+    {"x", "y"}; None if absent."""
     corners = document.get("corners") if isinstance(document, dict) else None
     if isinstance(corners, dict):
-        corners = [corners.get(k) for k in ("tl", "tr", "br", "bl")]
+        names = next((n for n in CORNER_NAMES if n[0] in corners), CORNER_NAMES[0])
+        corners = [corners.get(k) for k in names]
     if not corners or len(corners) != 4 or any(p is None for p in corners):
         return None
     return [[p["x"], p["y"]] if isinstance(p, dict) else list(p[:2]) for p in corners]
@@ -381,10 +386,12 @@ def cmd_self_test(_args):
     check("a refused capture is wrong", score(captures, {"x": refused})["x"]["right"] == 1)
 
     as_lists = [[1, 2], [3, 4], [5, 6], [7, 8]]
-    check("hexin's corners read as lists, as {x, y} and as {tl, tr, br, bl}; absent as None",
-          corners_of({"corners": as_lists}) == as_lists
-          and corners_of({"corners": [{"x": x, "y": y} for x, y in as_lists]}) == as_lists
-          and corners_of({"corners": dict(zip(("tl", "tr", "br", "bl"), as_lists))}) == as_lists
+    as_points = [{"x": x, "y": y} for x, y in as_lists]
+    check("hexin's corners read as its Quad, as lists, as {x, y} and as {tl, ...}; absent as None",
+          corners_of({"corners": dict(zip(CORNER_NAMES[0], as_points))}) == as_lists
+          and corners_of({"corners": as_lists}) == as_lists
+          and corners_of({"corners": as_points}) == as_lists
+          and corners_of({"corners": dict(zip(CORNER_NAMES[1], as_lists))}) == as_lists
           and corners_of(None) is None and corners_of({"confidence": 0.1}) is None)
 
     t, errors = scanner.best_threshold([1, 2, 3, 10, 11, 12], [True, True, True, False, False, False], "<")
