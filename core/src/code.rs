@@ -29,6 +29,14 @@ pub enum Code {
     Glare,
     /// A black-and-white copy where colour is required.
     NotColor,
+    /// Nothing document-like in the frame.
+    DocumentNotFound,
+    /// A corner or edge of the document lies outside the frame or on its border.
+    DocumentIncomplete,
+    /// The document covers too little of the frame.
+    DocumentTooSmall,
+    /// The document is seen at too steep an angle.
+    DocumentTilted,
     /// No JPEG quality in the policy's range meets the byte budget.
     BudgetUnreachable,
     /// A policy document that cannot be used.
@@ -144,6 +152,10 @@ impl Code {
             Code::Overexposed => "overexposed",
             Code::Glare => "glare",
             Code::NotColor => "not_color",
+            Code::DocumentNotFound => "document_not_found",
+            Code::DocumentIncomplete => "document_incomplete",
+            Code::DocumentTooSmall => "document_too_small",
+            Code::DocumentTilted => "document_tilted",
             Code::BudgetUnreachable => "budget_unreachable",
             Code::InvalidPolicy => "invalid_policy",
             Code::InvalidIdNumber => "invalid_id_number",

@@ -10,7 +10,7 @@ use hexin_core::package::signature::{parse_public_key, SoftwareKey};
 use hexin_core::filing::submission::{Fields, Submission};
 use hexin_core::package::verify::{self, verify, verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Place, Policy};
-use hexin_testing::synthetic::{camera_jpeg, defocus, document, noisy, Scene};
+use hexin_testing::synthetic::{camera_jpeg, defocus, document, for_kind, noisy, Scene};
 
 /// A fixed time: 2026-11-28T00:00:00Z.
 const NOW: i64 = 1_795_824_000;
@@ -23,9 +23,9 @@ fn enterprise_fields() -> Fields {
     Fields::from_json(include_str!("../../specimens/enterprise/fields.json")).unwrap()
 }
 
-/// A camera-like photo of a document, different for each seed.
-fn photo(seed: u64, width: u32, height: u32) -> Vec<u8> {
-    camera_jpeg(&noisy(document(Scene { seed, ..Scene::new(width, height) }), 2.0, seed))
+/// A camera-like photo of a `kind` document (a card or a page), different for each seed.
+fn photo(kind: MaterialKind, seed: u64, width: u32, height: u32) -> Vec<u8> {
+    camera_jpeg(&noisy(for_kind(kind, Scene { seed, ..Scene::new(width, height) }), 2.0, seed))
 }
 
 fn material(kind: MaterialKind, bytes: &[u8], policy: &Policy) -> Material {
@@ -33,7 +33,7 @@ fn material(kind: MaterialKind, bytes: &[u8], policy: &Policy) -> Material {
 }
 
 fn materials(kinds: &[MaterialKind], size: (u32, u32), policy: &Policy) -> Vec<Material> {
-    kinds.iter().enumerate().map(|(i, &k)| material(k, &photo(i as u64 + 11, size.0, size.1), policy)).collect()
+    kinds.iter().enumerate().map(|(i, &k)| material(k, &photo(k, i as u64 + 11, size.0, size.1), policy)).collect()
 }
 
 const INDIVIDUAL: [MaterialKind; 4] =
@@ -70,7 +70,7 @@ fn codes(v: &verify::Verification) -> Vec<Code> {
 #[test]
 fn seal_then_verify_round_trip() {
     let key = SoftwareKey::generate().unwrap();
-    let package = individual_package(Some(&key), (1000, 750));
+    let package = individual_package(Some(&key), (1280, 960));
     let m = &package.manifest;
     assert_eq!(m.materials.len(), 4);
     assert_eq!(m.created_at, "2026-11-28T00:00:00Z");
@@ -98,13 +98,13 @@ fn seal_then_verify_round_trip() {
     let wrong_digest = Options { expected_digest: Some("0".repeat(64)), ..Options::default() };
     assert_eq!(codes(&verify_dir(&dir, &wrong_digest)), [Code::DigestMismatch]);
     // The seal is deterministic for a given id, time and inputs (ECDSA aside).
-    assert_eq!(individual_package(None, (1000, 750)).digest, package.digest);
+    assert_eq!(individual_package(None, (1280, 960)).digest, package.digest);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn missing_extra_resized_and_changed_files_are_all_reported() {
-    let package = individual_package(None, (1000, 750));
+    let package = individual_package(None, (1280, 960));
     let dir = temp_dir("files");
     package.write_to(&dir).unwrap();
     let names: Vec<&String> = package.files.iter().map(|(n, _)| n).collect();
@@ -148,7 +148,7 @@ impl verify::Files for Measured {
 #[test]
 fn every_single_byte_change_to_the_manifest_is_detected() {
     let key = SoftwareKey::generate().unwrap();
-    for package in [individual_package(None, (1000, 750)), individual_package(Some(&key), (1000, 750))] {
+    for package in [individual_package(None, (1280, 960)), individual_package(Some(&key), (1280, 960))] {
         let files = Measured(package.manifest.materials.iter().map(|e| (e.file.clone(), (e.bytes, e.sha256.clone()))).collect());
         let bytes = &package.manifest_bytes;
         assert!(verify(bytes, &files, &Options::default()).is_intact());
@@ -168,7 +168,7 @@ fn every_single_byte_change_to_the_manifest_is_detected() {
 
 #[test]
 fn every_single_byte_change_to_a_file_is_detected() {
-    let package = individual_package(None, (1000, 750));
+    let package = individual_package(None, (1280, 960));
     let files = in_memory(&package);
     // Every position of the smallest file, then a spread of positions in every file.
     let (smallest, _) = package.files.iter().min_by_key(|(_, b)| b.len()).unwrap();
@@ -195,7 +195,7 @@ fn every_single_byte_change_to_a_file_is_detected() {
 #[test]
 fn manifest_edits_versions_and_garbage_get_their_codes() {
     let key = SoftwareKey::generate().unwrap();
-    let package = individual_package(Some(&key), (1000, 750));
+    let package = individual_package(Some(&key), (1280, 960));
     let files = in_memory(&package);
     let text = String::from_utf8(package.manifest_bytes.clone()).unwrap();
     let check = |t: &str| codes(&verify(t.as_bytes(), &files, &Options::default()));
@@ -230,9 +230,9 @@ fn sealing_refuses_with_every_reason() {
     fields.responsible_person.id_valid_until = "20261231".into();
     fields.website.domains.push("bad_domain".into());
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
-    let blurry = camera_jpeg(&defocus(&document(Scene::new(1000, 750)), 6));
+    let blurry = camera_jpeg(&defocus(&document(Scene::new(1280, 960)), 6));
     let given = vec![
-        material(MaterialKind::IdCardFront, &photo(1, 1000, 750), &policy),
+        material(MaterialKind::IdCardFront, &photo(MaterialKind::IdCardFront, 1, 1280, 960), &policy),
         material(MaterialKind::IdCardBack, &blurry, &policy),
         material(MaterialKind::FacePhoto, b"not an image", &policy),
     ];
@@ -284,7 +284,7 @@ fn province_rules_add_materials_and_refuse() {
 
     // Sealing an enterprise without its licence names it.
     let submission = Submission::new(SubjectKind::Enterprise, "44", enterprise_fields()).unwrap();
-    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing()) else {
+    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing()) else {
         panic!("sealed without a licence")
     };
     assert_eq!(problems.iter().map(|p| (p.code, p.at.as_str())).collect::<Vec<_>>(), [(Code::MissingMaterial, "business-license")]);
@@ -300,7 +300,7 @@ fn credit_code_warning_is_sealed_not_refused() {
     let submission = Submission::new(SubjectKind::Enterprise, "44", fields).unwrap();
     let mut kinds = INDIVIDUAL.to_vec();
     kinds.push(MaterialKind::BusinessLicense);
-    let package = seal(&submission, materials(&kinds, (1000, 750), &policy), &policy, &sealing()).unwrap();
+    let package = seal(&submission, materials(&kinds, (1280, 960), &policy), &policy, &sealing()).unwrap();
     assert_eq!(package.manifest.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), [Code::InvalidCreditCode]);
     // Read back from the sealed bytes, the warning is at its field again.
     let read: Manifest = serde_json::from_slice(&package.manifest_bytes).unwrap();
@@ -325,7 +325,7 @@ fn write_specimens() {
     let mut kinds = INDIVIDUAL.to_vec();
     kinds.push(MaterialKind::BusinessLicense);
     for (i, kind) in kinds.iter().enumerate() {
-        let bytes = photo(i as u64 + 101, 1000, 750);
+        let bytes = photo(*kind, i as u64 + 101, 1280, 960);
         for (dir, wanted) in [("individual", *kind != MaterialKind::BusinessLicense), ("enterprise", true)] {
             if wanted {
                 std::fs::write(root.join(dir).join(format!("{kind}.jpg")), &bytes).unwrap();
@@ -355,7 +355,7 @@ fn write_fuzz_seeds() {
     let key = SoftwareKey::generate().unwrap();
     let b64 = base64::engine::general_purpose::STANDARD;
     for (name, signer) in [("unsigned", None), ("signed", Some(&key))] {
-        let package = individual_package(signer, (1000, 750));
+        let package = individual_package(signer, (1280, 960));
         std::fs::write(manifests.join(format!("{name}.json")), &package.manifest_bytes).unwrap();
 
         let mut m = package.manifest.clone();
@@ -437,7 +437,7 @@ fn submission_problems_name_each_missing_or_invalid_field() {
 fn sealed_package_survives_the_outbox() {
     use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
     let dir = temp_dir("outbox");
-    let package = individual_package(None, (1000, 750));
+    let package = individual_package(None, (1280, 960));
     let id = package.manifest.package_id.clone();
     let config = OutboxConfig { key: Some([7; 32]), ..OutboxConfig::default() };
     {
@@ -458,7 +458,7 @@ fn sealed_package_survives_the_outbox() {
 /// bytes whose SHA-256 used to be sealed as the digest.
 #[test]
 fn a_manifest_beyond_canonical_json_is_an_error() {
-    let mut m = individual_package(None, (1000, 750)).manifest;
+    let mut m = individual_package(None, (1280, 960)).manifest;
     m.materials[0].check.thresholds.output_max_bytes = 1 << 60;
     assert_eq!(m.to_canonical().unwrap_err().code(), Code::ManifestInvalid);
 }
@@ -471,7 +471,7 @@ fn seal_refuses_a_package_verify_would_refuse() {
     let mut fields = individual_fields();
     fields.website.name = "网".repeat(400_000);
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
-    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing()) else {
+    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing()) else {
         panic!("sealed a manifest verify refuses")
     };
     assert!(problems.iter().any(|p| p.code == Code::ManifestInvalid && p.message.en.contains("exceeds")), "{problems:#?}");
@@ -482,7 +482,7 @@ fn seal_refuses_a_package_verify_would_refuse() {
 /// an existing empty directory receives the package.
 #[test]
 fn a_failed_write_leaves_no_half_package() {
-    let package = individual_package(None, (1000, 750));
+    let package = individual_package(None, (1280, 960));
     let parent = temp_dir("half");
     std::fs::create_dir_all(&parent).unwrap();
     let dir = parent.join("pkg");
@@ -508,7 +508,7 @@ fn a_failed_write_leaves_no_half_package() {
 /// verifier reads only the package's own regular file.
 #[test]
 fn a_manifest_symlinked_out_of_the_package_is_not_intact() {
-    let package = individual_package(None, (1000, 750));
+    let package = individual_package(None, (1280, 960));
     let root = temp_dir("symlinked-manifest");
     let dir = root.join("pkg");
     package.write_to(&dir).unwrap();
@@ -529,7 +529,7 @@ fn text_fields_are_sealed_in_nfc() {
     fields.responsible_person.name = "Rene\u{301}e 李雷".into();
     fields.website.name = "Cafe\u{301}".into();
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
-    let package = seal(&submission, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing()).unwrap();
+    let package = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing()).unwrap();
     assert_eq!(package.manifest.fields.responsible_person.name, "Ren\u{e9}e 李雷");
     assert_eq!(package.manifest.fields.website.name, "Caf\u{e9}");
 }
@@ -560,7 +560,7 @@ fn spoofing_fields_are_refused() {
     let Err(e) = Submission::new(SubjectKind::Individual, "44", individual_fields()).and_then(|s| {
         let mut f = s.fields.clone();
         f.responsible_person.name = "\u{202E}gnp.exe".into();
-        seal(&Submission { fields: f, ..s }, materials(&INDIVIDUAL, (1000, 750), &policy), &policy, &sealing())
+        seal(&Submission { fields: f, ..s }, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing())
     }) else {
         panic!("sealed a right-to-left override")
     };

@@ -1,7 +1,5 @@
 //! End-to-end checks on generated captures: every code, the verdict, and the normalized output.
 
-use hexin_core::capture::analysis::Analysis;
-use hexin_core::capture::checks::{evaluate, Metrics};
 use hexin_core::capture::{intake, normalize};
 use hexin_core::{check, Code, MaterialKind, Policy, Severity, Verdict};
 use image::RgbImage;
@@ -21,20 +19,25 @@ fn sharp_capture() -> RgbImage {
 #[test]
 fn calibration_set_has_no_false_accepts_or_rejects() {
     let policy = Policy::icp_default();
-    let rules = policy.rules(KIND);
     let mut mismatches = Vec::new();
-    for (name, img, expected) in calibration_set(1600, 1200) {
-        let bytes = camera_jpeg(&img);
-        let d = intake::decode(&bytes, &policy.limits, rules).unwrap();
-        let (w, h) = d.upright_size();
-        let upright = intake::upright_within(d.pixels, d.orientation, rules.output_long_side);
-        let metrics = Metrics::measure(w, h, &Analysis::new(&upright));
-        let raised: Vec<&str> = evaluate(&metrics, rules).iter().map(|f| f.code.as_str()).collect();
+    for (name, img, mut expected) in calibration_set(1600, 1200) {
+        expected.sort();
+        let report = check(&camera_jpeg(&img), KIND, &policy).unwrap();
+        let mut raised: Vec<&str> = codes(&report).iter().map(|c| c.as_str()).collect();
+        raised.sort();
         if raised != expected {
-            mismatches.push(format!("{name}: raised {raised:?}, expected {expected:?}, {metrics:?}"));
+            mismatches.push(format!("{name}: raised {raised:?}, expected {expected:?}, {:?}", report.metrics));
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// Where `Scene::new(w, h)` draws the card: its corners, clockwise from the top-left.
+fn card_corners(w: f64, h: f64) -> [(f64, f64); 4] {
+    let cw = (w * 0.75).floor();
+    let ch = (cw / 1.586).floor();
+    let (x, y) = (((w - cw) / 2.0).floor(), ((h - ch) / 2.0).floor());
+    [(x, y), (x + cw, y), (x + cw, y + ch), (x, y + ch)]
 }
 
 #[test]
@@ -44,21 +47,54 @@ fn sharp_capture_is_accepted_and_normalized() {
     let report = check(&bytes, KIND, &policy).unwrap();
     assert_eq!(report.verdict, Verdict::Accept, "{:?}", report.findings);
     assert!(report.findings.is_empty());
+    // The card is found where it was drawn, and the output is the card alone, never upscaled.
+    let doc = report.document.as_ref().expect("the card is located");
+    assert!(doc.complete && doc.confidence > 0.9, "{doc:?}");
+    for (c, (x, y)) in doc.corners.corners().iter().zip(card_corners(1600.0, 1200.0)) {
+        assert!((c.x - x).abs() < 2.0 && (c.y - y).abs() < 2.0, "corner {c:?} vs ({x}, {y})");
+    }
+    assert_eq!((doc.frame_metrics.width, doc.frame_metrics.height), (1600, 1200));
     let out = report.output.expect("accepted captures carry an output");
-    assert_eq!((out.width, out.height), (1600, 1200), "never upscaled, never needlessly shrunk");
+    assert!(out.width.abs_diff(1200) <= 2 && out.height.abs_diff(757) <= 2, "{}x{}", out.width, out.height);
+    assert_eq!((report.metrics.width, report.metrics.height), (out.width, out.height));
     assert!(out.bytes <= 2_000_000 && out.bytes == out.jpeg.len() as u64);
     assert_eq!(out.sha256, hexin_core::hash::sha256_hex(&out.jpeg));
     assert_eq!(out.quality, policy.rules(KIND).jpeg_quality.max, "fits at the top quality");
     assert!(report.output_blur.unwrap() <= policy.rules(KIND).checks.blurry.threshold);
-    let decoded = image::load_from_memory(&out.jpeg).unwrap();
-    assert_eq!((decoded.width(), decoded.height()), (1600, 1200));
+    // The output is the drawn card: compare with the card cut out of the source.
+    let decoded = image::load_from_memory(&out.jpeg).unwrap().into_rgb8();
+    let [(x0, y0), _, (x1, y1), _] = card_corners(1600.0, 1200.0);
+    let crop = image::imageops::crop_imm(&sharp_capture(), x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32).to_image();
+    let crop = image::imageops::resize(&crop, decoded.width(), decoded.height(), image::imageops::FilterType::Triangle);
+    let diff = mean_abs_diff(&decoded, &crop);
+    assert!(diff < 6.0, "output differs from the card by {diff}");
+    // The transform maps the output's corners onto the located corners.
+    let t = doc.transform.as_ref().unwrap();
+    let map = |x: f64, y: f64| ((t[0] * x + t[1] * y + t[2]) / (t[6] * x + t[7] * y + t[8]), (t[3] * x + t[4] * y + t[5]) / (t[6] * x + t[7] * y + t[8]));
+    let (bx, by) = map(out.width as f64, out.height as f64);
+    assert!((bx - doc.corners.bottom_right.x).abs() < 0.01 && (by - doc.corners.bottom_right.y).abs() < 0.01);
+}
+
+/// Kinds that are not documents, and policies that keep the frame, output the whole photo.
+#[test]
+fn the_whole_frame_is_kept_where_asked() {
+    let bytes = camera_jpeg(&sharp_capture());
+    let report = check(&bytes, MaterialKind::FacePhoto, &Policy::icp_default()).unwrap();
+    assert!(report.document.is_none());
+    assert_eq!(report.output.map(|o| (o.width, o.height)), Some((1600, 1200)));
+    let policy = policy_with("output = \"document\"", "output = \"frame\"");
+    let report = check(&bytes, KIND, &policy).unwrap();
+    assert_eq!(report.output.map(|o| (o.width, o.height)), Some((1600, 1200)));
+    let doc = report.document.expect("still located and judged");
+    assert!(doc.complete && doc.transform.is_none());
 }
 
 #[test]
 fn large_capture_is_capped_at_the_policy_long_side() {
     let bytes = camera_jpeg(&noisy(document(Scene::new(3000, 2250)), 3.0, 2));
     let out = check(&bytes, KIND, &Policy::icp_default()).unwrap().output.unwrap();
-    assert_eq!((out.width, out.height), (2048, 1536));
+    assert_eq!(out.width, 2048);
+    assert!(out.height.abs_diff(1292) <= 2, "{}", out.height);
 }
 
 /// A JPEG too large to decode whole within the budget (here 20 MP) is decoded at half scale:
@@ -71,10 +107,12 @@ fn a_large_jpeg_is_decoded_at_scale_and_judged_as_a_whole() {
     let decoded = intake::decode(&bytes, &policy.limits, policy.rules(KIND)).unwrap();
     assert_eq!((decoded.pixels.dimensions(), decoded.upright_size()), ((2600, 1950), (5200, 3900)));
     let report = check(&bytes, KIND, &policy).unwrap();
-    assert_eq!((report.metrics.width, report.metrics.height), (5200, 3900));
+    let doc = report.document.as_ref().unwrap();
+    assert_eq!((doc.frame_metrics.width, doc.frame_metrics.height), (5200, 3900));
+    assert!(report.metrics.width.abs_diff(3900) <= 4, "the card at the file's own scale: {:?}", report.metrics);
     assert_eq!(report.verdict, Verdict::Accept, "{:?}", report.findings);
     let out = report.output.unwrap();
-    assert_eq!((out.width, out.height), (2048, 1536));
+    assert_eq!(out.width, 2048);
 }
 
 #[test]
@@ -123,12 +161,18 @@ fn exif_orientation_6_comes_out_upright() {
     let bytes = with_exif_orientation(&camera_jpeg(&stored), 6);
     let report = check(&bytes, KIND, &Policy::icp_default()).unwrap();
     assert_eq!(report.verdict, Verdict::Accept, "{:?}", report.findings);
-    assert_eq!((report.metrics.width, report.metrics.height), (1200, 1600));
+    let doc = report.document.as_ref().unwrap();
+    assert_eq!((doc.frame_metrics.width, doc.frame_metrics.height), (1200, 1600));
     let out = image::load_from_memory(&report.output.unwrap().jpeg).unwrap().into_rgb8();
-    assert_eq!(out.dimensions(), portrait.dimensions());
-    let right = mean_abs_diff(&out, &portrait);
-    assert!(right < 4.0, "upright output matches the portrait: {right}");
-    for wrong in [image::imageops::rotate180(&portrait), image::imageops::flip_horizontal(&portrait)] {
+    assert!(out.height() > out.width(), "the card stands as in the upright photo: {:?}", out.dimensions());
+    // The card cut out of the upright portrait photo.
+    let [(x0, y0), _, (x1, y1), _] = card_corners(1600.0, 1200.0);
+    let (cw, ch) = ((x1 - x0) as u32, (y1 - y0) as u32);
+    let crop = image::imageops::crop_imm(&portrait, 1200 - y1 as u32, x0 as u32, ch, cw).to_image();
+    let crop = image::imageops::resize(&crop, out.width(), out.height(), image::imageops::FilterType::Triangle);
+    let right = mean_abs_diff(&out, &crop);
+    assert!(right < 6.0, "upright output matches the portrait card: {right}");
+    for wrong in [image::imageops::rotate180(&crop), image::imageops::flip_horizontal(&crop)] {
         assert!(mean_abs_diff(&out, &wrong) > 3.0 * right);
     }
 }
@@ -165,7 +209,7 @@ fn each_code_rejects_through_the_pipeline() {
 
 #[test]
 fn colour_is_not_required_for_signed_forms() {
-    let img = noisy(grayscale(&document(Scene::new(1600, 1200)), 0.0), 3.0, 10);
+    let img = noisy(grayscale(&page(Scene::new(1600, 1200)), 0.0), 3.0, 10);
     let report = check(&camera_jpeg(&img), MaterialKind::VerificationForm, &Policy::icp_default()).unwrap();
     assert_eq!(report.verdict, Verdict::Accept, "{:?}", report.findings);
 }
@@ -190,7 +234,8 @@ fn policy_with(replace: &str, with: &str) -> Policy {
 fn budget_is_met_by_lowering_quality() {
     let policy = policy_with("output_max_bytes = 2_000_000", "output_max_bytes = 150_000");
     let bytes = camera_jpeg(&noisy(document(Scene::new(1600, 1200)), 6.0, 12));
-    let report = check(&bytes, KIND, &policy).unwrap();
+    // The whole frame is the output of a kind that is not located, so the search can be replayed.
+    let report = check(&bytes, MaterialKind::Other, &policy).unwrap();
     let out = report.output.expect("reachable budget");
     assert!(out.bytes <= 150_000);
     assert!(out.quality < 92);

@@ -46,18 +46,37 @@ fn every_exif_orientation_comes_out_upright() {
     }
 }
 
+/// The phone photos are a harbour and a leaf: kept whole as `other` material, whose output
+/// must carry no metadata.
 #[test]
 fn gps_tagged_phone_photos_leave_without_metadata() {
     for name in ["camera/HMD_Nokia_8.3_5G.jpg", "camera/jolla.jpg"] {
         let bytes = fixture(name);
         assert!(bytes.windows(4).any(|w| w == b"Exif"), "{name} carries EXIF");
-        let report = check(&bytes, KIND, &Policy::icp_default()).unwrap();
+        let report = check(&bytes, MaterialKind::Other, &Policy::icp_default()).unwrap();
         assert_eq!(report.verdict, Verdict::Accept, "{name}: {:?}", report.findings);
         let out = report.output.unwrap();
         for needle in [&b"Exif"[..], b"GPS", b"Nokia", b"Jolla", b"\xFF\xE1"] {
             assert!(!out.jpeg.windows(needle.len()).any(|w| w == needle), "{name}: output holds {needle:?}");
         }
         assert!(out.width.max(out.height) <= 2048 && out.bytes <= 2_000_000);
+    }
+}
+
+/// Real photos with no document in them (a harbour, a leaf, a waterfall) are not accepted as an
+/// ID card or a form: nothing document-like is found.
+#[test]
+fn real_photos_without_a_document_are_not_found() {
+    let policy = Policy::icp_default();
+    let photos = ["camera/HMD_Nokia_8.3_5G.jpg", "camera/jolla.jpg", "orientation/Landscape_1.jpg", "orientation/Portrait_6.jpg"];
+    for name in photos {
+        for kind in [KIND, MaterialKind::VerificationForm] {
+            let report = check(&fixture(name), kind, &policy).unwrap();
+            let codes: Vec<Code> = report.findings.iter().map(|f| f.code).collect();
+            assert_eq!(report.verdict, Verdict::Reject, "{name} as {kind}");
+            assert!(codes.contains(&Code::DocumentNotFound), "{name} as {kind}: {codes:?}");
+            assert!(report.document.is_none() && report.output.is_none());
+        }
     }
 }
 

@@ -418,7 +418,8 @@ fn seeds_are_valid_images() {
         let report = check(&seed.bytes, MaterialKind::IdCardFront, policy())
             .unwrap_or_else(|e| panic!("{} does not decode: {e}", seed.name));
         // Far below 800x600: read fine, then rejected on resolution.
-        let (w, h) = (report.metrics.width, report.metrics.height);
+        let frame = report.document.as_ref().map_or(report.metrics, |d| d.frame_metrics);
+        let (w, h) = (frame.width, frame.height);
         let turned = ["jpeg-exif-orientation-6", "png-exif-text"].contains(&seed.name);
         let want = if turned { (want.1, want.0) } else { want };
         assert_eq!((w, h), want, "{}", seed.name);

@@ -12,13 +12,17 @@ use hexin_core::{Code, Error, MaterialKind, Metrics, Policy, Report, Severity, V
 pub const INTAKE_CODES: [Code; 4] = [Code::CorruptImage, Code::UnsupportedFormat, Code::InputTooLarge, Code::DimensionsTooLarge];
 
 /// The codes a report's findings may carry.
-pub const FINDING_CODES: [Code; 7] = [
+pub const FINDING_CODES: [Code; 11] = [
     Code::ResolutionTooLow,
     Code::Blurry,
     Code::TooDark,
     Code::Overexposed,
     Code::Glare,
     Code::NotColor,
+    Code::DocumentNotFound,
+    Code::DocumentIncomplete,
+    Code::DocumentTooSmall,
+    Code::DocumentTilted,
     Code::BudgetUnreachable,
 ];
 
@@ -40,16 +44,29 @@ pub fn assert_check(bytes: &[u8], kind: MaterialKind, policy: &Policy, result: &
 /// checks, the verdict `accept` exactly when no finding blocks and exactly when there is an
 /// output, and the output a JPEG within the byte budget at a quality in range.
 pub fn assert_report(report: &Report, limits: &Limits, rules: &Rules) {
-    let (w, h) = (report.metrics.width, report.metrics.height);
+    let frame = report.document.as_ref().map_or(report.metrics, |d| d.frame_metrics);
+    let (w, h) = (frame.width, frame.height);
     assert!(w > 0 && h > 0, "decoded an image with no pixels: {w}x{h}");
     assert!(
         w.max(h) <= limits.max_input_side && w as u64 * h as u64 <= limits.max_input_pixels,
         "decoded {w}x{h}, beyond the policy's limits {limits:?}"
     );
+    assert!(report.metrics.width > 0 && report.metrics.height > 0, "measured no pixels: {:?}", report.metrics);
     assert_metrics(&report.metrics);
+    if let Some(d) = &report.document {
+        assert!(rules.document.find, "located a document the policy does not look for");
+        assert_metrics(&d.frame_metrics);
+        assert!((0.0..=1.0).contains(&d.confidence) && (0.0..=1.0).contains(&d.coverage), "{d:?}");
+        assert!(d.perspective >= 0.0 && d.aspect >= 1.0, "{d:?}");
+        assert!(d.corners.corners().iter().all(|p| p.x.is_finite() && p.y.is_finite()), "{d:?}");
+        let incomplete = report.findings.iter().any(|f| f.code == Code::DocumentIncomplete);
+        assert_eq!(d.complete, !incomplete, "{d:?} with findings {:?}", report.findings);
+    }
     for f in &report.findings {
         assert!(FINDING_CODES.contains(&f.code), "a finding with code {}", f.code);
-        assert!(f.measured.is_some_and(f64::is_finite) && f.limit.is_some_and(f64::is_finite), "{f:?}");
+        let numbers = f.measured.is_some_and(f64::is_finite) && f.limit.is_some_and(f64::is_finite);
+        let flag = f.code == Code::DocumentIncomplete && f.measured.is_none() && f.limit.is_none();
+        assert!(numbers || flag, "{f:?}");
     }
     let blocked = report.findings.iter().any(|f| f.severity == Severity::Block);
     assert_eq!(report.verdict == Verdict::Accept, !blocked, "verdict {:?} with findings {:?}", report.verdict, report.findings);

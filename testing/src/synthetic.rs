@@ -1,6 +1,7 @@
 //! Synthetic captures for tests, calibration and benchmarks: an ID-card-like document on a
 //! table, photographed with sensor noise, and the ways a real capture goes wrong.
 
+use hexin_core::MaterialKind;
 use image::{Rgb, RgbImage};
 
 /// A small deterministic generator (SplitMix64), so fixtures are the same on every machine.
@@ -117,6 +118,86 @@ pub fn document(scene: Scene) -> RgbImage {
         }
     }
     img
+}
+
+/// An A4 page held portrait — a signed form: white paper with a ruled table, lines of dark
+/// text, a red seal and a blue signature — on the same grey table. It spans `card_share` of the
+/// frame's height.
+pub fn page(scene: Scene) -> RgbImage {
+    let Scene { width: w, height: h, card_share, seed } = scene;
+    let mut rng = Rng::new(seed);
+    let mut img = RgbImage::from_fn(w, h, |x, y| {
+        let v = (112.0 + 16.0 * (x as f32 / w as f32) - 8.0 * (y as f32 / h as f32)) as u8;
+        Rgb([v, v, v.saturating_sub(2)])
+    });
+    let ph = ((h as f32 * card_share) as u32).min(h);
+    let pw = ((ph as f32 / 1.414) as u32).min(w);
+    let (px, py) = ((w - pw) / 2, (h - ph) / 2);
+    let stroke = (ph / 400).max(1);
+    let cell = (ph / 40).max(4);
+    for y in py..py + ph {
+        for x in px..px + pw {
+            let (u, v) = (x - px, y - py);
+            // A ruled table over the middle of the page.
+            let in_table = u > pw / 10 && u < pw * 9 / 10 && v > ph / 4 && v < ph * 3 / 4;
+            let ruled = in_table && ((v - ph / 4) % (cell * 2) < stroke || (u - pw / 10) % (pw / 4) < stroke);
+            let shade = 246 - (u * 6 / pw) as u8;
+            img.put_pixel(x, y, if ruled { Rgb([30, 30, 30]) } else { Rgb([shade, shade, shade.saturating_sub(3)]) });
+        }
+    }
+    // Text: glyph-like strokes in the header and inside the table's rows.
+    for line in 0..14 {
+        let y0 = py + ph / 10 + line * cell * 2 + cell / 2 + if line >= 3 { ph / 10 } else { 0 };
+        if y0 + cell >= py + ph * 17 / 20 {
+            break;
+        }
+        let mut x0 = px + pw / 8;
+        while x0 + cell < px + pw * 7 / 8 && rng.unit() < 0.93 {
+            for _ in 0..rng.range(2, 4) {
+                let horizontal = rng.unit() < 0.5;
+                let (ox, oy, len) = (rng.range(0, cell / 2), rng.range(0, cell / 2), rng.range(cell / 4, cell / 2));
+                for k in 0..len {
+                    for t in 0..stroke {
+                        let (x, y) = if horizontal { (x0 + ox + k, y0 + oy + t) } else { (x0 + ox + t, y0 + oy + k) };
+                        img.put_pixel(x.min(w - 1), y.min(h - 1), Rgb([25, 25, 30]));
+                    }
+                }
+            }
+            x0 += cell * 3 / 4;
+        }
+    }
+    // A red seal and a blue signature near the bottom.
+    let (sx, sy, sr) = (px as f32 + pw as f32 * 0.7, py as f32 + ph as f32 * 0.85, pw as f32 * 0.09);
+    let ring = (3 * stroke) as f32;
+    for y in (sy - sr - 3.0) as u32..(sy + sr + 3.0) as u32 {
+        for x in (sx - sr - 3.0) as u32..(sx + sr + 3.0) as u32 {
+            let d = ((x as f32 - sx).powi(2) + (y as f32 - sy).powi(2)).sqrt();
+            if (d - sr).abs() < ring {
+                img.put_pixel(x, y, Rgb([205, 35, 40]));
+            }
+        }
+    }
+    for k in 0..pw / 4 {
+        let x = px + pw / 6 + k;
+        let y = (py as f32 + ph as f32 * 0.88 + (k as f32 / 9.0).sin() * cell as f32 * 0.4) as u32;
+        for t in 0..2 * stroke {
+            img.put_pixel(x, y + t, Rgb([30, 50, 160]));
+        }
+    }
+    img
+}
+
+/// A capture of `kind` as the default policy expects it: a card for ID cards and residence
+/// permits, an A4 page for the other documents, the card for kinds that are not located.
+pub fn for_kind(kind: MaterialKind, scene: Scene) -> RgbImage {
+    match kind {
+        MaterialKind::BusinessLicense
+        | MaterialKind::VerificationForm
+        | MaterialKind::AuthorizationLetter
+        | MaterialKind::DomainCertificate
+        | MaterialKind::PreApproval => page(Scene { card_share: 0.92, ..scene }),
+        _ => document(scene),
+    }
 }
 
 /// Sensor noise: independent normal noise of deviation `sigma` on each channel.
@@ -264,7 +345,8 @@ pub fn calibration_set(width: u32, height: u32) -> Vec<(String, RgbImage, Vec<&'
     let px = |v: f32| ((v * scale).round() as u32).max(1);
     let mut set = vec![
         ("sharp".to_string(), shot(base.clone(), 1), vec![]),
-        ("sharp-small-card-on-grey-table".to_string(), shot(document(Scene { card_share: 0.4, ..Scene::new(width, height) }), 2), vec![]),
+        // Sharp and in colour, but a small part of the frame and of too few pixels.
+        ("small-card-on-grey-table".to_string(), shot(document(Scene { card_share: 0.4, ..Scene::new(width, height) }), 2), vec!["document_too_small", "resolution_too_low"]),
         ("bright-scene-no-glare".to_string(), shot(brighten(&base, 0.6), 3), vec![]),
         ("slightly-soft".to_string(), shot(defocus(&base, px(1.0)), 4), vec![]),
         ("dim-but-usable".to_string(), shot(exposure(&base, 0.55), 5), vec![]),

@@ -3,7 +3,8 @@
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::RgbImage;
+use image::metadata::Orientation;
+use image::{DynamicImage, RgbImage};
 
 /// Long side of the analysis copy, in pixels.
 pub const ANALYSIS_LONG_SIDE: u32 = 1024;
@@ -29,11 +30,30 @@ impl Analysis {
         } else {
             resize_rgb(upright.as_raw(), (w, h), (aw, ah), FilterType::Box)
         };
+        Analysis::from_rgb(aw as usize, ah as usize, rgb)
+    }
+
+    /// Builds the analysis copy straight from decoded pixels as stored, turning the small copy
+    /// upright rather than the whole image.
+    pub fn oriented(stored: &RgbImage, orientation: Orientation) -> Analysis {
+        let (w, h) = stored.dimensions();
+        let (aw, ah) = fit_within((w, h), ANALYSIS_LONG_SIDE);
+        let rgb = if (aw, ah) == (w, h) { stored.as_raw().clone() } else { resize_rgb(stored.as_raw(), (w, h), (aw, ah), FilterType::Box) };
+        let small = RgbImage::from_raw(aw, ah, rgb).expect("resize returns a full buffer");
+        let mut image = DynamicImage::ImageRgb8(small);
+        image.apply_orientation(orientation);
+        let upright = image.into_rgb8();
+        let (uw, uh) = upright.dimensions();
+        Analysis::from_rgb(uw as usize, uh as usize, upright.into_raw())
+    }
+
+    /// Wraps an interleaved RGB buffer of `width` × `height` and derives its luma.
+    pub fn from_rgb(width: usize, height: usize, rgb: Vec<u8>) -> Analysis {
         let luma = rgb
             .chunks_exact(3)
             .map(|p| ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8)
             .collect();
-        Analysis { width: aw as usize, height: ah as usize, rgb, luma }
+        Analysis { width, height, rgb, luma }
     }
 }
 

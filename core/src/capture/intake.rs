@@ -12,6 +12,7 @@ use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
 
 use crate::capture::analysis::{fit_within, resize_rgb};
+use crate::capture::document::geometry::Homography;
 use crate::capture::budget::{self, Route};
 use crate::capture::format::{header_dimensions, sniff, Format, JpegFrame, Sniffed};
 use crate::capture::jpeg_scan;
@@ -58,6 +59,25 @@ impl Decoded {
 /// Width and height of a `(width, height)` image after applying `orientation`.
 pub fn upright_size((w, h): (u32, u32), orientation: Orientation) -> (u32, u32) {
     if swaps_axes(orientation) { (h, w) } else { (w, h) }
+}
+
+/// Maps upright pixel coordinates (continuous, as [`Homography`] takes them) to the stored
+/// image's, for a stored image of `width` × `height`: what [`DynamicImage::apply_orientation`]
+/// does, as a transform a warp can compose.
+pub fn upright_to_stored(orientation: Orientation, (width, height): (u32, u32)) -> Homography {
+    let (w, h) = (width as f64, height as f64);
+    // Rows: x' = a·x + b·y + c, y' = d·x + e·y + f.
+    let [a, b, c, d, e, f] = match orientation {
+        Orientation::NoTransforms => [1.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+        Orientation::FlipHorizontal => [-1.0, 0.0, w, 0.0, 1.0, 0.0],
+        Orientation::Rotate180 => [-1.0, 0.0, w, 0.0, -1.0, h],
+        Orientation::FlipVertical => [1.0, 0.0, 0.0, 0.0, -1.0, h],
+        Orientation::Rotate90 => [0.0, 1.0, 0.0, -1.0, 0.0, h],
+        Orientation::Rotate270 => [0.0, -1.0, w, 1.0, 0.0, 0.0],
+        Orientation::Rotate90FlipH => [0.0, 1.0, 0.0, 1.0, 0.0, 0.0],
+        Orientation::Rotate270FlipH => [0.0, -1.0, w, -1.0, 0.0, h],
+    };
+    Homography([a, b, c, d, e, f, 0.0, 0.0, 1.0])
 }
 
 pub(crate) fn swaps_axes(orientation: Orientation) -> bool {
@@ -219,4 +239,36 @@ fn to_rgb(image: DynamicImage) -> RgbImage {
 
 fn corrupt(reason: impl ToString) -> Error {
     Error::CorruptImage { reason: reason.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::document::geometry::Point;
+
+    /// Every orientation's transform samples the stored pixel that `apply_orientation` puts there.
+    #[test]
+    fn upright_to_stored_agrees_with_apply_orientation() {
+        let (w, h) = (5u32, 3u32);
+        let stored = RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 0]));
+        for orientation in [
+            Orientation::NoTransforms,
+            Orientation::FlipHorizontal,
+            Orientation::Rotate180,
+            Orientation::FlipVertical,
+            Orientation::Rotate90,
+            Orientation::Rotate270,
+            Orientation::Rotate90FlipH,
+            Orientation::Rotate270FlipH,
+        ] {
+            let mut image = DynamicImage::ImageRgb8(stored.clone());
+            image.apply_orientation(orientation);
+            let upright = image.into_rgb8();
+            let map = upright_to_stored(orientation, (w, h));
+            for (x, y, px) in upright.enumerate_pixels() {
+                let p = map.apply(Point::new(x as f64 + 0.5, y as f64 + 0.5)).unwrap();
+                assert_eq!([p.x.floor() as u8, p.y.floor() as u8], [px[0], px[1]], "{orientation:?} at {x},{y}");
+            }
+        }
+    }
 }

@@ -1,16 +1,20 @@
 //! One capture, from untrusted bytes to the JPEG that leaves the device, in one direction:
 //! [`format`] sniffs the container, [`intake`] decodes within the memory [`budget`] (with
-//! [`jpeg_scan`] refusing truncated JPEGs) and turns the pixels upright, [`checks`] measure them
-//! on a small [`analysis`] copy, and [`normalize`] encodes the output within the byte budget.
+//! [`jpeg_scan`] refusing truncated JPEGs), a small upright [`analysis`] copy is made,
+//! [`placement`] finds the [`document`] in it and straightens it, [`checks`] measure the
+//! document (or the whole frame, for kinds that are not documents), and [`normalize`] encodes
+//! the output — the straightened document or the upright frame — within the byte budget.
 //! [`check`] runs them all under one material's [`rules`].
 
 pub mod analysis;
 pub mod budget;
 pub mod checks;
+pub mod document;
 pub mod format;
 pub mod intake;
 mod jpeg_scan;
 pub mod normalize;
+pub mod placement;
 pub mod rules;
 
 use serde::{Deserialize, Serialize};
@@ -18,7 +22,10 @@ use serde::{Deserialize, Serialize};
 use crate::hash::sha256_hex;
 use crate::{Code, Error, Finding, MaterialKind, Metrics, Output, Severity};
 use analysis::Analysis;
-use rules::{Limits, Rules};
+use document::warp::warp_rgb;
+use image::RgbImage;
+use placement::{Document, Straight};
+use rules::{DocumentOutput, Limits, Rules};
 
 /// Whether a capture may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,8 +44,11 @@ pub struct Report {
     pub verdict: Verdict,
     /// Checks that did not pass; any with severity `block` makes the verdict `reject`.
     pub findings: Vec<Finding>,
-    /// Everything measured, passed or not.
+    /// Everything measured, passed or not: on the straightened document when one was found,
+    /// else on the whole frame.
     pub metrics: Metrics,
+    /// Where the document is, for kinds the policy locates (absent when none was found).
+    pub document: Option<Document>,
     /// Blur effect of the normalized output, re-measured after compression.
     pub output_blur: Option<f64>,
     /// The normalized capture; present only when accepted.
@@ -53,20 +63,38 @@ pub struct Report {
 pub fn check(bytes: &[u8], kind: MaterialKind, limits: &Limits, rules: &Rules) -> Result<Report, Error> {
     let decoded = intake::decode(bytes, limits, rules)?;
     let (width, height) = decoded.upright_size();
-    let upright = intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
-    let metrics = Metrics::measure(width, height, &Analysis::new(&upright));
-    let mut findings = checks::evaluate(&metrics, rules);
-    let mut report = Report { material: kind, verdict: Verdict::Reject, findings: vec![], metrics, output_blur: None, output: None };
+    let frame = Analysis::oriented(&decoded.pixels, decoded.orientation);
+    let frame_metrics = Metrics::measure(width, height, &frame);
+    let (mut findings, document, straight) = if rules.document.find {
+        let p = placement::place(&frame, (width, height), &frame_metrics, rules);
+        (p.findings, p.document, p.straight)
+    } else {
+        (vec![], None, None)
+    };
+    let metrics = match &straight {
+        Some(s) => Metrics::measure(s.source_size.0, s.source_size.1, &s.analysis),
+        None => frame_metrics,
+    };
+    findings.extend(checks::evaluate(&metrics, rules));
+    let mut report =
+        Report { material: kind, verdict: Verdict::Reject, findings: vec![], metrics, document, output_blur: None, output: None };
     if !blocks(&findings) {
-        let search = normalize::encode_within(&upright, rules.output_max_bytes, rules.jpeg_quality);
+        let image = match straight {
+            Some(s) if rules.document.output == DocumentOutput::Document => straightened(&decoded, (width, height), &s),
+            _ => intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side),
+        };
+        if rules.document.output == DocumentOutput::Frame {
+            report.document.iter_mut().for_each(|d| d.transform = None);
+        }
+        let search = normalize::encode_within(&image, rules.output_max_bytes, rules.jpeg_quality);
         match search.best {
             Some((quality, jpeg)) => {
                 let (blur, finding) = checks::recheck_output(&jpeg, rules)?;
                 report.output_blur = Some(checks::round(blur));
                 findings.extend(finding);
                 report.output = Some(Output {
-                    width: upright.width(),
-                    height: upright.height(),
+                    width: image.width(),
+                    height: image.height(),
                     bytes: jpeg.len() as u64,
                     sha256: sha256_hex(&jpeg),
                     quality,
@@ -87,6 +115,17 @@ pub fn check(bytes: &[u8], kind: MaterialKind, limits: &Limits, rules: &Rules) -
     }
     report.findings = findings;
     Ok(report)
+}
+
+/// The straightened document at its output size, sampled from the decoded pixels as stored
+/// (the orientation and any decode-time scaling folded into the transform).
+fn straightened(decoded: &intake::Decoded, (width, height): (u32, u32), s: &Straight) -> RgbImage {
+    let stored = decoded.pixels.dimensions();
+    let (uw, uh) = intake::upright_size(stored, decoded.orientation);
+    let scale = document::geometry::Homography::scale(uw as f64 / width as f64, uh as f64 / height as f64);
+    let to_stored = intake::upright_to_stored(decoded.orientation, stored).after(&scale.after(&s.to_upright));
+    let rgb = warp_rgb(decoded.pixels.as_raw(), stored, &to_stored, s.size);
+    RgbImage::from_raw(s.size.0, s.size.1, rgb).expect("warp returns a full buffer")
 }
 
 fn blocks(findings: &[Finding]) -> bool {

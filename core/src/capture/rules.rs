@@ -6,10 +6,19 @@ use crate::canonical::MAX_SAFE_INTEGER;
 use crate::capture::format::Format;
 use crate::code::{Message, Severity};
 
-/// The range each threshold may take, by check: the range of the metric it limits (blur effect
-/// and fractions 0–1, mean luma 0–255). Policy validation and the metric tests both use it.
-pub const THRESHOLD_RANGES: [(&str, f64, f64); 5] =
-    [("blurry", 0.0, 1.0), ("too_dark", 0.0, 255.0), ("overexposed", 0.0, 1.0), ("glare", 0.0, 1.0), ("not_color", 0.0, 1.0)];
+/// The range each threshold may take, by check: the range of the metric it limits (blur effect,
+/// fractions and confidence 0–1, mean luma 0–255, perspective 0–10). Policy validation and the
+/// metric tests both use it.
+pub const THRESHOLD_RANGES: [(&str, f64, f64); 8] = [
+    ("blurry", 0.0, 1.0),
+    ("too_dark", 0.0, 255.0),
+    ("overexposed", 0.0, 1.0),
+    ("glare", 0.0, 1.0),
+    ("not_color", 0.0, 1.0),
+    ("document_not_found", 0.0, 1.0),
+    ("document_too_small", 0.0, 1.0),
+    ("document_tilted", 0.0, 10.0),
+];
 
 /// Limits enforced before any pixel is allocated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,7 +61,38 @@ pub struct CheckRules {
     pub glare: ThresholdRule,
     /// Fraction of chromatic pixels below which a capture is not colour.
     pub not_color: ThresholdRule,
+    /// Outline confidence (0–1) below which no document was found.
+    pub document_not_found: ThresholdRule,
+    /// The frame cuts the document.
+    pub document_incomplete: Rule,
+    /// Share of the frame below which the document is too small.
+    pub document_too_small: ThresholdRule,
+    /// Perspective (opposite-side ratio − 1) above which the document is too tilted.
+    pub document_tilted: ThresholdRule,
     pub budget_unreachable: Rule,
+}
+
+/// What becomes of a located document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentOutput {
+    /// The straightened document, cropped to its edges.
+    Document,
+    /// The whole frame, as photographed (the document is still located and judged).
+    Frame,
+}
+
+/// How a material kind's document is found and what is kept of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentRules {
+    /// Locate a document at all; off for face photos and free-form material.
+    pub find: bool,
+    /// Flat long/short side ratios accepted: 1.586 for an ID-1 card, 1.414 for A-series paper.
+    pub aspects: Vec<f64>,
+    /// Relative tolerance on the ratio.
+    pub aspect_tolerance: f64,
+    pub output: DocumentOutput,
 }
 
 /// The JPEG quality range the encoder may use.
@@ -74,19 +114,23 @@ pub struct Rules {
     pub output_max_bytes: u64,
     pub color_required: bool,
     pub jpeg_quality: QualityRange,
+    pub document: DocumentRules,
     pub checks: CheckRules,
 }
 
 
 impl CheckRules {
     /// The threshold checks' rules by name, in the order of [`THRESHOLD_RANGES`].
-    pub fn thresholds(&self) -> [(&'static str, &ThresholdRule); 5] {
+    pub fn thresholds(&self) -> [(&'static str, &ThresholdRule); 8] {
         [
             ("blurry", &self.blurry),
             ("too_dark", &self.too_dark),
             ("overexposed", &self.overexposed),
             ("glare", &self.glare),
             ("not_color", &self.not_color),
+            ("document_not_found", &self.document_not_found),
+            ("document_too_small", &self.document_too_small),
+            ("document_tilted", &self.document_tilted),
         ]
     }
 }
@@ -139,6 +183,13 @@ impl Rules {
         let q = r.jpeg_quality;
         if q.min == 0 || q.min > q.max || q.max > 100 {
             return Err(invalid(field("jpeg_quality"), "needs 1 <= min <= max <= 100"));
+        }
+        let d = &r.document;
+        if d.find && (d.aspects.is_empty() || d.aspects.iter().any(|a| !(1.0..=10.0).contains(a))) {
+            return Err(invalid(field("document.aspects"), "must list at least one long/short ratio between 1 and 10"));
+        }
+        if !(0.0..=1.0).contains(&d.aspect_tolerance) {
+            return Err(invalid(field("document.aspect_tolerance"), "must lie between 0 and 1"));
         }
         for ((name, rule), (_, lo, hi)) in r.checks.thresholds().into_iter().zip(THRESHOLD_RANGES) {
             if !(lo..=hi).contains(&rule.threshold) {

@@ -29,6 +29,11 @@ impl Finding {
     pub(crate) fn new(code: Code, severity: Severity, message: &Message, measured: f64, limit: f64) -> Finding {
         Finding { code, severity, measured: Some(round(measured)), limit: Some(limit), message: message.clone() }
     }
+
+    /// A finding without a number to show.
+    pub(crate) fn flag(code: Code, severity: Severity, message: &Message) -> Finding {
+        Finding { code, severity, measured: None, limit: None, message: message.clone() }
+    }
 }
 
 /// Every metric the checks measured on one capture.
