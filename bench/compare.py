@@ -305,14 +305,17 @@ def peak_rss(cmd):
 
 
 def mean_abs_diff(a, b):
-    """Mean absolute RGB difference between two images, compared at 256 px wide."""
+    """Mean absolute RGB difference between two images, compared at 256 px wide; infinite when
+    their shapes differ by over 1 % (two document finders may crop a few pixels apart, but a
+    different shape is a different picture)."""
     import numpy as np
     from PIL import Image
 
     ia, ib = Image.open(a).convert("RGB"), Image.open(b).convert("RGB")
-    if ia.size != ib.size:
+    ra, rb = ia.size[1] / ia.size[0], ib.size[1] / ib.size[0]
+    if abs(ra - rb) > 0.01 * ra:
         return float("inf")
-    size = (256, max(1, round(256 * ia.size[1] / ia.size[0])))
+    size = (256, max(1, round(256 * ra)))
     xa = np.asarray(ia.resize(size, Image.BOX), dtype=np.int16)
     xb = np.asarray(ib.resize(size, Image.BOX), dtype=np.int16)
     return float(np.abs(xa - xb).mean())

@@ -10,7 +10,8 @@ improvements, so the peer gets a fair chance:
             dilated 3x3; findContours (the 12 largest of each edge map), the convex hull of each,
             approxPolyDP at 2 % of the perimeter. A candidate has 4 vertices, fills at least 85 %
             of its hull (so a scribble of texture edges is not a document) and covers 0.5-92 % of
-            the frame; its corners move to where lines fitted to the contour's four sides meet.
+            the frame; its corners move to where lines fitted to the (undilated) edge pixels along
+            its four sides meet.
             The same again with the frame's border drawn into the edge maps, so a document cut by
             the frame closes along it: a 4- or 5-gon with a vertex on the border is a document
             found cut (incomplete). The largest whole quad wins, unless the largest cut one is over
@@ -96,7 +97,7 @@ def auto_canny(gray, sigma=0.33):
 def _candidates(edges, frame_area, top=12):
     """(area, polygon, contour) of every contour that reduces to a 4- or 5-gon, solid and of a
     plausible size."""
-    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     out = []
     for c in sorted(contours, key=cv2.contourArea, reverse=True)[:top]:
         hull = cv2.convexHull(c)
@@ -111,11 +112,11 @@ def _candidates(edges, frame_area, top=12):
     return out
 
 
-def refine(quad, contour):
-    """The corners of `quad` moved to where lines fitted to the contour's sides meet (so rounded
-    corners and the polygon's vertex snapping do not pull them in); `quad` as it is where a side
-    has too few points near it or a corner would move over 5 % of its side."""
-    pts = contour.reshape(-1, 2).astype(np.float64)
+def refine(quad, pts):
+    """The corners of `quad` moved to where lines fitted to the edge pixels `pts` ((n, 2) x, y)
+    along its sides meet: on the edges themselves, not on the dilated band's contour, and not
+    pulled in by rounded corners or the polygon's vertex snapping. `quad` as it is where a side
+    has too few edge pixels near it or a corner would move over 5 % of its side."""
     lines = []
     for i in range(4):
         a, b = quad[i], quad[(i + 1) % 4]
@@ -153,7 +154,10 @@ def find_document(gray, saturation):
     edges = [auto_canny(blurred), cv2.Canny(blurred, 75, 200), auto_canny(cv2.GaussianBlur(saturation, (5, 5), 0))]
     kernel = np.ones((3, 3), np.uint8)
     maps = [cv2.dilate(e, kernel) for e in edges]
-    whole = [(area, refine(poly, c)) for m in maps for area, poly, c in _candidates(m, frame_area) if len(poly) == 4]
+    whole = []
+    for e, m in zip(edges, maps):
+        pts = np.column_stack(np.nonzero(e)[::-1]).astype(np.float64)
+        whole += [(area, refine(poly, pts)) for area, poly, _ in _candidates(m, frame_area) if len(poly) == 4]
     cut = []
     for m in maps:
         m = m.copy()
@@ -224,7 +228,9 @@ def locate(rgb):
     poly, cut = find_document(gray, saturation)
     if poly is None:
         return None, False, None, gray.shape
-    full = order_corners(poly) / s if len(poly) == 4 else poly / s
+    # Pixel centres at integer coordinates on both scales.
+    full = (order_corners(poly) if len(poly) == 4 else poly) + 0.5
+    full = full / s - 0.5
     return full, cut, poly, gray.shape
 
 
