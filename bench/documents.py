@@ -271,6 +271,11 @@ def report_md(args, captures, scores, thresholds, default_scores, held_out, peer
         dm, dd, dt = scanner.DEFAULTS[code]
         w(f"| `{code}` | `{metric}` {direction} {t:.4g} | `{dm}` {dd} {dt:.4g} |")
     w("")
+    w("Metrics: `area_frac` the document's share of the frame; `edge_px` a corner's least distance from the "
+      "frame's edge in pixels of the search copy (long side 640 or less); `perspective` the larger opposite-side "
+      "ratio − 1; on the straightened document: `lap_var` the variance of its Laplacian, `clipped_L` and `blob_L` "
+      "the share of its pixels with luma ≥ L and of its largest such blob, `mean_luma` 0–255, `sat_mean` its mean "
+      "HSV saturation 0–255, `sat_share` the share with saturation > 40.\n")
     w("`document_not_found`: no 4-corner contour (nor one closed by the frame's border); "
       "`document_incomplete` is also raised whenever the document was found only by closing it along the frame's "
       "border. The method is in `bench/scanner.py`'s module doc.\n")
@@ -282,6 +287,7 @@ def report_md(args, captures, scores, thresholds, default_scores, held_out, peer
     w("## Reproduce\n")
     w("```sh\nbash bench/documents.sh                 # the corpus, both sides, rewrites this file\n"
       "CORPUS=DIR bash bench/documents.sh      # another corpus (JPEGs + labels.json)\n"
+      "bash bench/documents.sh --wrong         # and list every capture each side gets wrong\n"
       "bash bench/documents.sh --self-test     # the scoring's own test\n```\n")
     w("It makes or reuses the venv at `${HEXIN_CACHE:-$HOME/.cache/hexin}/pyenv` (as compare.sh), the corpus at "
       "`${HEXIN_CACHE:-$HOME/.cache/hexin}/documents-corpus` (`cargo run -p hexin-testing --bin corpus`), builds "
