@@ -10,11 +10,18 @@ Run it through `bash bench/compare.sh`, which sets up the Python environment, bu
   compare.py reference --once [--save-output OUT] FILE     one run, for peak memory
   compare.py reference --imports-only                      the interpreter + imports, for memory
   compare.py memory -- CMD...                              CMD's peak RSS, from a lean launcher
+  (run --ref-document, reference --document: the reference crops to the document; see below)
 
 The reference does, per photo: decode (Pillow, libjpeg-turbo), ImageOps.exif_transpose, the
 variance of the Laplacian of the grayscale image (cv2.Laplacian), a LANCZOS resize to long side
 2048 (the policy cap), a bisection over JPEG quality 50..92 for the highest quality under
 2,000,000 bytes (baseline, 4:2:0, Huffman tables of the kind hexin writes), and SHA-256.
+
+With --document (off by default; `REF_DOCUMENT=1 bash bench/compare.sh`, once hexin's `check` also
+outputs the straightened document), the reference looks for the document first, as
+bench/scanner.py does, on a copy shrunk to long side 640 or less; when it finds one whole, it warps the
+full-resolution image to the document at long side 2048 (instead of resizing the whole frame) and
+measures the Laplacian on that; otherwise it does as above.
 """
 
 import argparse
@@ -31,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # Keep every library single-threaded before numpy / OpenCV load.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
@@ -62,8 +71,9 @@ def fit_within(w, h, long_side):
     return scale(w), scale(h)
 
 
-def reference(data, optimize, budget=BUDGET, timings=None):
-    """The reference pipeline on one JPEG's bytes; returns (quality, jpeg, encodes, laplacian variance)."""
+def reference(data, optimize, budget=BUDGET, timings=None, document=False):
+    """The reference pipeline on one JPEG's bytes; returns ((quality, jpeg) or None, encodes,
+    laplacian variance, digest). `document`: crop to the document found, as the module doc says."""
     import cv2
     import numpy as np
     from PIL import Image, ImageOps
@@ -88,6 +98,13 @@ def reference(data, optimize, budget=BUDGET, timings=None):
     if im.mode != "RGB":
         im = im.convert("RGB")
     mark("orient")
+    if document:
+        import scanner
+
+        crop = scanner.reference_crop(np.asarray(im), LONG_SIDE)
+        mark("document")
+        if crop is not None:
+            im = Image.fromarray(crop)
     gray = np.asarray(im.convert("L"))
     # CV_16S holds every value of the 3x3 Laplacian of 8-bit input exactly, so the variance is
     # the same as with CV_64F, without a 97 MB float plane.
@@ -137,7 +154,7 @@ def cmd_reference(args):
     for i in range(n):
         timings = []
         start = time.perf_counter()
-        best, encodes, variance, digest = reference(data, optimize, args.budget, timings)
+        best, encodes, variance, digest = reference(data, optimize, args.budget, timings, args.document)
         elapsed = (time.perf_counter() - start) * 1e3
         if args.once or i >= args.warmup:
             runs.append(elapsed)
@@ -288,14 +305,17 @@ def peak_rss(cmd):
 
 
 def mean_abs_diff(a, b):
-    """Mean absolute RGB difference between two images, compared at 256 px wide."""
+    """Mean absolute RGB difference between two images, compared at 256 px wide; infinite when
+    their shapes differ by over 1 % (two document finders may crop a few pixels apart, but a
+    different shape is a different picture)."""
     import numpy as np
     from PIL import Image
 
     ia, ib = Image.open(a).convert("RGB"), Image.open(b).convert("RGB")
-    if ia.size != ib.size:
+    ra, rb = ia.size[1] / ia.size[0], ib.size[1] / ib.size[0]
+    if abs(ra - rb) > 0.01 * ra:
         return float("inf")
-    size = (256, max(1, round(256 * ia.size[1] / ia.size[0])))
+    size = (256, max(1, round(256 * ra)))
     xa = np.asarray(ia.resize(size, Image.BOX), dtype=np.int16)
     xb = np.asarray(ib.resize(size, Image.BOX), dtype=np.int16)
     return float(np.abs(xa - xb).mean())
@@ -415,7 +435,7 @@ def cmd_run(args):
             optimize = writes_optimized_huffman(open(probe, "rb").read())
         else:
             optimize = args.ref_optimize == "1"
-        ref_flags = ["--optimize", str(int(optimize))]
+        ref_flags = ["--optimize", str(int(optimize))] + (["--document"] if args.ref_document else [])
 
         rows = timed(args, photos, {}, args.rounds, ref_flags)
         tight = {}
@@ -586,7 +606,7 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
             peaks = " / ".join(f"{pk[k]:.0f}" if pk.get(k) else "?" for k in ("decode", "upright_within", "sha256"))
             w(f"| {p['name']} | " + " | ".join(f"{s[n]:.1f}" for n in names) + f" | {s['sum_of_medians_ms']:.0f} | {peaks} |")
     w("")
-    rnames = ["decode", "orient", "laplacian", "resize", "search", "sha256"]
+    rnames = ["decode", "orient"] + (["document"] if args.ref_document else []) + ["laplacian", "resize", "search", "sha256"]
     w("Reference (medians over its last run of each photo):\n")
     w("| photo | " + " | ".join(rnames) + " | per encode |")
     w("|---|" + "---:|" * (len(rnames) + 1))
@@ -634,7 +654,13 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
       "float plane), `resize` with `Image.LANCZOS` to long side 2048, bisection over quality 50..92 "
       f"(`quality=q, subsampling=4:2:0, optimize={optimize}`: Huffman tables of the same kind as hexin's, "
       "detected from its output) for the highest under the budget, `hashlib.sha256`; `cv2.setNumThreads(1)`, "
-      "OMP/OpenBLAS threads 1. hexin runs `hexin_core::check(bytes, IdCardFront, &Policy::icp_default())`, "
+      "OMP/OpenBLAS threads 1. "
+      + ("With `--ref-document`, after orienting, the document is looked for on a copy at long side 640 or less "
+         "(bench/scanner.py: Canny on its luma and saturation, contours, a 4-corner hull) and, when found whole, the full-resolution image "
+         "is warped to it at long side 2048 (`cv2.warpPerspective`, after a whole-factor INTER_AREA shrink where the "
+         "document is over twice that size), replacing the resize; the Laplacian is then measured on the document. "
+         if args.ref_document else "")
+      + "hexin runs `hexin_core::check(bytes, IdCardFront, &Policy::icp_default())`, "
       "which also measures blur four ways, exposure, glare and colour, and re-decodes its output to re-check "
       "blur.\n")
     w("## Reproduce\n")
@@ -677,6 +703,8 @@ def main():
     p.add_argument("--tight-rounds", type=int, default=3, help="rounds with a binding budget (0: skip)")
     p.add_argument("--ref-optimize", choices=["auto", "0", "1"], default="auto",
                    help="optimized Huffman tables in the reference; auto: as hexin writes them")
+    p.add_argument("--ref-document", action="store_true",
+                   help="the reference crops to the document it finds (see the module doc)")
     p.add_argument("--only", help="comma-separated photo names")
     p.add_argument("--results", help="write the report here too")
     p.add_argument("--raw", help="write every measurement here, as JSON")
@@ -693,6 +721,7 @@ def main():
     p.add_argument("--optimize", type=int, default=0, help="1: optimized Huffman tables")
     p.add_argument("--budget", type=int, default=BUDGET)
     p.add_argument("--save-output")
+    p.add_argument("--document", action="store_true", help="crop to the document found first")
     p.set_defaults(fn=cmd_reference)
     args = ap.parse_args()
     if args.cmd == "reference" and not args.imports_only and not args.file:

@@ -7,25 +7,18 @@
 # HEXIN_REAL_PHOTOS (default <repo>/../shared/fixtures/real-photos/camera) the real camera files;
 # ROUNDS (5), REPEAT (3), WARMUP (1), TIGHT_ROUNDS (3; 0 skips the binding-budget table), CPU (0),
 # REF_OPTIMIZE (auto: the reference writes the kind of Huffman tables hexin's output has; 0 or 1),
-# RESULTS (default bench/RESULTS.md; empty: print only), ONLY (comma-separated photo names).
+# RESULTS (default bench/RESULTS.md; empty: print only), ONLY (comma-separated photo names),
+# REF_DOCUMENT (1: the reference crops to the document it finds, as bench/scanner.py does; 0 by
+# default until hexin's output is the straightened document).
 # Idempotent: the venv and the photos are reused when present.
 set -euo pipefail
 
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-CACHE=${HEXIN_CACHE:-$HOME/.cache/hexin}
-VENV=$CACHE/pyenv
+# shellcheck source=bench/pyenv.sh
+source "$ROOT/bench/pyenv.sh"
 PHOTOS=$CACHE/bench-photos
 REAL=${HEXIN_REAL_PHOTOS:-$ROOT/../shared/fixtures/real-photos/camera}
 CPU=${CPU:-0}
-
-# Python: pinned versions, installed only when an import fails.
-if ! "$VENV/bin/python" -c 'import PIL, cv2, numpy' 2>/dev/null; then
-    echo "compare: setting up $VENV" >&2
-    python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet pillow==13.0.0 opencv-python-headless==5.0.0.93 numpy==2.4.6
-fi
-PY=$VENV/bin/python
 
 echo "compare: building bench_pipeline" >&2
 (cd "$ROOT" && cargo build --quiet --release -p hexin-bench --bin bench_pipeline)
@@ -41,6 +34,7 @@ args=(run --hexin "$HEXIN" --photos "$PHOTOS" --rounds "${ROUNDS:-5}" --repeat "
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
 args+=(--raw "$CACHE/bench-raw.json")
 [ -n "${ONLY:-}" ] && args+=(--only "$ONLY")
+[ "${REF_DOCUMENT:-0}" = 1 ] && args+=(--ref-document)
 
 echo "compare: running on CPU $CPU" >&2
 # Everything, driver included, on one core: the children inherit the affinity.

@@ -26,6 +26,8 @@ cargo nextest run --workspace --no-fail-fast
 # hexin-core without features (no SQLite, HTTP or tokio; tests/tests/layout.rs checks its
 # dependency tree) compiles alone, as a server that only verifies packages builds it.
 cargo check -q -p hexin-core --lib
+# The document benchmark's scoring and peer scanner (bench/documents.py, in bench's Python venv).
+bash bench/documents.sh --self-test
 wait "$toolchains" || true
 cat "$toolchains_log"
 bash tests/bindings.sh
