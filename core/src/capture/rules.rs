@@ -50,7 +50,7 @@ pub struct CheckRules {
     pub overexposed: ThresholdRule,
     /// Area fraction of the largest clipped patch above which there is glare.
     pub glare: ThresholdRule,
-    /// Fraction of chromatic pixels below which a capture is not colour.
+    /// Colourfulness (`Metrics::colorfulness`) below which a capture is not colour.
     pub not_color: ThresholdRule,
     pub budget_unreachable: Rule,
 }
