@@ -251,7 +251,7 @@ pub fn gravel(width: u32, height: u32, seed: u64) -> RgbImage {
             (centre.0, centre.1, 80.0 + rng.unit() * 100.0, (rng.unit() - 0.5) * 4.0)
         })
         .collect();
-    let mut img = RgbImage::from_fn(width, height, |x, y| {
+    let img = RgbImage::from_fn(width, height, |x, y| {
         let (gx, gy) = (x / cell, y / cell);
         let mut best = (f32::MAX, 0.0, 0.0);
         for ny in gy.saturating_sub(1)..=(gy + 1).min(gh - 1) {
@@ -267,8 +267,7 @@ pub fn gravel(width: u32, height: u32, seed: u64) -> RgbImage {
         let v = shade - d.sqrt() / cell as f32 * 25.0;
         Rgb([v + bias, v, v - bias].map(|c| c.clamp(0.0, 255.0) as u8))
     });
-    img = noisy(img, 2.0, seed);
-    img
+    noisy(img, 2.0, seed)
 }
 
 /// The back of an ID card photographed on gravel: pale grey-blue with a faint pastel guilloche,

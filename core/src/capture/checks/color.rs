@@ -9,10 +9,11 @@
 //! So the measure first learns the region's cast: how far each channel departs from luma, as a
 //! smooth function of luma that vanishes in black, fitted by least squares over small blocks, the
 //! blocks that stray far from the first fits left out, so a colour print does not bend the cast
-//! towards itself. It then measures, block
-//! by block, how far the chroma departs from the chroma the cast predicts at the block's own
-//! pixels' luma. Blocks average away sensor noise, JPEG chroma bleeding and demosaicing fringes
-//! at text edges; a coloured print survives them.
+//! towards itself. It then measures, block by block, how far the chroma departs from the chroma
+//! the cast predicts at the block's own pixels' luma (a dim block's as if it were lit to
+//! mid-grey). Blocks average away sensor noise, JPEG chroma bleeding and demosaicing fringes at
+//! text edges; a coloured print survives them. The region is whatever the caller gives: the
+//! whole frame today, the straightened document once it is found.
 
 use super::exposure::CLIP_LEVEL;
 use crate::capture::analysis::Analysis;
