@@ -17,6 +17,9 @@ use crate::code::Code;
 /// main camera (about 26 mm equivalent).
 const FOCAL_GUESS: f64 = 0.8;
 
+/// How much better than in the luma an outline found in a colour plane must be traced.
+const COLOUR_MARGIN: f64 = 0.15;
+
 /// A located document, as reported and sealed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -70,17 +73,17 @@ pub fn place(frame: &Analysis, (width, height): (u32, u32), frame_metrics: &Metr
         aspect_tolerance: rules.document.aspect_tolerance,
         min_confidence: c.document_not_found.threshold,
     };
-    let plane = Plane::packed(&frame.luma, frame.width, frame.height).expect("the analysis copy is packed");
     let (sx, sy) = (width as f64 / frame.width as f64, height as f64 / frame.height as f64);
     let mut placement = Placement { document: None, findings: vec![], straight: None };
-    let (sighting, complete) = match Detector::default().locate(&plane, &shape) {
-        Outcome::NotFound { confidence } => {
+    let (sighting, complete) = match locate(frame, &shape) {
+        (Outcome::NotFound { confidence }, _) => {
             let rule = &c.document_not_found;
             placement.findings.push(Finding::new(Code::DocumentNotFound, rule.severity, &rule.message, confidence, rule.threshold));
             return placement;
         }
-        Outcome::Incomplete(s) => (s, false),
-        Outcome::Found(s) => {
+        (Outcome::Incomplete(s), _) => (s, false),
+        (Outcome::Found(s), plane) => {
+            let plane = Plane::packed(&plane, frame.width, frame.height).expect("the planes are packed");
             let reach = 1.5 * frame.width.max(frame.height) as f64 / WORKING_SIDE as f64;
             (Sighting { quad: refine(&plane, &s.quad, reach.max(2.0)), ..s }, true)
         }
@@ -119,6 +122,45 @@ pub fn place(frame: &Analysis, (width, height): (u32, u32), frame_metrics: &Metr
     placement.document = Some(document);
     placement.straight = straight;
     placement
+}
+
+/// Looks in the luma first and, when that finds nothing, in two colour-opponent planes (blue and
+/// red against luma, amplified): a pink card on beige paper differs in hue more than in
+/// brightness. Returns the outcome and the plane it came from.
+fn locate(frame: &Analysis, shape: &Shape) -> (Outcome, Vec<u8>) {
+    let mut detector = Detector::default();
+    let luma = Plane::packed(&frame.luma, frame.width, frame.height).expect("the analysis copy is packed");
+    let outcome = detector.locate(&luma, shape);
+    if !matches!(outcome, Outcome::NotFound { .. }) {
+        return (outcome, frame.luma.clone());
+    }
+    let mut best = (outcome, Vec::new());
+    // Hue edges are fewer and noisier than brightness edges: what they outline must be traced
+    // better to be believed.
+    let strict = Shape { min_confidence: shape.min_confidence + COLOUR_MARGIN, ..shape.clone() };
+    for channel in [2, 0] {
+        let opponent: Vec<u8> = frame
+            .rgb
+            .chunks_exact(3)
+            .zip(&frame.luma)
+            .map(|(p, &y)| (128 + 3 * (p[channel] as i32 - y as i32)).clamp(0, 255) as u8)
+            .collect();
+        let plane = Plane::packed(&opponent, frame.width, frame.height).expect("packed by construction");
+        let outcome = detector.locate(&plane, &strict);
+        let better = match (&outcome, &best.0) {
+            (Outcome::Found(_), _) => true,
+            (Outcome::Incomplete(_), Outcome::NotFound { .. }) => true,
+            (Outcome::NotFound { confidence: a }, Outcome::NotFound { confidence: b }) => a > b,
+            _ => false,
+        };
+        if better {
+            best = (outcome, opponent);
+        }
+        if matches!(best.0, Outcome::Found(_)) {
+            break;
+        }
+    }
+    best
 }
 
 /// The straightened document's sizes and transforms, for `quad` (in the upright source's
