@@ -342,6 +342,9 @@ def cmd_score(args):
             f.write(report_md(args, captures, scores, thresholds, default_scores, held_out, peer_ms, hexin_ms,
                               hexin_documents, elapsed))
         print(f"written to {os.path.relpath(args.results)}", file=sys.stderr)
+    if args.must_win and scores["hexin"]["right"] <= scores["peer"]["right"]:
+        print("documents: hexin is not right on more captures than the peer", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -470,6 +473,7 @@ def main():
     p.add_argument("--results", help="write the report here (bench/DOCUMENTS.md)")
     p.add_argument("--raw", help="write every measurement and score here, as JSON")
     p.add_argument("--wrong", action="store_true", help="list every capture a side gets wrong")
+    p.add_argument("--must-win", action="store_true", help="exit 1 unless hexin is right on more captures than the peer")
     p.set_defaults(fn=cmd_score)
     p = sub.add_parser("self-test")
     p.set_defaults(fn=cmd_self_test)

@@ -5,6 +5,8 @@
 #   bash bench/documents.sh               score both sides, print per-code errors, write DOCUMENTS.md
 #   bash bench/documents.sh --wrong       the same, and list every capture each side gets wrong
 #   bash bench/documents.sh --self-test   the scoring's own test (no cargo, no corpus)
+#   bash bench/documents.sh --must-win    the same as the first, failing unless hexin is right on
+#                                         more captures than the scanner (the test command)
 #
 # Environment: HEXIN_CACHE (default ~/.cache/hexin) holds the Python venv and the corpus;
 # CORPUS (a directory of JPEGs and labels.json to score; by default $HEXIN_CACHE/documents-corpus,
@@ -43,4 +45,5 @@ RESULTS=${RESULTS-$ROOT/bench/DOCUMENTS.md}
 args=(score --corpus "$CORPUS" --hexin "$HEXIN" --hexin-profile "$PROFILE" --raw "$CACHE/documents-raw.json")
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
 [ "${1:-}" = --wrong ] && args+=(--wrong)
+[ "${1:-}" = --must-win ] && args+=(--must-win)
 exec "$PY" "$ROOT/bench/documents.py" "${args[@]}"

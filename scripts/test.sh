@@ -26,8 +26,10 @@ cargo nextest run --workspace --no-fail-fast
 # hexin-core without features (no SQLite, HTTP or tokio; tests/tests/layout.rs checks its
 # dependency tree) compiles alone, as a server that only verifies packages builds it.
 cargo check -q -p hexin-core --lib
-# The document benchmark's scoring and peer scanner (bench/documents.py, in bench's Python venv).
+# The document benchmark's scoring and peer scanner (bench/documents.py, in bench's Python venv),
+# then hexin against the OpenCV scanner on the generated corpus: hexin must be right more often.
 bash bench/documents.sh --self-test
+RESULTS= bash bench/documents.sh --must-win
 wait "$toolchains" || true
 cat "$toolchains_log"
 bash tests/bindings.sh
