@@ -592,9 +592,10 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
           f"over the {len(same)} photos whose outputs match.\n")
 
     w("## Where the time goes (medians, ms)\n")
-    names = ["decode", "upright_within", "analysis", "metrics", "encode_search", "output_redecode",
+    names = ["decode", "analysis", "metrics", "upright_within", "encode_search", "output_redecode",
              "output_blur", "sha256"]
-    w("hexin (`bench_pipeline --stages`): decode, resize + orient, the 1024-px analysis copy, the checks, the "
+    w("hexin (`bench_pipeline --stages`, material `other`: the whole frame): decode, the 1024-px analysis copy "
+      "(shrunk from the decoded pixels, then turned upright), the checks, resize + orient, the "
       "quality search, re-decoding the output and measuring its blur (the post-compression re-check), "
       "hash. Measured after the timed rounds, alone.\n")
     w("| photo | " + " | ".join(names) + " | sum | peak MB after decode / resize / all |")
