@@ -1,10 +1,9 @@
 //! The live capture guide: camera preview frames in, a hint, the quad to draw and the
 //! auto-capture signal out.
 //!
-//! What is copied per frame: uniffi passes `luma` as a byte buffer, so the host's bytes are
-//! copied into a buffer Rust allocates (Kotlin: the `ByteArray` written into a `RustBuffer`;
-//! Swift: the `Data` written into a `[UInt8]`, then into a `RustBuffer`), and that buffer is
-//! read into the `Vec<u8>` this call receives. The guide then reads the plane in place.
+//! Nothing is copied per frame: `luma` is a borrowed `&[u8]`, which uniffi 0.32 passes by
+//! reference (Kotlin: a direct `java.nio.ByteBuffer`, such as CameraX's `ImageProxy` plane
+//! buffers; Swift: `Data`, read in place through `withUnsafeBytes`), valid for the call.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -30,11 +29,13 @@ impl CaptureGuide {
     }
 
     /// Judges one frame: the luma (Y) plane, `height` rows of `width` bytes, `row_stride` bytes
-    /// apart, and the clockwise `rotation` (0, 90, 180, 270) that makes it upright (CameraX's
+    /// apart (Kotlin: a direct `ByteBuffer` at position 0, as CameraX's planes are: uniffi passes
+    /// its address and its remaining length),
+    /// and the clockwise `rotation` (0, 90, 180, 270) that makes it upright (CameraX's
     /// `rotationDegrees`). `InvalidArgument` (`frame`, `rotation`) when they do not fit.
-    pub fn analyze(&self, luma: Vec<u8>, width: u32, height: u32, row_stride: u32, rotation: u32) -> Result<Guidance, Error> {
+    pub fn analyze(&self, luma: &[u8], width: u32, height: u32, row_stride: u32, rotation: u32) -> Result<Guidance, Error> {
         guard(|| {
-            let plane = Plane::new(&luma, width as usize, height as usize, row_stride as usize)?;
+            let plane = Plane::new(luma, width as usize, height as usize, row_stride as usize)?;
             self.guide().analyze(&plane, rotation)
         })
     }
@@ -74,7 +75,7 @@ mod tests {
         let frames = Sequence::PortraitPhone.frames();
         let answers: Vec<Guidance> = frames
             .iter()
-            .map(|f| guide.analyze(f.luma.clone(), f.width, f.height, f.stride as u32, f.rotation).unwrap())
+            .map(|f| guide.analyze(&f.luma, f.width, f.height, f.stride as u32, f.rotation).unwrap())
             .collect();
         assert_eq!(answers.iter().map(|a| a.hint).collect::<Vec<_>>()[..3], [Hint::HoldStill, Hint::Ready, Hint::Ready]);
         assert_eq!(answers.iter().position(|a| a.capture), Some(8), "the eighth ready frame");
@@ -83,10 +84,10 @@ mod tests {
         let invalid = |r: Result<Guidance, Error>, field: &str| {
             assert!(matches!(&r, Err(Error::InvalidArgument { name, .. }) if name == field), "{r:?}");
         };
-        invalid(guide.analyze(f.luma[..1000].to_vec(), f.width, f.height, f.stride as u32, 0), "frame");
-        invalid(guide.analyze(f.luma.clone(), f.width, f.height, f.width - 1, 0), "frame");
-        invalid(guide.analyze(vec![], 0, 0, 0, 0), "frame");
-        invalid(guide.analyze(f.luma.clone(), f.width, f.height, f.stride as u32, 30), "rotation");
+        invalid(guide.analyze(&f.luma[..1000], f.width, f.height, f.stride as u32, 0), "frame");
+        invalid(guide.analyze(&f.luma, f.width, f.height, f.width - 1, 0), "frame");
+        invalid(guide.analyze(&[], 0, 0, 0, 0), "frame");
+        invalid(guide.analyze(&f.luma, f.width, f.height, f.stride as u32, 30), "rotation");
         let face = CaptureGuide::new(policy, MaterialKind::FacePhoto, None).err();
         assert!(matches!(&face, Some(Error::InvalidArgument { name, .. }) if name == "kind"), "{face:?}");
     }
