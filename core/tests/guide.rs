@@ -122,51 +122,27 @@ fn auto_capture_fires_once_after_n_ready_frames_and_starts_again_when_the_card_m
     assert_eq!(analyze(&mut g, &frames[21]).ready_count, 1);
 }
 
+/// Asserts `err` is `InvalidArgument` naming `field`.
+fn assert_invalid(err: hexin_core::Error, field: &str) {
+    assert!(matches!(&err, hexin_core::Error::InvalidArgument { name, .. } if name == field), "{field}: {err:?}");
+    assert_eq!(err.code(), Code::InvalidArgument);
+}
+
 #[test]
 fn bad_arguments_are_invalid_argument_errors() {
     let policy = Policy::icp_default();
     let frame = &Sequence::PortraitPhone.frames()[0];
-    let short = Plane::new(&frame.luma[..frame.stride * 479], 640, 480, frame.stride).unwrap_err();
-    assert_eq!(short.code(), Code::InvalidArgument);
-    let narrow = Plane::new(&frame.luma, 640, 480, 600).unwrap_err();
-    assert_eq!(narrow.code(), Code::InvalidArgument);
+    assert_invalid(Plane::new(&frame.luma[..frame.stride * 479], 640, 480, frame.stride).unwrap_err(), "frame");
+    assert_invalid(Plane::new(&frame.luma, 640, 480, 600).unwrap_err(), "frame");
 
     let mut g = guide(GuideConfig::default());
     let plane = Plane::new(&frame.luma, 640, 480, frame.stride).unwrap();
-    let err = g.analyze(&plane, 45).unwrap_err();
-    assert!(
-        matches!(&err, hexin_core::Error::InvalidArgument { name, .. } if name == "rotation"),
-        "{err:?}"
-    );
+    assert_invalid(g.analyze(&plane, 45).unwrap_err(), "rotation");
 
     let refused = |kind, config| CaptureGuide::new(policy.rules(kind), config).unwrap_err();
-    let face = refused(MaterialKind::FacePhoto, GuideConfig::default());
-    assert!(
-        matches!(&face, hexin_core::Error::InvalidArgument { name, .. } if name == "kind"),
-        "{face:?}"
-    );
-    let never = refused(
-        MaterialKind::IdCardBack,
-        GuideConfig {
-            ready_frames: 0,
-            ..GuideConfig::default()
-        },
-    );
-    assert!(
-        matches!(&never, hexin_core::Error::InvalidArgument { name, .. } if name == "ready_frames"),
-        "{never:?}"
-    );
-    let nan = refused(
-        MaterialKind::IdCardBack,
-        GuideConfig {
-            stillness: f64::NAN,
-            ..GuideConfig::default()
-        },
-    );
-    assert!(
-        matches!(&nan, hexin_core::Error::InvalidArgument { name, .. } if name == "stillness"),
-        "{nan:?}"
-    );
+    assert_invalid(refused(MaterialKind::FacePhoto, GuideConfig::default()), "kind");
+    assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { ready_frames: 0, ..GuideConfig::default() }), "ready_frames");
+    assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { stillness: f64::NAN, ..GuideConfig::default() }), "stillness");
 }
 
 #[test]

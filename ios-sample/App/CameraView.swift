@@ -16,15 +16,9 @@ struct CameraView: UIViewControllerRepresentable {
 /// Plane 0 (luma) of a bi-planar 4:2:0 video frame, read in place while the pixel buffer is
 /// locked. The sample holds the phone upright while the sensor delivers landscape buffers:
 /// rotation 90.
-struct VideoFrame: PreviewFrame {
-    let luma: Data
-    let width: Int
-    let height: Int
-    let rowStride: Int
-    let rotation: Int
-
+enum VideoFrame {
     /// Calls `body` with the frame of `sample`; its bytes are valid only during the call.
-    static func with<T>(_ sample: CMSampleBuffer, rotation: Int, _ body: (VideoFrame) -> T) -> T? {
+    static func with<T>(_ sample: CMSampleBuffer, rotation: Int, _ body: (LumaFrame) -> T) -> T? {
         guard let pixels = CMSampleBufferGetImageBuffer(sample) else { return nil }
         CVPixelBufferLockBaseAddress(pixels, .readOnly)
         defer { CVPixelBufferUnlockBaseAddress(pixels, .readOnly) }
@@ -32,7 +26,7 @@ struct VideoFrame: PreviewFrame {
         let height = CVPixelBufferGetHeightOfPlane(pixels, 0)
         let rowStride = CVPixelBufferGetBytesPerRowOfPlane(pixels, 0)
         let luma = Data(bytesNoCopy: base, count: rowStride * height, deallocator: .none)
-        return body(VideoFrame(luma: luma, width: CVPixelBufferGetWidthOfPlane(pixels, 0), height: height, rowStride: rowStride, rotation: rotation))
+        return body(LumaFrame(luma: luma, width: CVPixelBufferGetWidthOfPlane(pixels, 0), height: height, rowStride: rowStride, rotation: rotation))
     }
 }
 

@@ -13,6 +13,23 @@ public protocol PreviewFrame {
     var rotation: Int { get }
 }
 
+/// A frame whose bytes are already at hand: recorded, or read in place from a locked pixel buffer.
+public struct LumaFrame: PreviewFrame {
+    public let luma: Data
+    public let width: Int
+    public let height: Int
+    public let rowStride: Int
+    public let rotation: Int
+
+    public init(luma: Data, width: Int, height: Int, rowStride: Int, rotation: Int) {
+        self.luma = luma
+        self.width = width
+        self.height = height
+        self.rowStride = rowStride
+        self.rotation = rotation
+    }
+}
+
 /// What the camera screen shows for the latest frame.
 public struct GuideState: Equatable {
     /// nil before the first frame, or when the frame could not be read.

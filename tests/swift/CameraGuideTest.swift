@@ -4,24 +4,15 @@
 import Foundation
 import Hexin
 
-/// A recorded frame, as `App/CameraView.swift` makes one from a sample buffer.
-struct RecordedFrame: PreviewFrame {
-    let luma: Data
-    let width: Int
-    let height: Int
-    let rowStride: Int
-    let rotation: Int
-}
-
 /// Sequences where today's detector does not see what the frames draw (core/tests/guide.rs lists them).
 let detectorGaps: Set<String> = ["approach", "strong_tilt"]
 
 /// frames.json's sequences, in order: each frame and the hints it allows.
-func recordedSequences(_ dir: URL) throws -> [(name: String, frames: [(frame: RecordedFrame, expect: [String])])] {
+func recordedSequences(_ dir: URL) throws -> [(name: String, frames: [(frame: LumaFrame, expect: [String])])] {
     let index = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("frames.json"))) as! [String: Any]
     return try (index["sequences"] as! [[String: Any]]).map { sequence in
         let frames = try (sequence["frames"] as! [[String: Any]]).map { f in
-            let frame = RecordedFrame(luma: try Data(contentsOf: dir.appendingPathComponent(f["file"] as! String)),
+            let frame = LumaFrame(luma: try Data(contentsOf: dir.appendingPathComponent(f["file"] as! String)),
                                       width: f["width"] as! Int, height: f["height"] as! Int, rowStride: f["stride"] as! Int,
                                       rotation: f["rotation"] as! Int)
             return (frame: frame, expect: f["expect"] as! [String])
@@ -60,7 +51,7 @@ func cameraGuideFollowsRecordedFrames() throws {
     guide.photoTaken()
     expect(guide.onFrame(still[3]).readyCount == 0, "reset")
     let f = still[0]
-    let bad = guide.onFrame(RecordedFrame(luma: f.luma.prefix(1000), width: f.width, height: f.height, rowStride: f.rowStride, rotation: f.rotation))
+    let bad = guide.onFrame(LumaFrame(luma: f.luma.prefix(1000), width: f.width, height: f.height, rowStride: f.rowStride, rotation: f.rotation))
     expect(bad.hint == nil && !bad.text.isEmpty && bad.outline == nil, "\(bad)")
     print("ok  camera guide: \(sequences.map { $0.frames.count }.reduce(0, +)) recorded frames, hints, outline, auto-capture at frames 8 and 18")
 }
