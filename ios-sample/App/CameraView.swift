@@ -89,7 +89,7 @@ final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate, A
     }
 
     func captureOutput(_ output: AVCaptureOutput, didOutput sample: CMSampleBuffer, from connection: AVCaptureConnection) {
-        guard let guide, let state = VideoFrame.with(sample, rotation: 90, guide.onFrame) else { return }
+        guard let guide, let state = VideoFrame.with(sample, rotation: 90, { guide.onFrame($0) }) else { return }
         if state.takePhoto { guide.photoTaken() }
         DispatchQueue.main.async { self.show(state) }
     }
