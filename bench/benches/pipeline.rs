@@ -49,7 +49,7 @@ fn pipeline(c: &mut Criterion) {
     g.bench_function("exposure::largest_clipped_patch", |b| {
         b.iter(|| exposure::largest_clipped_patch(black_box(&analysis)))
     });
-    g.bench_function("color::chromatic_fraction", |b| b.iter(|| color::chromatic_fraction(black_box(&analysis))));
+    g.bench_function("color::colorfulness", |b| b.iter(|| color::colorfulness(black_box(&analysis))));
     g.bench_function("normalize::encode_jpeg q92", |b| {
         b.iter(|| normalize::encode_jpeg(black_box(&upright), rules.jpeg_quality.max))
     });

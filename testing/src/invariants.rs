@@ -86,7 +86,7 @@ pub fn assert_report(report: &Report, limits: &Limits, rules: &Rules) {
 
 /// Every metric a threshold limits lies within that threshold's range ([`THRESHOLD_RANGES`]).
 pub fn assert_metrics(m: &Metrics) {
-    let measured = [("blurry", m.blur), ("too_dark", m.mean_luma), ("overexposed", m.clipped), ("glare", m.glare_patch), ("not_color", m.chromatic)];
+    let measured = [("blurry", m.blur), ("too_dark", m.mean_luma), ("overexposed", m.clipped), ("glare", m.glare_patch), ("not_color", m.colorfulness)];
     for ((check, value), (name, lo, hi)) in measured.into_iter().zip(THRESHOLD_RANGES) {
         assert_eq!(check, name, "THRESHOLD_RANGES changed order");
         assert!((lo..=hi).contains(&value), "{check}: measured {value}, outside {lo}..={hi}");

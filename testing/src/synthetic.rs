@@ -308,6 +308,108 @@ pub fn grayscale(img: &RgbImage, warmth: f32) -> RgbImage {
     out
 }
 
+/// A light's colour cast: each channel scaled by its gain (`[r, g, b]`), clipping at 255, as a
+/// camera's white balance leaves it under a coloured lamp.
+pub fn tint(img: &RgbImage, gains: [f32; 3]) -> RgbImage {
+    let mut out = img.clone();
+    for p in out.pixels_mut() {
+        *p = Rgb([0, 1, 2].map(|c| (p[c] as f32 * gains[c]).round().min(255.0) as u8));
+    }
+    out
+}
+
+/// Grey gravel: stones of random grey shades with a faint warm or cool bias each, their
+/// shading and sensor-like grain, as a greyish noisy texture under a document.
+pub fn gravel(width: u32, height: u32, seed: u64) -> RgbImage {
+    let mut rng = Rng::new(seed);
+    let cell = (width / 80).max(4);
+    let (gw, gh) = (width / cell + 2, height / cell + 2);
+    // One stone per cell, at a jittered centre, with a shade and a slight tint.
+    let stones: Vec<(f32, f32, f32, f32)> = (0..gw * gh)
+        .map(|i| {
+            let (gx, gy) = ((i % gw) as f32, (i / gw) as f32);
+            let centre = ((gx + rng.unit()) * cell as f32, (gy + rng.unit()) * cell as f32);
+            (centre.0, centre.1, 80.0 + rng.unit() * 100.0, (rng.unit() - 0.5) * 4.0)
+        })
+        .collect();
+    let img = RgbImage::from_fn(width, height, |x, y| {
+        let (gx, gy) = (x / cell, y / cell);
+        let mut best = (f32::MAX, 0.0, 0.0);
+        for ny in gy.saturating_sub(1)..=(gy + 1).min(gh - 1) {
+            for nx in gx.saturating_sub(1)..=(gx + 1).min(gw - 1) {
+                let (sx, sy, shade, bias) = stones[(ny * gw + nx) as usize];
+                let d = (x as f32 - sx).powi(2) + (y as f32 - sy).powi(2);
+                if d < best.0 {
+                    best = (d, shade, bias);
+                }
+            }
+        }
+        let (d, shade, bias) = best;
+        let v = shade - d.sqrt() / cell as f32 * 25.0;
+        Rgb([v + bias, v, v - bias].map(|c| c.clamp(0.0, 255.0) as u8))
+    });
+    noisy(img, 2.0, seed)
+}
+
+/// The back of an ID card photographed on gravel: pale grey-blue with a faint pastel guilloche,
+/// a small red emblem with yellow stars at the top left and dark text; little colour at all.
+pub fn pale_card_back(scene: Scene) -> RgbImage {
+    let Scene { width: w, height: h, card_share, seed } = scene;
+    let mut img = gravel(w, h, seed);
+    let cw = (w as f32 * card_share) as u32;
+    let ch = (cw as f32 / 1.586) as u32;
+    let (cx, cy) = ((w - cw) / 2, (h.saturating_sub(ch)) / 2);
+    for y in cy..(cy + ch).min(h) {
+        for x in cx..cx + cw {
+            let (u, v) = ((x - cx) as f32 / cw as f32, (y - cy) as f32 / ch as f32);
+            // Two faint interleaved line families, one pink and one green, over grey-blue.
+            let pink = ((u * 90.0 + (v * 7.0).sin() * 4.0).sin() * 0.5 + 0.5) * 4.0;
+            let green = ((v * 70.0 + (u * 5.0).cos() * 3.0).sin() * 0.5 + 0.5) * 4.0;
+            let r = 202.0 + pink - green * 0.5;
+            let g = 206.0 - pink * 0.6 + green;
+            let b = 212.0 - green * 0.5;
+            img.put_pixel(x, y, Rgb([r as u8, g as u8, b as u8]));
+        }
+    }
+    // The emblem: a red disc with a ring of yellow stars (dots), 12 % of the card's height.
+    let (ex, ey, er) = (cx as f32 + cw as f32 * 0.14, cy as f32 + ch as f32 * 0.2, ch as f32 * 0.12);
+    for y in (ey - er) as u32..(ey + er) as u32 + 1 {
+        for x in (ex - er) as u32..(ex + er) as u32 + 1 {
+            let (dx, dy) = (x as f32 - ex, y as f32 - ey);
+            let d = (dx * dx + dy * dy).sqrt();
+            if d > er {
+                continue;
+            }
+            let angle = dy.atan2(dx) * 5.0 / std::f32::consts::PI;
+            let star = (d - er * 0.6).abs() < er * 0.12 && (angle - angle.round()).abs() < 0.2;
+            let c = if star || d < er * 0.2 { [236, 196, 40] } else { [196, 28, 34] };
+            img.put_pixel(x, y, Rgb(c));
+        }
+    }
+    // Text: two dark lines under the emblem.
+    for line in 0..2 {
+        let y0 = cy + ch * (62 + line * 14) / 100;
+        for y in y0..y0 + (ch / 40).max(2) {
+            for x in cx + cw * 30 / 100..cx + cw * 85 / 100 {
+                if (x / (ch / 30).max(3)) % 3 != 2 {
+                    img.put_pixel(x, y, Rgb([40, 42, 48]));
+                }
+            }
+        }
+    }
+    img
+}
+
+/// The image after a round trip through a JPEG of `quality` (4:2:0), with its blocking and
+/// chroma bleeding.
+pub fn recompressed(img: &RgbImage, quality: u8) -> RgbImage {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .expect("encode fixture");
+    image::load_from_memory(&out).expect("decode fixture").to_rgb8()
+}
+
 /// Encodes as a camera would: a JPEG at quality 92.
 pub fn camera_jpeg(img: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
@@ -345,8 +447,8 @@ pub fn calibration_set(width: u32, height: u32) -> Vec<(String, RgbImage, Vec<&'
     let px = |v: f32| ((v * scale).round() as u32).max(1);
     let mut set = vec![
         ("sharp".to_string(), shot(base.clone(), 1), vec![]),
-        // Sharp and in colour, but a small part of the frame and of too few pixels.
-        ("small-card-on-grey-table".to_string(), shot(document(Scene { card_share: 0.4, ..Scene::new(width, height) }), 2), vec!["document_too_small", "resolution_too_low"]),
+        // Sharp and in colour, near enough, but of too few pixels.
+        ("small-card-on-grey-table".to_string(), shot(document(Scene { card_share: 0.4, ..Scene::new(width, height) }), 2), vec!["resolution_too_low"]),
         ("bright-scene-no-glare".to_string(), shot(brighten(&base, 0.6), 3), vec![]),
         ("slightly-soft".to_string(), shot(defocus(&base, px(1.0)), 4), vec![]),
         ("dim-but-usable".to_string(), shot(exposure(&base, 0.55), 5), vec![]),
@@ -364,5 +466,11 @@ pub fn calibration_set(width: u32, height: u32) -> Vec<(String, RgbImage, Vec<&'
     set.push(("small-glare".to_string(), shot(glare(&base, 0.6, 0.5, 0.03 * height as f32), 34), vec!["glare"]));
     set.push(("grayscale".to_string(), shot(grayscale(&base, 0.0), 35), vec!["not_color"]));
     set.push(("grayscale-warm-lamp".to_string(), shot(grayscale(&base, 0.1), 36), vec!["not_color"]));
+    let copy = grayscale(&base, 0.0);
+    set.push(("grayscale-cool-light".to_string(), shot(tint(&copy, [0.85, 0.98, 1.25]), 37), vec!["not_color"]));
+    set.push(("grayscale-green-light".to_string(), shot(tint(&copy, [0.85, 1.15, 0.8]), 38), vec!["not_color"]));
+    set.push(("colour-under-warm-light".to_string(), shot(tint(&base, [1.2, 1.0, 0.72]), 39), vec![]));
+    let back = pale_card_back(Scene { card_share: 0.75, ..Scene::new(width, height) });
+    set.push(("pale-card-back-on-gravel".to_string(), shot(back, 40), vec![]));
     set
 }

@@ -19,7 +19,7 @@ use hexin_testing::synthetic;
 fn main() {
     let policy = Policy::icp_default();
     let rules = policy.rules(MaterialKind::IdCardFront);
-    println!("{:<34} {:>7} {:>7} {:>8} {:>8} {:>8}  raised / expected", "capture", "blur", "luma", "clipped", "glare", "chroma");
+    println!("{:<34} {:>7} {:>7} {:>8} {:>8} {:>8}  raised / expected", "capture", "blur", "luma", "clipped", "glare", "colour");
     let (mut false_accepts, mut false_rejects, mut total) = (0, 0, 0);
     for (name, img, expected) in synthetic::calibration_set(1600, 1200) {
         let bytes = synthetic::camera_jpeg(&img);
@@ -84,7 +84,7 @@ fn measure(bytes: &[u8], policy: &Policy) -> (Metrics, Vec<hexin_core::Code>) {
 fn row(name: &str, m: &Metrics, tail: &str) {
     println!(
         "{:<34} {:>7.3} {:>7.1} {:>8.4} {:>8.4} {:>8.4}  {tail}",
-        name, m.blur, m.mean_luma, m.clipped, m.glare_patch, m.chromatic
+        name, m.blur, m.mean_luma, m.clipped, m.glare_patch, m.colorfulness
     );
 }
 

@@ -76,7 +76,14 @@ pub fn check(bytes: &[u8], kind: MaterialKind, limits: &Limits, rules: &Rules) -
         Some(s) => Metrics::measure(s.source_size.0, s.source_size.1, &s.analysis),
         None => frame_metrics,
     };
-    findings.extend(checks::evaluate(&metrics, rules));
+    let judged = checks::evaluate(&metrics, rules);
+    if rules.document.find && straight.is_none() {
+        // No document to judge: only what explains the miss (the light, too few pixels); the
+        // sharpness, glare and colour of the table are not the applicant's concern.
+        findings.extend(judged.into_iter().filter(|f| matches!(f.code, Code::ResolutionTooLow | Code::TooDark | Code::Overexposed)));
+    } else {
+        findings.extend(judged);
+    }
     let mut report =
         Report { material: kind, verdict: Verdict::Reject, findings: vec![], metrics, document, output_blur: None, output: None };
     if !blocks(&findings) {

@@ -59,7 +59,7 @@ pub struct CheckRules {
     pub overexposed: ThresholdRule,
     /// Area fraction of the largest clipped patch above which there is glare.
     pub glare: ThresholdRule,
-    /// Fraction of chromatic pixels below which a capture is not colour.
+    /// Colourfulness (`Metrics::colorfulness`) below which a capture is not colour.
     pub not_color: ThresholdRule,
     /// Outline confidence (0–1) below which no document was found.
     pub document_not_found: ThresholdRule,

@@ -51,8 +51,9 @@ pub struct Metrics {
     pub clipped: f64,
     /// Largest clipped patch, as a fraction of the frame.
     pub glare_patch: f64,
-    /// Fraction of distinctly coloured pixels.
-    pub chromatic: f64,
+    /// Colourfulness, 0–1: the share of the image whose chroma its luma does not predict under
+    /// the image's own colour cast (`color::colorfulness`).
+    pub colorfulness: f64,
 }
 
 impl Metrics {
@@ -65,7 +66,7 @@ impl Metrics {
             mean_luma: exposure::mean_luma(a),
             clipped: exposure::clipped_fraction(a),
             glare_patch: exposure::largest_clipped_patch(a),
-            chromatic: color::chromatic_fraction(a),
+            colorfulness: color::colorfulness(a),
         }
     }
 }
@@ -88,7 +89,7 @@ pub fn evaluate(m: &Metrics, rules: &Rules) -> Vec<Finding> {
     threshold(Code::Overexposed, &c.overexposed, m.clipped, m.clipped > c.overexposed.threshold);
     threshold(Code::Glare, &c.glare, m.glare_patch, m.glare_patch > c.glare.threshold);
     if rules.color_required {
-        threshold(Code::NotColor, &c.not_color, m.chromatic, m.chromatic < c.not_color.threshold);
+        threshold(Code::NotColor, &c.not_color, m.colorfulness, m.colorfulness < c.not_color.threshold);
     }
     findings
 }

@@ -4,8 +4,11 @@
 /// Weakest edge kept, in Sobel units (a clean step of Δ luma measures about 2.5·Δ after the
 /// smoothing), whatever the noise.
 const MIN_EDGE: u16 = 14;
-/// Edges must stand this many times above the median gradient (the noise or the texture).
-const NOISE_FACTOR: u16 = 3;
+/// Edges must stand this many times above the median gradient (the noise or the texture)…
+const NOISE_FACTOR: u16 = 2;
+/// …but no higher than this: on a busy tablecloth the document's edge is no stronger than the
+/// pattern's, and the line search, not the threshold, tells them apart.
+const MAX_EDGE: u16 = 96;
 
 /// Gradients and thinned edge pixels of one image.
 #[derive(Debug, Default)]
@@ -82,7 +85,7 @@ impl Edges {
         }
     }
 
-    /// `NOISE_FACTOR` × the median magnitude, at least `MIN_EDGE`.
+    /// `NOISE_FACTOR` × the median magnitude, within `MIN_EDGE`..=`MAX_EDGE`.
     fn noise_threshold(&mut self) -> u16 {
         self.histogram.clear();
         self.histogram.resize(256, 0);
@@ -95,7 +98,7 @@ impl Edges {
             seen += n;
             seen > half
         });
-        (median.unwrap_or(0) as u16 * NOISE_FACTOR).max(MIN_EDGE)
+        (median.unwrap_or(0) as u16 * NOISE_FACTOR).clamp(MIN_EDGE, MAX_EDGE)
     }
 
     /// Keeps pixels above the threshold that are the largest along their gradient direction.

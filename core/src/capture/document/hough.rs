@@ -7,10 +7,14 @@ use super::geometry::Line;
 /// Angle bins (1° each) over a half turn.
 const ANGLES: usize = 180;
 /// An edge pixel votes for lines within this many degrees of its gradient's normal.
-const SPREAD: isize = 2;
+const SPREAD: isize = 5;
 /// Peaks closer than this (degrees, pixels) to a stronger one are the same line.
 const SAME_ANGLE: usize = 6;
 const SAME_RHO: f32 = 6.0;
+/// At most this many lines within `BAND` degrees of one another: a striped or checked desk
+/// must not take every place from the document's sides.
+const PER_BAND: usize = 6;
+const BAND: usize = 8;
 
 /// A line and the number of edge pixels on it.
 #[derive(Debug, Clone, Copy)]
@@ -113,7 +117,8 @@ impl Hough {
                     false
                 }
             });
-            if near {
+            let crowded = kept.iter().filter(|&&(kt, _)| t.abs_diff(kt).min(ANGLES - t.abs_diff(kt)) < BAND).count() >= PER_BAND;
+            if near || crowded {
                 continue;
             }
             kept.push((t, rho));

@@ -21,7 +21,10 @@ use search::Expect;
 /// Long side of the copy the search runs on, in pixels.
 pub const WORKING_SIDE: usize = 320;
 /// Lines kept for the quad search.
-const LINES: usize = 16;
+const LINES: usize = 32;
+/// A cut-off document must be traced this much better than a whole one to be believed: three
+/// straight edges meeting the border occur in ordinary photos too.
+const CUT_MARGIN: f64 = 0.15;
 /// A line needs this share of the working copy's short side in edge pixels.
 const MIN_LINE: f64 = 0.08;
 
@@ -81,13 +84,13 @@ impl Detector {
         self.edges.compute(&self.small, sw, sh);
         let min_votes = (MIN_LINE * sw.min(sh) as f64) as u16;
         self.hough.find(&self.edges, LINES, min_votes.max(8));
-        let expect = Expect { aspects: &shape.aspects, tolerance: shape.aspect_tolerance, min_area: 0.02 };
+        let expect = Expect { aspects: &shape.aspects, tolerance: shape.aspect_tolerance, min_area: 0.01 };
         let best = search::search(&self.edges, &self.hough.peaks, expect);
         let (sx, sy) = (plane.width as f64 / sw as f64, plane.height as f64 / sh as f64);
         let seen = |c: search::Candidate| Sighting { quad: c.quad.scaled(sx, sy), confidence: c.confidence };
         match (best.complete, best.partial) {
             (Some(c), _) if c.confidence >= shape.min_confidence => Outcome::Found(seen(c)),
-            (_, Some(p)) if p.confidence >= shape.min_confidence => Outcome::Incomplete(seen(p)),
+            (_, Some(p)) if p.confidence >= shape.min_confidence + CUT_MARGIN => Outcome::Incomplete(seen(p)),
             (c, p) => {
                 let confidence = c.into_iter().chain(p).map(|c| c.confidence).fold(0.0, f64::max);
                 Outcome::NotFound { confidence }

@@ -9,7 +9,7 @@ use super::geometry::{Line, Point, Quad};
 use super::hough::Peak;
 
 /// Opposite sides may converge by this much (degrees) under perspective.
-const PARALLEL: f64 = 25.0;
+const PARALLEL: f64 = 40.0;
 /// Adjacent sides meet at least this steeply (degrees).
 const CROSSING: f64 = 45.0;
 /// Share of each side, at both ends, left out of the score: rounded corners, a corner's clutter.
@@ -18,6 +18,8 @@ const END_SKIP: f64 = 0.1;
 const REACH: i32 = 2;
 /// |cos| between an edge's gradient and the side's normal, squared: within about 27°.
 const ALIGNED: f32 = 0.8;
+/// The most perspective the visible part of a cut-off document may show.
+const MAX_CUT_PERSPECTIVE: f64 = 1.5;
 /// A side must be this visible in the frame for its trace to count.
 const MIN_VISIBLE: f64 = 0.3;
 
@@ -55,18 +57,108 @@ pub struct Best {
 /// Candidates within this share of the best confidence compete on size: a document's outline
 /// wins over the photo box or table printed inside it.
 const NEAR_BEST: f64 = 0.85;
+/// How far past each corner (a share of the side) a line is checked for running on: a
+/// document's edge stops at its corner, a tablecloth's stripe or a plank's seam does not.
+const RUN_ON: f64 = 0.2;
 
+/// One candidate line, with the edges along it tallied once so that any stretch of it scores
+/// in constant time.
 struct Side {
     line: Line,
+    /// On the frame's border: a side the frame cuts off, never traced.
     border: bool,
+    /// A point on the line and its unit direction; `t` measures distance from the point.
+    origin: Point,
+    dir: (f64, f64),
+    /// The stretch of `t` inside the frame, sampled at whole steps from `t0`.
+    t0: f64,
+    /// Running counts of samples with an edge of each polarity across the line.
+    positive: Vec<u32>,
+    negative: Vec<u32>,
+}
+
+impl Side {
+    fn new(edges: &Edges, line: Line, border: bool) -> Side {
+        let (w, h) = (edges.width as f64, edges.height as f64);
+        let origin = Point::new(line.nx * line.rho, line.ny * line.rho);
+        let dir = (-line.ny, line.nx);
+        // The stretch of the line inside the frame (Liang–Barsky against the frame's box).
+        let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+        for (p, d, max) in [(origin.x, dir.0, w), (origin.y, dir.1, h)] {
+            if d.abs() < 1e-12 {
+                if p < 0.0 || p > max {
+                    (lo, hi) = (0.0, -1.0);
+                }
+            } else {
+                let (a, b) = ((0.0 - p) / d, (max - p) / d);
+                lo = lo.max(a.min(b));
+                hi = hi.min(a.max(b));
+            }
+        }
+        let mut side = Side { line, border, origin, dir, t0: lo, positive: vec![0], negative: vec![0] };
+        if border || !(hi > lo) {
+            return side;
+        }
+        let n = (hi - lo).floor() as usize;
+        side.positive.reserve(n);
+        side.negative.reserve(n);
+        let (mut pos, mut neg) = (0, 0);
+        for k in 0..n {
+            match polarity(edges, side.at(lo + k as f64 + 0.5), (line.nx as f32, line.ny as f32)) {
+                1 => pos += 1,
+                -1 => neg += 1,
+                _ => {}
+            }
+            side.positive.push(pos);
+            side.negative.push(neg);
+        }
+        side
+    }
+
+    fn at(&self, t: f64) -> Point {
+        Point::new(self.origin.x + self.dir.0 * t, self.origin.y + self.dir.1 * t)
+    }
+
+    fn param(&self, p: Point) -> f64 {
+        (p.x - self.origin.x) * self.dir.0 + (p.y - self.origin.y) * self.dir.1
+    }
+
+    /// Samples in `[a, b]` inside the frame, and those with a positive and a negative edge.
+    fn tally(&self, a: f64, b: f64) -> (u32, u32, u32) {
+        let n = self.positive.len() - 1;
+        let index = |t: f64| ((t - self.t0).round().max(0.0) as usize).min(n);
+        let (i, j) = (index(a.min(b)), index(a.max(b)));
+        (j.saturating_sub(i) as u32, self.positive[j] - self.positive[i], self.negative[j] - self.negative[i])
+    }
+}
+
+/// +1 or -1 when an edge aligned with the line's normal lies within `REACH` pixels across the
+/// line at `p`, by the sign of its gradient along the normal; 0 without one.
+fn polarity(edges: &Edges, p: Point, (nx, ny): (f32, f32)) -> i8 {
+    let (w, h) = (edges.width as i32, edges.height as i32);
+    let mut strongest = 0f32;
+    for d in -REACH..=REACH {
+        let x = (p.x + nx as f64 * d as f64).floor() as i32;
+        let y = (p.y + ny as f64 * d as f64).floor() as i32;
+        if x < 1 || y < 1 || x >= w - 1 || y >= h - 1 {
+            continue;
+        }
+        let i = (y * w + x) as usize;
+        let (gx, gy) = (edges.gx[i] as f32, edges.gy[i] as f32);
+        let along = gx * nx + gy * ny;
+        if along.abs() >= edges.threshold as f32 && along * along >= ALIGNED * (gx * gx + gy * gy) && along.abs() > strongest.abs() {
+            strongest = along;
+        }
+    }
+    (strongest > 0.0) as i8 - (strongest < 0.0) as i8
 }
 
 /// Scores every quad the lines bound.
 pub fn search(edges: &Edges, peaks: &[Peak], expect: Expect) -> Best {
     let (w, h) = (edges.width as f64, edges.height as f64);
-    let mut sides: Vec<Side> = peaks.iter().map(|p| Side { line: p.line, border: false }).collect();
+    let mut sides: Vec<Side> = peaks.iter().map(|p| Side::new(edges, p.line, false)).collect();
     for (nx, ny, rho) in [(1.0, 0.0, 0.0), (1.0, 0.0, w), (0.0, 1.0, 0.0), (0.0, 1.0, h)] {
-        sides.push(Side { line: Line { nx, ny, rho }, border: true });
+        sides.push(Side::new(edges, Line { nx, ny, rho }, true));
     }
     let min_gap = 0.08 * w.min(h);
     let mut pairs = Vec::new();
@@ -93,7 +185,7 @@ pub fn search(edges: &Edges, peaks: &[Peak], expect: Expect) -> Best {
             if borders > 1 {
                 continue;
             }
-            let Some((candidate, shaped)) = score(edges, [&sides[a], &sides[d], &sides[b], &sides[c]], expect) else { continue };
+            let Some((candidate, shaped)) = score((w, h), [&sides[a], &sides[d], &sides[b], &sides[c]], expect) else { continue };
             if !shaped {
                 best.other_shape = best.other_shape.max(candidate.confidence);
             } else if candidate.complete {
@@ -116,10 +208,10 @@ pub fn search(edges: &Edges, peaks: &[Peak], expect: Expect) -> Best {
     best
 }
 
-/// Scores the quad whose sides lie, in turn, on `lines` (each crossing the next); the flag
-/// says whether a complete quad has an expected aspect (always true for a cut-off one).
-fn score(edges: &Edges, lines: [&Side; 4], expect: Expect) -> Option<(Candidate, bool)> {
-    let (w, h) = (edges.width as f64, edges.height as f64);
+/// Scores the quad whose sides lie, in turn, on `lines` (each crossing the next), in a
+/// `w` × `h` frame; the flag says whether a complete quad has an expected aspect (always true
+/// for a cut-off one).
+fn score((w, h): (f64, f64), lines: [&Side; 4], expect: Expect) -> Option<(Candidate, bool)> {
     let mut corners = [Point::new(0.0, 0.0); 4];
     for k in 0..4 {
         corners[k] = lines[k].line.intersect(&lines[(k + 3) % 4].line)?;
@@ -135,72 +227,47 @@ fn score(edges: &Edges, lines: [&Side; 4], expect: Expect) -> Option<(Candidate,
     let inside = |p: Point| p.x >= -1.0 && p.x <= w + 1.0 && p.y >= -1.0 && p.y <= h + 1.0;
     let complete = corners.iter().all(|&p| inside(p)) && lines.iter().all(|s| !s.border);
     let quad = Quad::ordered(corners);
+    // What shows of a cut-off document is still a plausible outline, not a sliver.
+    if !complete && quad.perspective() > MAX_CUT_PERSPECTIVE {
+        return None;
+    }
     let aspect = quad.flat_aspect(Point::new(w / 2.0, h / 2.0), 0.8 * w.max(h));
-    let shaped = !complete || expect.aspects.iter().any(|&a| (aspect / a - 1.0).abs() <= expect.tolerance);
-    let mut traced = Vec::with_capacity(4);
-    for k in 0..4 {
-        if lines[k].border {
+    // Under strong perspective the flat ratio is only as good as the focal-length guess.
+    let tolerance = expect.tolerance * (1.0 + 2.0 * quad.perspective().min(1.0));
+    let shaped = !complete || expect.aspects.iter().any(|&a| (aspect / a - 1.0).abs() <= tolerance);
+    let (mut traced, mut run_on) = (Vec::with_capacity(4), Vec::with_capacity(8));
+    for (k, side) in lines.iter().enumerate() {
+        if side.border {
             continue;
         }
-        // Side k runs from corner k to corner k+1 on lines[k].
-        let (support, visible) = trace(edges, corners[k], corners[(k + 1) % 4]);
-        if visible < MIN_VISIBLE {
+        // Side k runs from corner k to corner k+1.
+        let (ta, tb) = (side.param(corners[k]), side.param(corners[(k + 1) % 4]));
+        let (start, end) = (ta.min(tb), ta.max(tb));
+        let skip = END_SKIP * (end - start);
+        let (seen, positive, negative) = side.tally(start + skip, end - skip);
+        let length = (end - start - 2.0 * skip).max(1.0);
+        if (seen as f64) < MIN_VISIBLE * length || seen == 0 {
             return None;
         }
-        traced.push(support);
+        let sign_positive = positive >= negative;
+        traced.push(positive.max(negative) as f64 / seen as f64);
+        // The same edge running on past either corner.
+        let reach = RUN_ON * (end - start);
+        for (a, b) in [(start - reach, start), (end, end + reach)] {
+            let (n, p, q) = side.tally(a, b);
+            if n > 0 {
+                run_on.push(if sign_positive { p } else { q } as f64 / n as f64);
+            }
+        }
     }
-    if traced.len() < 2 {
+    if traced.len() < 3 {
         return None;
     }
     let mean = traced.iter().sum::<f64>() / traced.len() as f64;
     let min = traced.iter().copied().fold(1.0, f64::min);
     // A cut-off document shows fewer sides: it must trace them better to be believed.
     let shown = traced.len() as f64 / 4.0;
-    let confidence = (0.6 * mean + 0.4 * min) * shown.sqrt();
+    let run_on = run_on.iter().sum::<f64>() / run_on.len().max(1) as f64;
+    let confidence = (0.6 * mean + 0.4 * min) * shown.sqrt() * (1.0 - 0.5 * run_on);
     Some((Candidate { quad, confidence, complete }, shaped))
-}
-
-/// How much of the segment `a`–`b` (its ends left out) an edge of one polarity traces, and
-/// how much of it lies inside the frame.
-fn trace(edges: &Edges, a: Point, b: Point) -> (f64, f64) {
-    let (w, h) = (edges.width as i32, edges.height as i32);
-    let len = a.distance(b);
-    let (ux, uy) = ((b.x - a.x) / len, (b.y - a.y) / len);
-    let (nx, ny) = (-uy as f32, ux as f32);
-    let (start, end) = (END_SKIP * len, (1.0 - END_SKIP) * len);
-    let (mut samples, mut seen, mut positive, mut negative) = (0u32, 0u32, 0u32, 0u32);
-    let mut t = start;
-    while t <= end {
-        samples += 1;
-        let (px, py) = (a.x + ux * t, a.y + uy * t);
-        t += 1.0;
-        let (x0, y0) = (px.floor() as i32, py.floor() as i32);
-        if x0 < 2 || y0 < 2 || x0 >= w - 2 || y0 >= h - 2 {
-            continue;
-        }
-        seen += 1;
-        let mut strongest = 0f32;
-        for d in -REACH..=REACH {
-            let x = (px + nx as f64 * d as f64).floor() as i32;
-            let y = (py + ny as f64 * d as f64).floor() as i32;
-            if x < 1 || y < 1 || x >= w - 1 || y >= h - 1 {
-                continue;
-            }
-            let i = (y * w + x) as usize;
-            let (gx, gy) = (edges.gx[i] as f32, edges.gy[i] as f32);
-            let along = gx * nx + gy * ny;
-            if along.abs() >= edges.threshold as f32 && along * along >= ALIGNED * (gx * gx + gy * gy) && along.abs() > strongest.abs() {
-                strongest = along;
-            }
-        }
-        if strongest > 0.0 {
-            positive += 1;
-        } else if strongest < 0.0 {
-            negative += 1;
-        }
-    }
-    if seen == 0 {
-        return (0.0, 0.0);
-    }
-    (positive.max(negative) as f64 / seen as f64, seen as f64 / samples.max(1) as f64)
 }
