@@ -20,9 +20,10 @@ pub struct CaptureGuide(Mutex<guide::CaptureGuide>);
 
 #[uniffi::export]
 impl CaptureGuide {
-    /// A guide to `kind`'s document under `policy`; `config` defaults to 8 ready frames and a
-    /// stillness of 1 % of the frame's diagonal. `InvalidArgument` for a kind without a document
-    /// (`kind`: face-photo, other) or a config out of range.
+    /// A guide to `kind`'s document under `policy`; `config` defaults to 8 ready frames, a
+    /// stillness of 1 % of the frame's diagonal and a least outline confidence of 0.75.
+    /// `InvalidArgument` for a kind without a document (`kind`: face-photo, other) or a config
+    /// out of range.
     #[uniffi::constructor]
     pub fn new(policy: Arc<Policy>, kind: MaterialKind, config: Option<GuideConfig>) -> Result<Arc<CaptureGuide>, Error> {
         guard(|| Ok(Arc::new(CaptureGuide(Mutex::new(guide::CaptureGuide::new(policy.0.rules(kind), config.unwrap_or_default())?)))))

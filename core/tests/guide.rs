@@ -21,13 +21,11 @@ fn analyze(guide: &mut CaptureGuide, f: &Frame) -> Guidance {
 
 /// Frames where today's detector does not see what frames.rs drew, and what the guide answers
 /// there instead. The test fails when one of them changes, so the list stays true:
-/// - `approach` 0–5: the card covers 1.2 % of the frame, under the detector's 2 % search floor;
+/// - `approach` 0–5: the card covers 1.2 % of the frame and the detector finds nothing;
 /// - `strong_tilt`: the detector pairs the tilted card's edges with the frame's border and
-///   answers `Incomplete`, so the guide says `keep_in_frame`.
-const DETECTOR_GAPS: [(&str, std::ops::RangeInclusive<usize>, Hint); 2] = [
-    ("approach", 0..=5, Hint::NoDocument),
-    ("strong_tilt", 0..=9, Hint::KeepInFrame),
-];
+///   answers `Incomplete` at confidence 0.68, below the guide's `min_confidence`.
+const DETECTOR_GAPS: [(&str, std::ops::RangeInclusive<usize>, Hint); 2] =
+    [("approach", 0..=5, Hint::NoDocument), ("strong_tilt", 0..=9, Hint::NoDocument)];
 
 #[test]
 fn every_sequence_answers_the_hints_its_frames_allow() {
@@ -143,6 +141,7 @@ fn bad_arguments_are_invalid_argument_errors() {
     assert_invalid(refused(MaterialKind::FacePhoto, GuideConfig::default()), "kind");
     assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { ready_frames: 0, ..GuideConfig::default() }), "ready_frames");
     assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { stillness: f64::NAN, ..GuideConfig::default() }), "stillness");
+    assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { min_confidence: 1.5, ..GuideConfig::default() }), "min_confidence");
 }
 
 #[test]

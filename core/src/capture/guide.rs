@@ -5,7 +5,8 @@
 //!
 //! A frame is judged in this order; the first that applies is the hint:
 //!
-//! 1. `no_document`: the detector found no document outline (`more_light` instead when the
+//! 1. `no_document`: the detector found no document outline it is sure of
+//!    ([`GuideConfig::min_confidence`]; `more_light` instead when the
 //!    frame's mean luma is below the policy's `too_dark` threshold: in the dark edges fade);
 //! 2. `more_light`: the document's mean luma is below `too_dark`;
 //! 3. `keep_in_frame`: the frame cuts the document (a corner outside, a side on the border);
@@ -43,14 +44,17 @@ pub struct GuideConfig {
     /// The most a corner may move between two frames, as a share of the frame's diagonal, for
     /// the camera to count as still (0.01: 8 pixels on a 640 × 480 frame).
     pub stillness: f64,
+    /// The least outline confidence (0–1) the guide believes, when above the policy's
+    /// `document_not_found` threshold (0.75: on the scripted preview frames, phantom outlines
+    /// that textured wood traces score 0.51–0.57 and real cards 0.97–1.0). An outline that
+    /// comes and goes over an empty desk misleads more than a card missed for a frame; the
+    /// photo itself is judged with the policy's threshold.
+    pub min_confidence: f64,
 }
 
 impl Default for GuideConfig {
     fn default() -> Self {
-        GuideConfig {
-            ready_frames: 8,
-            stillness: 0.01,
-        }
+        GuideConfig { ready_frames: 8, stillness: 0.01, min_confidence: 0.75 }
     }
 }
 
@@ -171,11 +175,14 @@ impl CaptureGuide {
                 "must lie in (0, 1], a share of the frame's diagonal",
             ));
         }
+        if !(0.0..=1.0).contains(&config.min_confidence) {
+            return Err(invalid("min_confidence", "must lie in [0, 1]"));
+        }
         let c = &rules.checks;
         let shape = Shape {
             aspects: rules.document.aspects.clone(),
             aspect_tolerance: rules.document.aspect_tolerance,
-            min_confidence: c.document_not_found.threshold,
+            min_confidence: c.document_not_found.threshold.max(config.min_confidence),
         };
         Ok(CaptureGuide {
             config,
