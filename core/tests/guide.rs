@@ -120,6 +120,20 @@ fn auto_capture_fires_once_after_n_ready_frames_and_starts_again_when_the_card_m
     assert_eq!(analyze(&mut g, &frames[21]).ready_count, 1);
 }
 
+#[test]
+fn a_card_the_frame_cuts_is_keep_in_frame() {
+    // The still card of shake_then_still spans x 128–512; a plane of the first 400 columns cuts
+    // it. The detector traces the cut outline below the default bar plus its own margin for cut
+    // outlines, so this guide takes the policy's bar alone.
+    let frame = &Sequence::ShakeThenStill.frames()[12];
+    let cut = Plane::new(&frame.luma, 400, 480, frame.stride).unwrap();
+    let answer = guide(GuideConfig { min_confidence: 0.0, ..GuideConfig::default() }).analyze(&cut, 0).unwrap();
+    assert_eq!(answer.hint, Hint::KeepInFrame);
+    let quad = answer.quad.unwrap();
+    assert!(quad.corners().iter().filter(|p| p.x >= 1.0 - 1e-9).count() == 2, "the right side on the border: {quad:?}");
+    assert_eq!(guide(GuideConfig::default()).analyze(&cut, 0).unwrap().hint, Hint::NoDocument);
+}
+
 /// Asserts `err` is `InvalidArgument` naming `field`.
 fn assert_invalid(err: hexin_core::Error, field: &str) {
     assert!(matches!(&err, hexin_core::Error::InvalidArgument { name, .. } if name == field), "{field}: {err:?}");
