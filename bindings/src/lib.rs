@@ -9,6 +9,7 @@ uniffi::setup_scaffolding!("hexin");
 
 mod delivery;
 mod draft;
+mod guide;
 mod names;
 mod outbox;
 mod photo;

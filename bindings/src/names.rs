@@ -1,5 +1,6 @@
 //! Stable names and bilingual messages for the app's UI and logs.
 
+use hexin_core::capture::guide::Hint;
 use hexin_core::{Code, Error, MaterialKind, Message};
 
 /// The stable code of an error, e.g. for analytics (`upload_failed`).
@@ -30,4 +31,16 @@ pub fn material_name(kind: MaterialKind) -> Message {
 #[uniffi::export]
 pub fn material_file_name(kind: MaterialKind) -> String {
     kind.file_name(0)
+}
+
+/// The stable snake_case name of a capture guide's hint (`hold_still`).
+#[uniffi::export]
+pub fn hint_name(hint: Hint) -> String {
+    hint.name().into()
+}
+
+/// What to show the applicant for a capture guide's hint, in Chinese and English.
+#[uniffi::export]
+pub fn hint_message(hint: Hint) -> Message {
+    hint.message()
 }

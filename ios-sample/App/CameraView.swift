@@ -1,21 +1,50 @@
 import AVFoundation
+import Hexin
 import SwiftUI
 
-/// AVFoundation capture; hands the JPEG (EXIF and all) to the SDK unchanged.
+/// AVFoundation capture; hands the JPEG (EXIF and all) to the SDK unchanged. For a document,
+/// `CameraGuide` (Logic/) judges every preview frame: the hint shows at the top, the document's
+/// outline over the preview, and after enough steady frames the photo is taken by itself.
 struct CameraView: UIViewControllerRepresentable {
+    let kind: MaterialKind
     let onPhoto: (Data) -> Void
 
-    func makeUIViewController(context: Context) -> CameraController { CameraController(onPhoto: onPhoto) }
+    func makeUIViewController(context: Context) -> CameraController { CameraController(kind: kind, onPhoto: onPhoto) }
     func updateUIViewController(_ controller: CameraController, context: Context) {}
 }
 
-final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate {
+/// Plane 0 (luma) of a bi-planar 4:2:0 video frame, read in place while the pixel buffer is
+/// locked. The sample holds the phone upright while the sensor delivers landscape buffers:
+/// rotation 90.
+enum VideoFrame {
+    /// Calls `body` with the frame of `sample`; its bytes are valid only during the call.
+    static func with<T>(_ sample: CMSampleBuffer, rotation: Int, _ body: (LumaFrame) -> T) -> T? {
+        guard let pixels = CMSampleBufferGetImageBuffer(sample) else { return nil }
+        CVPixelBufferLockBaseAddress(pixels, .readOnly)
+        defer { CVPixelBufferUnlockBaseAddress(pixels, .readOnly) }
+        guard let base = CVPixelBufferGetBaseAddressOfPlane(pixels, 0) else { return nil }
+        let height = CVPixelBufferGetHeightOfPlane(pixels, 0)
+        let rowStride = CVPixelBufferGetBytesPerRowOfPlane(pixels, 0)
+        let luma = Data(bytesNoCopy: base, count: rowStride * height, deallocator: .none)
+        return body(LumaFrame(luma: luma, width: CVPixelBufferGetWidthOfPlane(pixels, 0), height: height, rowStride: rowStride, rotation: rotation))
+    }
+}
+
+final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate, AVCaptureVideoDataOutputSampleBufferDelegate {
     private let session = AVCaptureSession()
     private let output = AVCapturePhotoOutput()
+    private let video = AVCaptureVideoDataOutput()
+    private let frames = DispatchQueue(label: "hexin.guide")
     private let onPhoto: (Data) -> Void
+    /// nil for kinds without a document (face photo, other).
+    private let guide: CameraGuide?
+    private let hint = UILabel()
+    private let outline = CAShapeLayer()
+    private var preview: AVCaptureVideoPreviewLayer?
 
-    init(onPhoto: @escaping (Data) -> Void) {
+    init(kind: MaterialKind, onPhoto: @escaping (Data) -> Void) {
         self.onPhoto = onPhoto
+        guide = try? CameraGuide(policy: Policy.icpDefault(), kind: kind, lang: .zh)
         super.init(nibName: nil, bundle: nil)
     }
 
@@ -28,19 +57,60 @@ final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate {
            let input = try? AVCaptureDeviceInput(device: camera), session.canAddInput(input), session.canAddOutput(output) {
             session.addInput(input)
             session.addOutput(output)
+            if guide != nil, session.canAddOutput(video) {
+                video.videoSettings = [kCVPixelBufferPixelFormatTypeKey as String: kCVPixelFormatType_420YpCbCr8BiPlanarFullRange]
+                video.alwaysDiscardsLateVideoFrames = true
+                video.setSampleBufferDelegate(self, queue: frames)
+                session.addOutput(video)
+            }
         }
         let preview = AVCaptureVideoPreviewLayer(session: session)
         preview.frame = view.bounds
-        preview.videoGravity = .resizeAspectFill
+        // The whole frame, so the outline's 0...1 coordinates map onto the preview's rectangle.
+        preview.videoGravity = .resizeAspect
         view.layer.addSublayer(preview)
-        let shutter = UIButton(type: .system, primaryAction: UIAction(title: "拍摄 · Shoot") { [weak self] _ in
-            guard let self else { return }
-            // JPEG, not HEIC: hexin refuses HEIC with a message (convert first).
-            self.output.capturePhoto(with: AVCapturePhotoSettings(format: [AVVideoCodecKey: AVVideoCodecType.jpeg]), delegate: self)
-        })
+        self.preview = preview
+        outline.fillColor = nil
+        outline.lineWidth = 4
+        view.layer.addSublayer(outline)
+        hint.frame = CGRect(x: 16, y: 48, width: view.bounds.width - 32, height: 40)
+        hint.textColor = .white
+        hint.textAlignment = .center
+        view.addSubview(hint)
+        let shutter = UIButton(type: .system, primaryAction: UIAction(title: "拍摄 · Shoot") { [weak self] _ in self?.shoot() })
         shutter.frame = CGRect(x: 0, y: view.bounds.height - 120, width: view.bounds.width, height: 80)
         view.addSubview(shutter)
         DispatchQueue.global().async { self.session.startRunning() }
+    }
+
+    private func shoot() {
+        // JPEG, not HEIC: hexin refuses HEIC with a message (convert first).
+        output.capturePhoto(with: AVCapturePhotoSettings(format: [AVVideoCodecKey: AVVideoCodecType.jpeg]), delegate: self)
+    }
+
+    func captureOutput(_ output: AVCaptureOutput, didOutput sample: CMSampleBuffer, from connection: AVCaptureConnection) {
+        guard let guide, let state = VideoFrame.with(sample, rotation: 90, { guide.onFrame($0) }) else { return }
+        if state.takePhoto { guide.photoTaken() }
+        DispatchQueue.main.async { self.show(state) }
+    }
+
+    private func show(_ state: GuideState) {
+        hint.text = state.text
+        outline.strokeColor = (state.hint == .ready ? UIColor.green : UIColor.yellow).cgColor
+        if let corners = state.outline, let preview {
+            // The rectangle the preview draws the (upright) frame in.
+            let frame = preview.layerRectConverted(fromMetadataOutputRect: CGRect(x: 0, y: 0, width: 1, height: 1))
+            let path = UIBezierPath()
+            for (i, c) in corners.enumerated() {
+                let p = CGPoint(x: frame.minX + c.x * frame.width, y: frame.minY + c.y * frame.height)
+                if i == 0 { path.move(to: p) } else { path.addLine(to: p) }
+            }
+            path.close()
+            outline.path = path.cgPath
+        } else {
+            outline.path = nil
+        }
+        if state.takePhoto { shoot() }
     }
 
     func photoOutput(_ output: AVCapturePhotoOutput, didFinishProcessingPhoto photo: AVCapturePhoto, error: Error?) {

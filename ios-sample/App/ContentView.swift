@@ -11,7 +11,7 @@ struct ContentView: View {
             content
                 .navigationTitle("核验 hexin")
                 .sheet(item: $shooting) { kind in
-                    CameraView { jpeg in shooting = nil; model.capture(kind, jpeg) }
+                    CameraView(kind: kind) { jpeg in shooting = nil; model.capture(kind, jpeg) }
                 }
         }
     }

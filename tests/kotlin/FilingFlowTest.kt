@@ -77,5 +77,6 @@ fun main() {
     sealsUploadsCancelsAndResumes()
     aPanicComesBackAsAnError()
     sampleFlowFilesAPackage()
+    cameraGuideFollowsRecordedFrames()
     println("kotlin: all passed")
 }

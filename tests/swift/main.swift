@@ -165,6 +165,7 @@ do {
     try validatesFields()
     try await sealsUploadsCancelsAndResumes()
     try await sampleFlowFilesAPackage()
+    try cameraGuideFollowsRecordedFrames()
     print("swift: all passed")
 } catch {
     print("FAILED: \(error)")

@@ -11,6 +11,7 @@ pub mod budget;
 pub mod checks;
 pub mod document;
 pub mod format;
+pub mod guide;
 pub mod intake;
 mod jpeg_scan;
 pub mod normalize;

@@ -66,8 +66,9 @@ pub enum Outcome {
     NotFound { confidence: f64 },
 }
 
-/// The search with its buffers, reused from frame to frame: after the first frame of a size,
-/// [`Detector::locate`] allocates nothing.
+/// The search with its buffers, reused from frame to frame: after the first frame of a size the
+/// shrunk copy, the gradients and the Hough accumulator are not allocated again; the quad
+/// search still builds small per-frame vectors (its lines' tallies and pairs).
 #[derive(Debug, Default)]
 pub struct Detector {
     shrink: ShrinkScratch,

@@ -37,6 +37,21 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.core.content.ContextCompat
 import androidx.lifecycle.viewmodel.compose.viewModel
+import androidx.compose.foundation.Canvas
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.aspectRatio
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.graphics.Path
+import androidx.compose.ui.graphics.drawscope.Stroke
+import java.util.concurrent.Executors
+import org.hexin.Policy
+import org.hexin.core.HexinException
+import org.hexin.core.Hint
+import org.hexin.sample.CameraGuide
+import org.hexin.sample.GuideState
+import org.hexin.sample.Lang
+import org.hexin.sample.PreviewFrame
 import org.hexin.core.MaterialKind
 import org.hexin.core.SubjectKind
 import org.hexin.sample.Phase
@@ -58,7 +73,7 @@ fun FilingScreen(model: FilingViewModel = viewModel()) {
     val state by model.flow.state.collectAsState()
     var capturing by remember { mutableStateOf<MaterialKind?>(null) }
     capturing?.let { kind ->
-        CameraScreen(onPhoto = { jpeg -> capturing = null; model.capture(kind, jpeg) })
+        CameraScreen(kind, onPhoto = { jpeg -> capturing = null; model.capture(kind, jpeg) })
         return
     }
     Column(Modifier.fillMaxSize().padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
@@ -111,34 +126,75 @@ fun StepCard(step: Step, onShoot: () -> Unit) = Card(Modifier.fillMaxWidth()) {
     }
 }
 
-/** CameraX preview and a shutter; hands the JPEG bytes (EXIF and all) to the SDK unchanged. */
+/**
+ * CameraX preview and a shutter; hands the JPEG bytes (EXIF and all) to the SDK unchanged. For a
+ * document, [CameraGuide] judges every preview frame (ImageAnalysis, on its own thread): the
+ * hint shows above the preview, the document's outline over it, and after enough steady frames
+ * the photo is taken by itself. The preview box keeps the analysis frames' 3:4 (portrait) shape
+ * and shows the whole frame, so the outline's 0..1 coordinates map onto it directly.
+ */
 @Composable
-fun CameraScreen(onPhoto: (ByteArray) -> Unit) {
+fun CameraScreen(kind: MaterialKind, onPhoto: (ByteArray) -> Unit) {
     val context = LocalContext.current
     val owner = LocalLifecycleOwner.current
     val camera = remember {
         LifecycleCameraController(context).apply {
-            setEnabledUseCases(LifecycleCameraController.IMAGE_CAPTURE)
+            setEnabledUseCases(LifecycleCameraController.IMAGE_CAPTURE or LifecycleCameraController.IMAGE_ANALYSIS)
             imageCaptureMode = ImageCapture.CAPTURE_MODE_MAXIMIZE_QUALITY
             bindToLifecycle(owner)
         }
     }
-    Column(Modifier.fillMaxSize()) {
-        AndroidView(factory = { PreviewView(it).apply { controller = camera } }, modifier = Modifier.weight(1f))
-        Button(
-            onClick = {
-                camera.takePicture(ContextCompat.getMainExecutor(context), object : ImageCapture.OnImageCapturedCallback() {
-                    override fun onCaptureSuccess(image: ImageProxy) {
-                        val buffer = image.planes[0].buffer
-                        val jpeg = ByteArray(buffer.remaining()).also { buffer.get(it) }
-                        image.close()
-                        onPhoto(jpeg)
-                    }
+    // Face photos and free-form material have no document to guide to.
+    val guide = remember(kind) { try { CameraGuide(Policy.icpDefault(), kind, Lang.ZH) } catch (e: HexinException) { null } }
+    var guidance by remember { mutableStateOf(GuideState()) }
+    val shoot = {
+        camera.takePicture(ContextCompat.getMainExecutor(context), object : ImageCapture.OnImageCapturedCallback() {
+            override fun onCaptureSuccess(image: ImageProxy) {
+                val buffer = image.planes[0].buffer
+                val jpeg = ByteArray(buffer.remaining()).also { buffer.get(it) }
+                image.close()
+                onPhoto(jpeg)
+            }
 
-                    override fun onError(exception: ImageCaptureException) {}
-                })
-            },
-            modifier = Modifier.fillMaxWidth().height(64.dp),
-        ) { Text("拍摄 · Shoot") }
+            override fun onError(exception: ImageCaptureException) {}
+        })
+    }
+    DisposableEffect(guide) {
+        val frames = Executors.newSingleThreadExecutor()
+        guide?.let { g ->
+            camera.setImageAnalysisAnalyzer(frames) { image ->
+                // The Y plane of YUV_420_888 (pixel stride 1), read in place before the image is closed.
+                val y = image.planes[0]
+                val state = g.onFrame(PreviewFrame(y.buffer, image.width, image.height, y.rowStride, image.imageInfo.rotationDegrees))
+                image.close()
+                ContextCompat.getMainExecutor(context).execute {
+                    guidance = state
+                    if (state.takePhoto) {
+                        g.photoTaken()
+                        shoot()
+                    }
+                }
+            }
+        }
+        onDispose {
+            camera.clearImageAnalysisAnalyzer()
+            frames.shutdown()
+            guide?.close()
+        }
+    }
+    Column(Modifier.fillMaxSize()) {
+        if (guide != null) Text(guidance.text, Modifier.fillMaxWidth().padding(8.dp))
+        Box(Modifier.weight(1f).aspectRatio(3f / 4f)) {
+            AndroidView(factory = { PreviewView(it).apply { controller = camera; scaleType = PreviewView.ScaleType.FIT_CENTER } }, modifier = Modifier.matchParentSize())
+            Canvas(Modifier.matchParentSize()) {
+                val outline = guidance.outline ?: return@Canvas
+                val path = Path().apply {
+                    outline.forEachIndexed { i, (x, y) -> if (i == 0) moveTo(x.toFloat() * size.width, y.toFloat() * size.height) else lineTo(x.toFloat() * size.width, y.toFloat() * size.height) }
+                    close()
+                }
+                drawPath(path, if (guidance.hint == Hint.READY) Color.Green else Color.Yellow, style = Stroke(width = 4.dp.toPx()))
+            }
+        }
+        Button(onClick = shoot, modifier = Modifier.fillMaxWidth().height(64.dp)) { Text("拍摄 · Shoot") }
     }
 }
