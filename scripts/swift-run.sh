@@ -20,6 +20,8 @@
 # $HEXIN_SWIFT_LD_PATH (colon-separated directories, e.g. where libhexin_ffi.so is). In local
 # mode HEXIN_SWIFT_LD_PATH is prepended to LD_LIBRARY_PATH (DYLD_LIBRARY_PATH on macOS).
 set -euo pipefail
+# debootstrap, chroot and unshare live in sbin, which a minimal PATH leaves out.
+PATH=$PATH:/usr/sbin:/sbin
 
 # Bump when the recipe below changes: an existing root with another stamp is made again.
 recipe=1
