@@ -23,14 +23,7 @@ pub struct Analysis {
 impl Analysis {
     /// Builds the analysis copy of an upright image (never upscaled).
     pub fn new(upright: &RgbImage) -> Analysis {
-        let (w, h) = upright.dimensions();
-        let (aw, ah) = fit_within((w, h), ANALYSIS_LONG_SIDE);
-        let rgb = if (aw, ah) == (w, h) {
-            upright.as_raw().clone()
-        } else {
-            resize_rgb(upright.as_raw(), (w, h), (aw, ah), FilterType::Box)
-        };
-        Analysis::from_rgb(aw as usize, ah as usize, rgb)
+        Analysis::oriented(upright, Orientation::NoTransforms)
     }
 
     /// Builds the analysis copy straight from decoded pixels as stored, turning the small copy

@@ -1,6 +1,8 @@
 //! Where the document sits in a capture: located on the analysis copy, judged against the
 //! policy (found, whole, large enough, not too tilted), and the transform that straightens it.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::capture::analysis::{fit_within, Analysis};
@@ -127,14 +129,14 @@ pub fn place(frame: &Analysis, (width, height): (u32, u32), frame_metrics: &Metr
 /// Looks in the luma first and, when that finds nothing, in two colour-opponent planes (blue and
 /// red against luma, amplified): a pink card on beige paper differs in hue more than in
 /// brightness. Returns the outcome and the plane it came from.
-fn locate(frame: &Analysis, shape: &Shape) -> (Outcome, Vec<u8>) {
+fn locate<'a>(frame: &'a Analysis, shape: &Shape) -> (Outcome, Cow<'a, [u8]>) {
     let mut detector = Detector::default();
     let luma = Plane::packed(&frame.luma, frame.width, frame.height).expect("the analysis copy is packed");
     let outcome = detector.locate(&luma, shape);
     if !matches!(outcome, Outcome::NotFound { .. }) {
-        return (outcome, frame.luma.clone());
+        return (outcome, Cow::Borrowed(&frame.luma));
     }
-    let mut best = (outcome, Vec::new());
+    let mut best = (outcome, Cow::Borrowed(&[][..]));
     // Hue edges are fewer and noisier than brightness edges: what they outline must be traced
     // better to be believed.
     let strict = Shape { min_confidence: shape.min_confidence + COLOUR_MARGIN, ..shape.clone() };
@@ -154,7 +156,7 @@ fn locate(frame: &Analysis, shape: &Shape) -> (Outcome, Vec<u8>) {
             _ => false,
         };
         if better {
-            best = (outcome, opponent);
+            best = (outcome, Cow::Owned(opponent));
         }
         if matches!(best.0, Outcome::Found(_)) {
             break;
