@@ -21,9 +21,8 @@
 //! true once; any other hint starts the count again.
 //!
 //! Luma and glare are sampled on a grid of at most [`SAMPLED_SIDE`] points along the long
-//! side, inside the quad. The guide's own measures allocate nothing; per frame, only the
-//! detector's quad search does (a hundred or so small vectors; `core/tests/guide_alloc.rs`
-//! counts both).
+//! side, inside the quad. Once the detector's buffers have grown to what the frames need, a
+//! frame allocates nothing (`core/tests/guide_alloc.rs` counts).
 
 use crate::capture::checks::exposure::CLIP_LEVEL;
 use crate::capture::document::geometry::{Point, Quad};

@@ -101,7 +101,7 @@ impl Quad {
             let (a, b, d) = (c[i], c[(i + 1) % 4], c[(i + 2) % 4]);
             (b.x - a.x) * (d.y - b.y) - (b.y - a.y) * (d.x - b.x)
         };
-        let signs = (0..4).map(cross).collect::<Vec<_>>();
+        let signs: [f64; 4] = std::array::from_fn(cross);
         signs.iter().all(|&s| s > 1e-9) || signs.iter().all(|&s| s < -1e-9)
     }
 

@@ -31,6 +31,8 @@ pub struct Hough {
     acc: Vec<u16>,
     rhos: usize,
     candidates: Vec<(u16, u16, u16)>,
+    /// The peaks kept so far, as (angle bin, centred rho).
+    kept: Vec<(usize, f32)>,
     pub peaks: Vec<Peak>,
 }
 
@@ -43,6 +45,7 @@ impl Default for Hough {
             acc: Vec::new(),
             rhos: 0,
             candidates: Vec::new(),
+            kept: Vec::new(),
             peaks: Vec::new(),
         }
     }
@@ -101,13 +104,15 @@ impl Hough {
     /// Greedily keeps the strongest peaks that are not near a kept one.
     fn separate(&mut self, most: usize, cx: f32, cy: f32, half: usize) {
         self.peaks.clear();
-        let mut kept: Vec<(usize, f32)> = Vec::with_capacity(most);
+        self.kept.clear();
+        self.kept.reserve(most);
+        self.peaks.reserve(most);
         for &(votes, t, r) in &self.candidates {
-            if kept.len() == most {
+            if self.kept.len() == most {
                 break;
             }
             let (t, rho) = (t as usize, r as f32 - half as f32);
-            let near = kept.iter().any(|&(kt, kr)| {
+            let near = self.kept.iter().any(|&(kt, kr)| {
                 let dt = t.abs_diff(kt);
                 if dt < SAME_ANGLE {
                     (rho - kr).abs() < SAME_RHO
@@ -117,11 +122,11 @@ impl Hough {
                     false
                 }
             });
-            let crowded = kept.iter().filter(|&&(kt, _)| t.abs_diff(kt).min(ANGLES - t.abs_diff(kt)) < BAND).count() >= PER_BAND;
+            let crowded = self.kept.iter().filter(|&&(kt, _)| t.abs_diff(kt).min(ANGLES - t.abs_diff(kt)) < BAND).count() >= PER_BAND;
             if near || crowded {
                 continue;
             }
-            kept.push((t, rho));
+            self.kept.push((t, rho));
             let (c, s) = (self.cos[t] as f64, self.sin[t] as f64);
             let abs_rho = rho as f64 + cx as f64 * c + cy as f64 * s;
             self.peaks.push(Peak { line: Line { nx: c, ny: s, rho: abs_rho }, votes: votes as u32 });

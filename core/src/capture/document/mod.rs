@@ -66,15 +66,16 @@ pub enum Outcome {
     NotFound { confidence: f64 },
 }
 
-/// The search with its buffers, reused from frame to frame: after the first frame of a size the
-/// shrunk copy, the gradients and the Hough accumulator are not allocated again; the quad
-/// search still builds small per-frame vectors (its lines' tallies and pairs).
+/// The search with its buffers, reused from frame to frame: once they have grown to what the
+/// frames need (the shrunk copy, gradients and Hough accumulator after the first frame of a
+/// size; the quad search's lines and candidates after its busiest frame), nothing is allocated.
 #[derive(Debug, Default)]
 pub struct Detector {
     shrink: ShrinkScratch,
     small: Vec<u8>,
     edges: edges::Edges,
     hough: hough::Hough,
+    search: search::Search,
 }
 
 impl Detector {
@@ -86,7 +87,7 @@ impl Detector {
         let min_votes = (MIN_LINE * sw.min(sh) as f64) as u16;
         self.hough.find(&self.edges, LINES, min_votes.max(8));
         let expect = Expect { aspects: &shape.aspects, tolerance: shape.aspect_tolerance, min_area: 0.01 };
-        let best = search::search(&self.edges, &self.hough.peaks, expect);
+        let best = self.search.run(&self.edges, &self.hough.peaks, expect);
         let (sx, sy) = (plane.width as f64 / sw as f64, plane.height as f64 / sh as f64);
         let seen = |c: search::Candidate| Sighting { quad: c.quad.scaled(sx, sy), confidence: c.confidence };
         match (best.complete, best.partial) {

@@ -4,6 +4,8 @@
 //! The frame's own borders are candidate lines too ("virtual" sides): a quad that needs one,
 //! or whose corner falls outside the frame, is a document cut by the frame.
 
+use std::ops::Range;
+
 use super::edges::Edges;
 use super::geometry::{Line, Point, Quad};
 use super::hough::Peak;
@@ -63,6 +65,7 @@ const RUN_ON: f64 = 0.2;
 
 /// One candidate line, with the edges along it tallied once so that any stretch of it scores
 /// in constant time.
+#[derive(Debug)]
 struct Side {
     line: Line,
     /// On the frame's border: a side the frame cuts off, never traced.
@@ -72,13 +75,14 @@ struct Side {
     dir: (f64, f64),
     /// The stretch of `t` inside the frame, sampled at whole steps from `t0`.
     t0: f64,
-    /// Running counts of samples with an edge of each polarity across the line.
-    positive: Vec<u32>,
-    negative: Vec<u32>,
+    /// Where this side's running counts lie in [`Search::tallies`].
+    counts: Range<usize>,
 }
 
 impl Side {
-    fn new(edges: &Edges, line: Line, border: bool) -> Side {
+    /// The side on `line`, its running counts of samples with an edge of each polarity across
+    /// the line appended to `tallies`.
+    fn new(edges: &Edges, line: Line, border: bool, tallies: &mut Vec<[u32; 2]>) -> Side {
         let (w, h) = (edges.width as f64, edges.height as f64);
         let origin = Point::new(line.nx * line.rho, line.ny * line.rho);
         let dir = (-line.ny, line.nx);
@@ -95,23 +99,22 @@ impl Side {
                 hi = hi.min(a.max(b));
             }
         }
-        let mut side = Side { line, border, origin, dir, t0: lo, positive: vec![0], negative: vec![0] };
+        let start = tallies.len();
+        tallies.push([0, 0]);
+        let mut side = Side { line, border, origin, dir, t0: lo, counts: start..start + 1 };
         if border || !(hi > lo) {
             return side;
         }
-        let n = (hi - lo).floor() as usize;
-        side.positive.reserve(n);
-        side.negative.reserve(n);
-        let (mut pos, mut neg) = (0, 0);
-        for k in 0..n {
+        let mut count = [0, 0];
+        for k in 0..(hi - lo).floor() as usize {
             match polarity(edges, side.at(lo + k as f64 + 0.5), (line.nx as f32, line.ny as f32)) {
-                1 => pos += 1,
-                -1 => neg += 1,
+                1 => count[0] += 1,
+                -1 => count[1] += 1,
                 _ => {}
             }
-            side.positive.push(pos);
-            side.negative.push(neg);
+            tallies.push(count);
         }
+        side.counts.end = tallies.len();
         side
     }
 
@@ -123,12 +126,14 @@ impl Side {
         (p.x - self.origin.x) * self.dir.0 + (p.y - self.origin.y) * self.dir.1
     }
 
-    /// Samples in `[a, b]` inside the frame, and those with a positive and a negative edge.
-    fn tally(&self, a: f64, b: f64) -> (u32, u32, u32) {
-        let n = self.positive.len() - 1;
+    /// Samples in `[a, b]` inside the frame, and those with a positive and a negative edge;
+    /// `tallies` are the search's.
+    fn tally(&self, tallies: &[[u32; 2]], a: f64, b: f64) -> (u32, u32, u32) {
+        let counts = &tallies[self.counts.clone()];
+        let n = counts.len() - 1;
         let index = |t: f64| ((t - self.t0).round().max(0.0) as usize).min(n);
         let (i, j) = (index(a.min(b)), index(a.max(b)));
-        (j.saturating_sub(i) as u32, self.positive[j] - self.positive[i], self.negative[j] - self.negative[i])
+        (j.saturating_sub(i) as u32, counts[j][0] - counts[i][0], counts[j][1] - counts[i][1])
     }
 }
 
@@ -153,65 +158,90 @@ fn polarity(edges: &Edges, p: Point, (nx, ny): (f32, f32)) -> i8 {
     (strongest > 0.0) as i8 - (strongest < 0.0) as i8
 }
 
-/// Scores every quad the lines bound.
-pub fn search(edges: &Edges, peaks: &[Peak], expect: Expect) -> Best {
-    let (w, h) = (edges.width as f64, edges.height as f64);
-    let mut sides: Vec<Side> = peaks.iter().map(|p| Side::new(edges, p.line, false)).collect();
-    for (nx, ny, rho) in [(1.0, 0.0, 0.0), (1.0, 0.0, w), (0.0, 1.0, 0.0), (0.0, 1.0, h)] {
-        sides.push(Side::new(edges, Line { nx, ny, rho }, true));
-    }
-    let min_gap = 0.08 * w.min(h);
-    let mut pairs = Vec::new();
-    for i in 0..sides.len() {
-        for j in i + 1..sides.len() {
-            let (a, b) = (&sides[i].line, &sides[j].line);
-            if (sides[i].border && sides[j].border) || a.angle_to(b) > PARALLEL {
-                continue;
-            }
-            let same = if a.nx * b.nx + a.ny * b.ny >= 0.0 { b.rho } else { -b.rho };
-            if (a.rho - same).abs() >= min_gap {
-                pairs.push((i, j));
+/// The quad search with its buffers, reused from frame to frame: they grow to the most lines,
+/// pairs and candidates a frame has needed, and are not allocated again after that.
+#[derive(Debug, Default)]
+pub struct Search {
+    sides: Vec<Side>,
+    /// Every side's running counts, back to back.
+    tallies: Vec<[u32; 2]>,
+    /// Index pairs of near-parallel sides far enough apart to be opposite sides.
+    pairs: Vec<(usize, usize)>,
+    /// Whole outlines of an expected shape, with their areas.
+    scored: Vec<(Candidate, f64)>,
+}
+
+impl Search {
+    /// Scores every quad the lines bound.
+    pub fn run(&mut self, edges: &Edges, peaks: &[Peak], expect: Expect) -> Best {
+        let (w, h) = (edges.width as f64, edges.height as f64);
+        let Search { sides, tallies, pairs, scored } = self;
+        let lines = peaks.len() + 4;
+        sides.clear();
+        sides.reserve(lines);
+        tallies.clear();
+        // A line's stretch inside the frame is shorter than w + h.
+        tallies.reserve(lines * (edges.width + edges.height + 1));
+        for p in peaks {
+            sides.push(Side::new(edges, p.line, false, tallies));
+        }
+        for (nx, ny, rho) in [(1.0, 0.0, 0.0), (1.0, 0.0, w), (0.0, 1.0, 0.0), (0.0, 1.0, h)] {
+            sides.push(Side::new(edges, Line { nx, ny, rho }, true, tallies));
+        }
+        let min_gap = 0.08 * w.min(h);
+        pairs.clear();
+        pairs.reserve(lines * (lines - 1) / 2);
+        for i in 0..sides.len() {
+            for j in i + 1..sides.len() {
+                let (a, b) = (&sides[i].line, &sides[j].line);
+                if (sides[i].border && sides[j].border) || a.angle_to(b) > PARALLEL {
+                    continue;
+                }
+                let same = if a.nx * b.nx + a.ny * b.ny >= 0.0 { b.rho } else { -b.rho };
+                if (a.rho - same).abs() >= min_gap {
+                    pairs.push((i, j));
+                }
             }
         }
-    }
-    let mut scored: Vec<(Candidate, f64)> = Vec::new();
-    let mut best = Best::default();
-    for (p, &(a, b)) in pairs.iter().enumerate() {
-        for &(c, d) in &pairs[p + 1..] {
-            if sides[a].line.angle_to(&sides[c].line) < CROSSING {
-                continue;
-            }
-            let borders = [a, b, c, d].iter().filter(|&&i| sides[i].border).count();
-            if borders > 1 {
-                continue;
-            }
-            let Some((candidate, shaped)) = score((w, h), [&sides[a], &sides[d], &sides[b], &sides[c]], expect) else { continue };
-            if !shaped {
-                best.other_shape = best.other_shape.max(candidate.confidence);
-            } else if candidate.complete {
-                let area = candidate.quad.area();
-                scored.push((candidate, area));
-            } else if best.partial.is_none_or(|p| candidate.confidence > p.confidence) {
-                best.partial = Some(candidate);
+        scored.clear();
+        let mut best = Best::default();
+        for (p, &(a, b)) in pairs.iter().enumerate() {
+            for &(c, d) in &pairs[p + 1..] {
+                if sides[a].line.angle_to(&sides[c].line) < CROSSING {
+                    continue;
+                }
+                let borders = [a, b, c, d].iter().filter(|&&i| sides[i].border).count();
+                if borders > 1 {
+                    continue;
+                }
+                let outline = [&sides[a], &sides[d], &sides[b], &sides[c]];
+                let Some((candidate, shaped)) = score((w, h), outline, tallies, expect) else { continue };
+                if !shaped {
+                    best.other_shape = best.other_shape.max(candidate.confidence);
+                } else if candidate.complete {
+                    scored.push((candidate, candidate.quad.area()));
+                } else if best.partial.is_none_or(|p| candidate.confidence > p.confidence) {
+                    best.partial = Some(candidate);
+                }
             }
         }
+        let top = scored.iter().map(|(c, _)| c.confidence).fold(0.0, f64::max);
+        if best.partial.is_some_and(|p| p.confidence <= best.other_shape) {
+            best.partial = None;
+        }
+        best.complete = scored
+            .iter()
+            .filter(|(c, _)| c.confidence >= NEAR_BEST * top)
+            .max_by(|x, y| x.1.total_cmp(&y.1))
+            .map(|&(c, _)| c);
+        best
     }
-    let top = scored.iter().map(|(c, _)| c.confidence).fold(0.0, f64::max);
-    if best.partial.is_some_and(|p| p.confidence <= best.other_shape) {
-        best.partial = None;
-    }
-    best.complete = scored
-        .into_iter()
-        .filter(|(c, _)| c.confidence >= NEAR_BEST * top)
-        .max_by(|x, y| x.1.total_cmp(&y.1))
-        .map(|(c, _)| c);
-    best
 }
 
 /// Scores the quad whose sides lie, in turn, on `lines` (each crossing the next), in a
 /// `w` × `h` frame; the flag says whether a complete quad has an expected aspect (always true
 /// for a cut-off one).
-fn score((w, h): (f64, f64), lines: [&Side; 4], expect: Expect) -> Option<(Candidate, bool)> {
+fn score((w, h): (f64, f64), lines: [&Side; 4], tallies: &[[u32; 2]], expect: Expect) -> Option<(Candidate, bool)> {
     let mut corners = [Point::new(0.0, 0.0); 4];
     for k in 0..4 {
         corners[k] = lines[k].line.intersect(&lines[(k + 3) % 4].line)?;
@@ -235,7 +265,9 @@ fn score((w, h): (f64, f64), lines: [&Side; 4], expect: Expect) -> Option<(Candi
     // Under strong perspective the flat ratio is only as good as the focal-length guess.
     let tolerance = expect.tolerance * (1.0 + 2.0 * quad.perspective().min(1.0));
     let shaped = !complete || expect.aspects.iter().any(|&a| (aspect / a - 1.0).abs() <= tolerance);
-    let (mut traced, mut run_on) = (Vec::with_capacity(4), Vec::with_capacity(8));
+    // Each traced side's share, and the run-on shares past its corners.
+    let (mut traced, mut shown) = ([0.0; 4], 0);
+    let (mut run_on, mut ends) = (0.0, 0);
     for (k, side) in lines.iter().enumerate() {
         if side.border {
             continue;
@@ -244,30 +276,32 @@ fn score((w, h): (f64, f64), lines: [&Side; 4], expect: Expect) -> Option<(Candi
         let (ta, tb) = (side.param(corners[k]), side.param(corners[(k + 1) % 4]));
         let (start, end) = (ta.min(tb), ta.max(tb));
         let skip = END_SKIP * (end - start);
-        let (seen, positive, negative) = side.tally(start + skip, end - skip);
+        let (seen, positive, negative) = side.tally(tallies, start + skip, end - skip);
         let length = (end - start - 2.0 * skip).max(1.0);
         if (seen as f64) < MIN_VISIBLE * length || seen == 0 {
             return None;
         }
         let sign_positive = positive >= negative;
-        traced.push(positive.max(negative) as f64 / seen as f64);
+        traced[shown] = positive.max(negative) as f64 / seen as f64;
+        shown += 1;
         // The same edge running on past either corner.
         let reach = RUN_ON * (end - start);
         for (a, b) in [(start - reach, start), (end, end + reach)] {
-            let (n, p, q) = side.tally(a, b);
+            let (n, p, q) = side.tally(tallies, a, b);
             if n > 0 {
-                run_on.push(if sign_positive { p } else { q } as f64 / n as f64);
+                run_on += if sign_positive { p } else { q } as f64 / n as f64;
+                ends += 1;
             }
         }
     }
-    if traced.len() < 3 {
+    if shown < 3 {
         return None;
     }
-    let mean = traced.iter().sum::<f64>() / traced.len() as f64;
+    let traced = &traced[..shown];
+    let mean = traced.iter().sum::<f64>() / shown as f64;
     let min = traced.iter().copied().fold(1.0, f64::min);
+    let run_on = run_on / ends.max(1) as f64;
     // A cut-off document shows fewer sides: it must trace them better to be believed.
-    let shown = traced.len() as f64 / 4.0;
-    let run_on = run_on.iter().sum::<f64>() / run_on.len().max(1) as f64;
-    let confidence = (0.6 * mean + 0.4 * min) * shown.sqrt() * (1.0 - 0.5 * run_on);
+    let confidence = (0.6 * mean + 0.4 * min) * (shown as f64 / 4.0).sqrt() * (1.0 - 0.5 * run_on);
     Some((Candidate { quad, confidence, complete }, shaped))
 }
