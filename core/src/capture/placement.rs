@@ -19,6 +19,9 @@ use crate::code::Code;
 /// main camera (about 26 mm equivalent).
 const FOCAL_GUESS: f64 = 0.8;
 
+/// Long side of the second, finer search of a still in which nothing was found.
+const FINE_SIDE: usize = 2 * WORKING_SIDE;
+
 /// How much better than in the luma an outline found in a colour plane must be traced.
 const COLOUR_MARGIN: f64 = 0.15;
 
@@ -160,6 +163,14 @@ fn locate<'a>(frame: &'a Analysis, shape: &Shape) -> (Outcome, Cow<'a, [u8]>) {
         }
         if matches!(best.0, Outcome::Found(_)) {
             break;
+        }
+    }
+    if let Outcome::NotFound { confidence } = best.0 {
+        // A document far away is a few dozen working pixels across, its short sides too weak
+        // against a busy desk: look again at twice the resolution.
+        match detector.locate_at(&luma, shape, FINE_SIDE) {
+            Outcome::NotFound { confidence: fine } => best.0 = Outcome::NotFound { confidence: confidence.max(fine) },
+            outcome => return (outcome, Cow::Borrowed(&frame.luma)),
         }
     }
     best

@@ -79,9 +79,14 @@ pub struct Detector {
 }
 
 impl Detector {
-    /// Looks for a document of `shape` in `plane`.
+    /// Looks for a document of `shape` in `plane`, shrunk to [`WORKING_SIDE`].
     pub fn locate(&mut self, plane: &Plane, shape: &Shape) -> Outcome {
-        let (sw, sh) = shrunk_size(plane.width, plane.height, WORKING_SIDE);
+        self.locate_at(plane, shape, WORKING_SIDE)
+    }
+
+    /// Looks for a document of `shape` in `plane`, shrunk to a long side of `side` pixels.
+    pub fn locate_at(&mut self, plane: &Plane, shape: &Shape, side: usize) -> Outcome {
+        let (sw, sh) = shrunk_size(plane.width, plane.height, side);
         shrink_into(plane, (sw, sh), &mut self.small, &mut self.shrink);
         self.edges.compute(&self.small, sw, sh);
         let min_votes = (MIN_LINE * sw.min(sh) as f64) as u16;

@@ -11,7 +11,7 @@ use super::geometry::{Line, Point, Quad};
 use super::hough::Peak;
 
 /// Opposite sides may converge by this much (degrees) under perspective.
-const PARALLEL: f64 = 40.0;
+const PARALLEL: f64 = 50.0;
 /// Adjacent sides meet at least this steeply (degrees).
 const CROSSING: f64 = 45.0;
 /// Share of each side, at both ends, left out of the score: rounded corners, a corner's clutter.
