@@ -33,7 +33,7 @@ fun recordedFrames(dir: File): List<Recorded> {
 fun direct(bytes: ByteArray): ByteBuffer = ByteBuffer.allocateDirect(bytes.size).put(bytes).flip()
 
 /** Sequences where today's detector does not see what the frames draw (core/tests/guide.rs lists them). */
-val DETECTOR_GAPS = setOf("approach", "strong_tilt")
+val DETECTOR_GAPS = setOf("approach")
 
 fun cameraGuideFollowsRecordedFrames() {
     val frames = recordedFrames(File(env("HEXIN_FRAMES"))).groupBy { it.sequence }

@@ -5,7 +5,7 @@ import Foundation
 import Hexin
 
 /// Sequences where today's detector does not see what the frames draw (core/tests/guide.rs lists them).
-let detectorGaps: Set<String> = ["approach", "strong_tilt"]
+let detectorGaps: Set<String> = ["approach"]
 
 /// frames.json's sequences, in order: each frame and the hints it allows.
 func recordedSequences(_ dir: URL) throws -> [(name: String, frames: [(frame: LumaFrame, expect: [String])])] {
