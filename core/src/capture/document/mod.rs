@@ -96,7 +96,11 @@ impl Detector {
         let (sx, sy) = (plane.width as f64 / sw as f64, plane.height as f64 / sh as f64);
         let seen = |c: search::Candidate| Sighting { quad: c.quad.scaled(sx, sy), confidence: c.confidence };
         match (best.complete, best.partial) {
-            (Some(c), _) if c.confidence >= shape.min_confidence => Outcome::Found(seen(c)),
+            // A cut-off outline traced clearly better than the best whole one is the document,
+            // the whole one something inside it (a licence's printed border).
+            (Some(c), p) if c.confidence >= shape.min_confidence && p.is_none_or(|p| p.confidence < c.confidence + CUT_MARGIN) => {
+                Outcome::Found(seen(c))
+            }
             (_, Some(p)) if p.confidence >= shape.min_confidence + CUT_MARGIN => Outcome::Incomplete(seen(p)),
             (c, p) => {
                 let confidence = c.into_iter().chain(p).map(|c| c.confidence).fold(0.0, f64::max);

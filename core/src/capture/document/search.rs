@@ -137,6 +137,20 @@ impl Side {
     }
 }
 
+/// Within this many pixels of a frame border along its whole stretch, a line is that border:
+/// the edge a cut-off document or a vignette leaves on the last rows, not a document's side.
+const BORDER_HUG: f64 = 1.5;
+
+/// Whether `line` runs along one of the `w` × `h` frame's borders.
+fn hugs_border(line: &Line, w: f64, h: f64) -> bool {
+    let near = |rho: f64, max: f64| rho.abs() <= BORDER_HUG || (rho - max).abs() <= BORDER_HUG;
+    // Nearly vertical or horizontal, and near a border at both ends of the frame.
+    let along = |from: f64, to: f64, n: f64, m: f64, max: f64| {
+        m.abs() > 1e-9 && near((line.rho - n * from) / m, max) && near((line.rho - n * to) / m, max)
+    };
+    along(0.0, h, line.ny, line.nx, w) || along(0.0, w, line.nx, line.ny, h)
+}
+
 /// +1 or -1 when an edge aligned with the line's normal lies within `REACH` pixels across the
 /// line at `p`, by the sign of its gradient along the normal; 0 without one.
 fn polarity(edges: &Edges, p: Point, (nx, ny): (f32, f32)) -> i8 {
@@ -183,7 +197,7 @@ impl Search {
         // A line's stretch inside the frame is shorter than w + h.
         tallies.reserve(lines * (edges.width + edges.height + 1));
         for p in peaks {
-            sides.push(Side::new(edges, p.line, false, tallies));
+            sides.push(Side::new(edges, p.line, hugs_border(&p.line, w, h), tallies));
         }
         for (nx, ny, rho) in [(1.0, 0.0, 0.0), (1.0, 0.0, w), (0.0, 1.0, 0.0), (0.0, 1.0, h)] {
             sides.push(Side::new(edges, Line { nx, ny, rho }, true, tallies));
@@ -304,4 +318,20 @@ fn score((w, h): (f64, f64), lines: [&Side; 4], tallies: &[[u32; 2]], expect: Ex
     // A cut-off document shows fewer sides: it must trace them better to be believed.
     let confidence = (0.6 * mean + 0.4 * min) * (shown as f64 / 4.0).sqrt() * (1.0 - 0.5 * run_on);
     Some((Candidate { quad, confidence, complete }, shaped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_along_the_frame_border_are_the_border() {
+        let (w, h) = (320.0, 240.0);
+        assert!(hugs_border(&Line { nx: 0.0, ny: 1.0, rho: 239.0 }, w, h));
+        assert!(hugs_border(&Line { nx: 1.0, ny: 0.0, rho: 0.5 }, w, h));
+        assert!(!hugs_border(&Line { nx: 0.0, ny: 1.0, rho: 236.0 }, w, h));
+        // Near the border at one end only.
+        let slanted = Line::through(Point::new(0.0, 239.0), Point::new(320.0, 230.0)).unwrap();
+        assert!(!hugs_border(&slanted, w, h));
+    }
 }
