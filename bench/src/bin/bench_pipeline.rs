@@ -8,13 +8,14 @@
 //! bench_pipeline --once [--save-output OUT] FILE    one `check` (peak RSS of a fresh process)
 //! bench_pipeline --encodes [--budget B,...] FILE...  quality search: interpolation vs bisection
 //! bench_pipeline --stages [--repeat N] FILE...       median time of each stage of `check`
-//!
-//! --material KIND (all modes but --write-synthetic): the kind `check` runs as; `other` (the whole
-//! frame, no document step) by default, a document kind (e.g. id-card-front) to find,
-//! straighten and output the document.
 //! bench_pipeline --write-synthetic PATH [--orientation O]
-//!                                                    a 4032x3024 synthetic document photo
+//!                                                    a 4032x3024 photo of an ID card on a table
 //! ```
+//!
+//! `--material KIND` (every mode but `--write-synthetic`): the kind `check` runs as; `other` (the
+//! whole frame, no document step) by default, a document kind (`id-card-front` for the synthetic
+//! photo, whose card has the ID-1 aspect that kind expects) to find, straighten and output the
+//! document.
 //!
 //! Timings cover `check` only (the file is read before the clock starts). Never run this from a
 //! test: timings belong to benchmarks, on a quiet machine.
@@ -356,7 +357,8 @@ impl Lap {
     }
 }
 
-/// The benchmark's synthetic capture: a 12.2 MP document photo with sensor noise, as a camera
+/// The benchmark's synthetic capture: a 12.2 MP photo of an ID card (ID-1 aspect, 75 % of the
+/// frame's width: what `id-card-front` expects) on a grey table with sensor noise, as a camera
 /// JPEG at quality 92, with an EXIF orientation tag when `orientation` is not 1.
 fn write_synthetic(path: &str, orientation: u16) -> Result<(), String> {
     let photo = synthetic::noisy(synthetic::document(synthetic::Scene::new(4032, 3024)), 3.0, 1);
