@@ -682,7 +682,7 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
       "walk that refuses truncated data, zune-jpeg; *analysis*: the 1024-px analysis copy (shrunk from the decoded "
       "pixels, then turned upright); *metrics*: the checks on it (the whole frame). For a document kind: "
       "*place*: the document search on the analysis copy's luma (*of which locate_luma*, the search alone, "
-      "timed apart; two colour planes are searched too only when the luma finds nothing), refining the corners "
+      "timed apart; further searches, in colour planes, run only when the luma finds nothing), refining the corners "
       "on the analysis copy, and the straightened 1024-px copy; *document_metrics*: the checks on that; "
       "*warp_output*: the full-resolution pixels warped into the output (the straightened document at long side "
       "2048). For `other`: *upright_within*: resize + orient to long side 2048. Then *encode_search*: the quality "
@@ -700,7 +700,10 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
             cells = [f"({st[n]:.1f})" if n == "locate_luma" else f"{st[n]:.1f}" for n in names]
             w(f"| {p['name']} | " + " | ".join(cells) + f" | {st['sum_of_medians_ms']:.0f} | {peaks} |")
         w("")
-    w("(locate_luma) is part of place and not added to the sum.\n")
+    found_in_luma = [p["name"] for p in photos if stages.get(p["path"], {}).get("luma_found")]
+    w("(locate_luma) is part of place and not added to the sum."
+      + (f" The luma search found the card in {', '.join(found_in_luma)}, so place searched no further there."
+         if found_in_luma else "") + "\n")
     rnames = ["decode", "orient", "document", "laplacian", "resize", "search", "sha256"]
     w("Reference (medians over its last run of each photo; *document*: bench/scanner.py's find on a 640-px copy "
       "and the warp to long side 2048, only on the document photos, which then skip *resize*):\n")

@@ -227,9 +227,8 @@ fn encodes_at(path: &str, upright: &image::RgbImage, budget: u64, range: Quality
 
 /// The stages of `check`, timed one by one (median over `repeat` runs, after `warmup`), in the
 /// order `check` runs them. For a kind the policy locates: decode, the analysis copy, the
-/// frame's metrics, placing the document (the search on the analysis copy's luma, and on two
-/// colour planes when the luma finds nothing; refining the corners; the straightened analysis
-/// copy), the document's metrics, warping the full-resolution pixels into the output; for
+/// frame's metrics, placing the document (the search on the analysis copy's luma, and further
+/// searches when the luma finds nothing; refining the corners; the straightened analysis copy), the document's metrics, warping the full-resolution pixels into the output; for
 /// `other`: decode, the analysis copy, the metrics, resize + orient. Then both: the quality
 /// search, re-decoding the output and measuring its blur (the post-compression re-check), hash.
 /// The output is checked to be `check`'s own, byte for byte.
@@ -239,7 +238,7 @@ fn stages(path: &str, kind: MaterialKind, policy: &Policy, warmup: usize, repeat
     let expected = check(&bytes, kind, policy).map_err(|e| format!("{path}: {e}"))?;
     let expected = expected.output.ok_or(format!("{path}: `check` gave no output ({:?})", expected.findings))?;
     let mut times: Vec<(&str, Vec<f64>)> = Vec::new();
-    let (mut encodes, mut colour_planes) = (0, false);
+    let (mut encodes, mut luma_found) = (0, false);
     // The process's peak resident memory after each stage of the first run (Linux only; a
     // process-wide high-water mark, so only the first file's readings are its own).
     let mut peak_mb: Vec<(&str, Option<f64>)> = Vec::new();
@@ -266,14 +265,14 @@ fn stages(path: &str, kind: MaterialKind, policy: &Policy, warmup: usize, repeat
         stage("metrics", &mut lap);
         let image = if rules.document.find {
             // What `place` does first, alone: the search in the luma. When that finds nothing,
-            // `place` searches two colour planes too.
+            // `place` searches further (colour planes), which `luma_found` = false tells.
             let luma = Plane::packed(&frame.luma, frame.width, frame.height).map_err(|e| e.to_string())?;
             let shape = Shape {
                 aspects: rules.document.aspects.clone(),
                 aspect_tolerance: rules.document.aspect_tolerance,
                 min_confidence: rules.checks.document_not_found.threshold,
             };
-            colour_planes = matches!(Detector::default().locate(&luma, &shape), Outcome::NotFound { .. });
+            luma_found = !matches!(Detector::default().locate(&luma, &shape), Outcome::NotFound { .. });
             stage("locate_luma", &mut lap);
             let placed = placement::place(&frame, (w, h), &frame_metrics, rules);
             stage("place", &mut lap);
@@ -307,7 +306,7 @@ fn stages(path: &str, kind: MaterialKind, policy: &Policy, warmup: usize, repeat
     }
     let mut row = serde_json::json!({ "file": path, "material": kind, "encodes": encodes });
     if rules.document.find {
-        row["colour_planes"] = colour_planes.into();
+        row["luma_found"] = luma_found.into();
     }
     let mut total = 0.0;
     // `locate_luma` is a part of `place`, timed apart: left out of the sum.
