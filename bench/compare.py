@@ -8,20 +8,24 @@ Run it through `bash bench/compare.sh`, which sets up the Python environment, bu
   compare.py run --hexin BIN --photos DIR [...]            the comparison; writes bench/RESULTS.md
   compare.py reference [--repeat N] [--warmup W] FILE      the reference pipeline (a worker process)
   compare.py reference --once [--save-output OUT] FILE     one run, for peak memory
+  compare.py reference --document FILE                     the same with the document step
   compare.py reference --imports-only                      the interpreter + imports, for memory
   compare.py memory -- CMD...                              CMD's peak RSS, from a lean launcher
-  (run --ref-document, reference --document: the reference crops to the document; see below)
 
-The reference does, per photo: decode (Pillow, libjpeg-turbo), ImageOps.exif_transpose, the
-variance of the Laplacian of the grayscale image (cv2.Laplacian), a LANCZOS resize to long side
-2048 (the policy cap), a bisection over JPEG quality 50..92 for the highest quality under
-2,000,000 bytes (baseline, 4:2:0, Huffman tables of the kind hexin writes), and SHA-256.
+Each photo carries its material kind. A photo of a document (the synthetic ID card on a table)
+runs hexin's `check` as that kind (`bench_pipeline --material id-card-front`: find the card,
+straighten it, measure it, output it) and the reference with its document step; a photo with no
+document (the real camera photos) runs as `other` (the whole frame) on both sides. `run` stops
+when either side does not find the document of a document photo: the times would not measure
+the same work.
 
-With --document (off by default; `REF_DOCUMENT=1 bash bench/compare.sh`, once hexin's `check` also
-outputs the straightened document), the reference looks for the document first, as
-bench/scanner.py does, on a copy shrunk to long side 640 or less; when it finds one whole, it warps the
-full-resolution image to the document at long side 2048 (instead of resizing the whole frame) and
-measures the Laplacian on that; otherwise it does as above.
+The reference does, per photo: decode (Pillow, libjpeg-turbo), ImageOps.exif_transpose; for a
+document photo, the document step: the document looked for as bench/scanner.py does, on a copy
+shrunk to long side 640 or less, and the full-resolution image warped to it at long side 2048
+(instead of resizing the whole frame); then the variance of the Laplacian of the grayscale image
+(cv2.Laplacian), for a photo with no document a LANCZOS resize to long side 2048 (the policy
+cap), a bisection over JPEG quality 50..92 for the highest quality under 2,000,000 bytes
+(baseline, 4:2:0, Huffman tables of the kind hexin writes), and SHA-256.
 """
 
 import argparse
@@ -81,6 +85,7 @@ def reference(data, optimize, budget=BUDGET, timings=None, document=False):
     lap = time.perf_counter
     t = lap()
     stages = {}
+    found = None
 
     def mark(name):
         nonlocal t
@@ -103,7 +108,8 @@ def reference(data, optimize, budget=BUDGET, timings=None, document=False):
 
         crop = scanner.reference_crop(np.asarray(im), LONG_SIDE)
         mark("document")
-        if crop is not None:
+        found = crop is not None
+        if found:
             im = Image.fromarray(crop)
     gray = np.asarray(im.convert("L"))
     # CV_16S holds every value of the 3x3 Laplacian of 8-bit input exactly, so the variance is
@@ -135,7 +141,7 @@ def reference(data, optimize, budget=BUDGET, timings=None, document=False):
     mark("sha256")
     if timings is not None:
         timings.append(stages)
-    return best, encodes, variance, digest
+    return best, encodes, variance, digest, {"found": found, "output": list(im.size)}
 
 
 def cmd_reference(args):
@@ -154,7 +160,7 @@ def cmd_reference(args):
     for i in range(n):
         timings = []
         start = time.perf_counter()
-        best, encodes, variance, digest = reference(data, optimize, args.budget, timings, args.document)
+        best, encodes, variance, digest, shape = reference(data, optimize, args.budget, timings, args.document)
         elapsed = (time.perf_counter() - start) * 1e3
         if args.once or i >= args.warmup:
             runs.append(elapsed)
@@ -172,6 +178,9 @@ def cmd_reference(args):
         "encodes": encodes,
         "laplacian_var": round(variance, 3),
         "sha256": digest,
+        # With --document: whether the scanner found the document whole (None: not asked).
+        "document_found": shape["found"],
+        "output": shape["output"],
     }))
     return 0
 
@@ -180,24 +189,30 @@ def cmd_reference(args):
 # Test photos
 
 
+# The material kind of the synthetic photos: `--write-synthetic` draws an ID-1 card (85.6 x 54 mm,
+# aspect 1.586), the aspect the policy expects of id-card-front.
+DOCUMENT_KIND = "id-card-front"
+
+
 def photo_list(out_dir, real_dir):
-    """(name, path, source, description); the source says whether the pixels are a real camera's."""
+    """(name, path, source, kind, description); the source says whether the pixels are a real
+    camera's, the kind what `check` runs as (`other`: no document in the photo)."""
     photos = []
     if real_dir:
         photos += [
-            ("HMD_Nokia_8.3_5G", os.path.join(real_dir, "HMD_Nokia_8.3_5G.jpg"), "real",
+            ("HMD_Nokia_8.3_5G", os.path.join(real_dir, "HMD_Nokia_8.3_5G.jpg"), "real", "other",
              "phone camera, 4608x1976 (9.1 MP), as shot"),
             # corrupted.jpg (10 MP) is left out: its scan data is damaged, and hexin refuses it as
             # corrupt_image where the reference decodes it, so the two do different work.
-            ("jolla-12mp", os.path.join(out_dir, "jolla-12mp.jpg"), "upscaled",
+            ("jolla-12mp", os.path.join(out_dir, "jolla-12mp.jpg"), "upscaled", "other",
              "jolla.jpg (3264x2448) upscaled to 4032x3024, q92, EXIF kept"),
-            ("HMD_Nokia-12mp", os.path.join(out_dir, "HMD_Nokia-12mp.jpg"), "upscaled",
+            ("HMD_Nokia-12mp", os.path.join(out_dir, "HMD_Nokia-12mp.jpg"), "upscaled", "other",
              "HMD_Nokia centre 4:3 crop (2635x1976) upscaled to 4032x3024, q92, EXIF kept"),
         ]
     photos += [
-        ("synthetic", os.path.join(out_dir, "synthetic.jpg"), "synthetic",
-         "4032x3024 document on a table, sensor noise 3, q92 (bench_pipeline --write-synthetic)"),
-        ("synthetic-rot90", os.path.join(out_dir, "synthetic-rot90.jpg"), "synthetic",
+        ("synthetic", os.path.join(out_dir, "synthetic.jpg"), "synthetic", DOCUMENT_KIND,
+         "4032x3024: an ID card (3024x1907 px) on a grey table, sensor noise 3, q92 (bench_pipeline --write-synthetic)"),
+        ("synthetic-rot90", os.path.join(out_dir, "synthetic-rot90.jpg"), "synthetic", DOCUMENT_KIND,
          "the same, tagged EXIF orientation 6 (a portrait-held phone): exercises the orient step"),
     ]
     return photos
@@ -248,7 +263,7 @@ def cmd_prepare(args):
             os.replace(path + ".tmp", path)
     with open(stamp, "w") as f:
         f.write(recipe + "\n")
-    manifest = [dict(zip(("name", "path", "source", "description"), p)) for p in photo_list(args.out, real)]
+    manifest = [dict(zip(("name", "path", "source", "kind", "description"), p)) for p in photo_list(args.out, real)]
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     for p in manifest:
@@ -302,6 +317,13 @@ def peak_rss(cmd):
     res = json.loads(out)
     lines = [json.loads(line) for line in res["stdout"].splitlines() if line.strip()]
     return lines, res["maxrss"]
+
+
+def image_size(path):
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return list(im.size)
 
 
 def mean_abs_diff(a, b):
@@ -390,9 +412,36 @@ def writes_optimized_huffman(jpeg):
     return not huffman_tables(jpeg) <= huffman_tables(buf.getvalue())
 
 
+def is_document(photo):
+    return photo["kind"] != "other"
+
+
+def hexin_cmd(args, photo):
+    """bench_pipeline as the photo's kind."""
+    return [args.hexin, "--material", photo["kind"]]
+
+
+def ref_cmd(photo, ref_flags):
+    """The reference, with its document step for a document photo."""
+    me = [sys.executable, os.path.abspath(__file__), "reference"]
+    return me + ref_flags + (["--document"] if is_document(photo) else [])
+
+
+def found_both(photo, hexin_row, ref_row):
+    """Raises unless both sides found the document of a document photo (and hexin none in a photo
+    of another kind): otherwise the times do not measure the same work."""
+    doc = hexin_row.get("document")
+    if not is_document(photo):
+        return
+    if not (doc and doc["complete"]) or not hexin_row.get("output"):
+        raise SystemExit(f"compare: hexin did not find the document in {photo['name']} as {photo['kind']}: "
+                         f"{doc}, findings {hexin_row.get('findings')}")
+    if not ref_row.get("document_found"):
+        raise SystemExit(f"compare: the reference did not find the document in {photo['name']}")
+
+
 def timed(args, photos, budgets, rounds, ref_flags):
     """Alternating timed runs of both sides; budgets: photo name -> byte budget (None: the policy's)."""
-    me = [sys.executable, os.path.abspath(__file__), "reference"]
     reps = ["--repeat", str(args.repeat), "--warmup", str(args.warmup)]
     rows = {p["name"]: {"hexin": [], "ref": []} for p in photos}
     started = time.time()
@@ -402,13 +451,14 @@ def timed(args, photos, budgets, rounds, ref_flags):
         for i, p in enumerate(photos):
             b = budgets.get(p["name"])
             budget = ["--budget", str(b)] if b else []
-            sides = [("hexin", [args.hexin] + reps + budget), ("ref", me + ref_flags + reps + budget)]
+            sides = [("hexin", hexin_cmd(args, p) + reps + budget), ("ref", ref_cmd(p, ref_flags) + reps + budget)]
             if (r + i) % 2:
                 sides.reverse()
             for side, cmd in sides:
                 (res,) = run_json(cmd + [p["path"]])
                 rows[p["name"]][side].extend(res["runs_ms"])
                 rows[p["name"]][side + "_last"] = res
+            found_both(p, rows[p["name"]]["hexin_last"], rows[p["name"]]["ref_last"])
         print(f"  round {r + 1}/{rounds} done ({time.time() - started:.0f} s)", file=sys.stderr)
     for row in rows.values():
         row["hexin_ms"] = statistics.median(row["hexin"])
@@ -431,11 +481,11 @@ def cmd_run(args):
         # The reference writes the same kind of Huffman tables as hexin does.
         if args.ref_optimize == "auto":
             probe = os.path.join(tmp, "probe.jpg")
-            run_json([args.hexin, "--once", "--save-output", probe, photos[0]["path"]])
+            run_json(hexin_cmd(args, photos[0]) + ["--once", "--save-output", probe, photos[0]["path"]])
             optimize = writes_optimized_huffman(open(probe, "rb").read())
         else:
             optimize = args.ref_optimize == "1"
-        ref_flags = ["--optimize", str(int(optimize))] + (["--document"] if args.ref_document else [])
+        ref_flags = ["--optimize", str(int(optimize))]
 
         rows = timed(args, photos, {}, args.rounds, ref_flags)
         tight = {}
@@ -456,13 +506,14 @@ def cmd_run(args):
             hx_out, ref_out = os.path.join(tmp, "hexin.jpg"), os.path.join(tmp, "ref.jpg")
             row["hexin_rss_all"], row["ref_rss_all"], row["hexin_hwm_all"] = [], [], []
             for _ in range(args.mem_runs):
-                (res,), rss = peak_rss([args.hexin, "--once", "--save-output", hx_out, p["path"]])
+                (res,), rss = peak_rss(hexin_cmd(args, p) + ["--once", "--save-output", hx_out, p["path"]])
                 row["hexin_rss_all"].append(rss)
                 row["hexin_hwm_all"].append((res.get("vm_hwm_mb") or 0) * 1e6)
-                row["ref_rss_all"].append(peak_rss(me + ref_flags + ["--once", "--save-output", ref_out, p["path"]])[1])
+                row["ref_rss_all"].append(peak_rss(ref_cmd(p, ref_flags) + ["--once", "--save-output", ref_out, p["path"]])[1])
             row["hexin_rss"], row["ref_rss"] = max(row["hexin_rss_all"]), max(row["ref_rss_all"])
             same = os.path.exists(hx_out) and os.path.exists(ref_out)
             row["diff"] = mean_abs_diff(hx_out, ref_out) if same else float("inf")
+            row["outputs"] = [image_size(f) if os.path.exists(f) else None for f in (hx_out, ref_out)]
             for f in (hx_out, ref_out):
                 if os.path.exists(f):
                     os.remove(f)
@@ -473,13 +524,13 @@ def cmd_run(args):
     # One process per photo, so each photo's peak-memory readings are its own.
     stages = {}
     for p in photos:
-        (s,) = run_json([args.hexin, "--stages", "--repeat", "3", "--warmup", "1", p["path"]])
+        (s,) = run_json(hexin_cmd(args, p) + ["--stages", "--repeat", "3", "--warmup", "1", p["path"]])
         stages[s["file"]] = s
     searches = []
     for p in photos:
         q92 = rows[p["name"]]["hexin_last"]["bytes"] or BUDGET
         budgets = [BUDGET] + [int(q92 * f) for f in (0.75, 0.5, 0.3)]
-        for s in run_json([args.hexin, "--encodes", "--budget", ",".join(map(str, budgets)), p["path"]]):
+        for s in run_json(hexin_cmd(args, p) + ["--encodes", "--budget", ",".join(map(str, budgets)), p["path"]]):
             s["photo"] = p["name"]
             searches.append(s)
 
@@ -521,22 +572,39 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
       f"{args.rounds * args.repeat} timed calls per side, the file already in memory.\n")
 
     w("## Time and memory per 12 MP photo (policy budget 2,000,000 bytes)\n")
-    w("| photo | source | hexin ms | reference ms | ratio | hexin peak MB | reference peak MB "
-      "| quality (hexin / ref) | encodes (hexin / ref) | output diff |")
-    w("|---|---|---:|---:|---:|---:|---:|---|---|---:|")
+    w("| photo | source | hexin kind | reference document step | hexin ms | reference ms | ratio | hexin peak MB "
+      "| reference peak MB | quality (hexin / ref) | encodes (hexin / ref) | output px (hexin / ref) | output diff |")
+    w("|---|---|---|---|---:|---:|---:|---:|---:|---|---|---|---:|")
     for p in photos:
         r = rows[p["name"]]
         ok = r["diff"] <= MAX_DIFF
         hl, rl = r["hexin_last"], r["ref_last"]
         enc = stages.get(p["path"], {}).get("encodes", "?")
-        w(f"| {p['name']} | {p['source']} | {r['hexin_ms']:.0f} | {r['ref_ms']:.0f} | **{r['ratio']:.2f}** "
+        dims = " / ".join("x".join(map(str, d)) if d else "—" for d in r["outputs"])
+        w(f"| {p['name']} | {p['source']} | {p['kind']} | {'yes, found' if rl.get('document_found') else 'no'} "
+          f"| {r['hexin_ms']:.0f} | {r['ref_ms']:.0f} | **{r['ratio']:.2f}** "
           f"| {mb(r['hexin_rss']):.0f} | {mb(r['ref_rss']):.0f} | {dash(hl['quality'])} / {dash(rl['quality'])} "
-          f"| {enc} / {rl['encodes']} | {r['diff']:.1f}{'' if ok else ' ⚠'} |")
+          f"| {enc} / {rl['encodes']} | {dims} | {r['diff']:.1f}{'' if ok else ' ⚠'} |")
     w("")
+    docs = [p for p in photos if is_document(p)]
+    if docs:
+        names = ", ".join(f"`{p['name']}`" for p in docs)
+        conf = ", ".join(f"{rows[p['name']]['hexin_last']['document']['confidence']:.2f}" for p in docs)
+        w(f"*hexin kind*: the material `check` ran as (`bench_pipeline --material`); {names} ran as "
+          f"`{docs[0]['kind']}`: hexin found the card whole in each (the report's `document` present and complete; "
+          f"confidence {conf}) and output the straightened card, and the reference's document step found it too "
+          "and warped to it. The other "
+          "photos hold no document: `other` on hexin's side (the whole frame, no document step), no document "
+          "step on the reference's. A run in which either side misses the document of a document photo stops.\n")
+
     g_same = geomean([rows[p["name"]]["ratio"] for p in same])
     g_all = geomean([rows[p["name"]]["ratio"] for p in photos])
+    groups = [(label, [p for p in same if is_document(p) == doc]) for label, doc in
+              (("without a document (`other`)", False), ("with the document step", True))]
+    by_group = "; ".join(f"{label}: {geomean([rows[p['name']]['ratio'] for p in g]):.2f} over {len(g)}"
+                         for label, g in groups if g)
     w(f"**Geometric-mean ratio (hexin / reference): {g_same:.2f}** over the {len(same)} photos whose outputs "
-      f"match (all {len(photos)}: {g_all:.2f}). Goal: at most 0.50.\n")
+      f"match (all {len(photos)}: {g_all:.2f}; {by_group}). Goal: at most 0.50.\n")
     worst = max(mb(rows[p["name"]]["hexin_rss"]) for p in photos)
     every = [mb(v) for p in photos for v in rows[p["name"]]["hexin_rss_all"]]
     hwm = max(mb(v) for p in photos for v in rows[p["name"]]["hexin_hwm_all"])
@@ -555,25 +623,42 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
     w("")
     w(f"*Output diff*: mean absolute RGB difference (0–255) between hexin's and the reference's output "
       f"JPEGs, compared at 256 px wide. Above {MAX_DIFF:.0f} (⚠) the two did not produce the same picture, so "
-      f"the times do not measure the same work and the row stays out of the headline ratio.")
+      f"the times do not measure the same work and the row stays out of the headline ratio. On a document photo "
+      f"both outputs are the straightened card, so the diff also compares where the two finders put its "
+      f"corners: hexin's output takes the policy's aspect (1.585 for an ID card), the reference's its own quad's "
+      f"(the *output px* column), and a corner a pixel or two apart at full resolution shifts the card's fine "
+      f"guilloche by a fraction of a pixel at 256 px wide; a wrong or missed card gives a far larger diff or "
+      f"stops the run.")
     for p in photos:
         if rows[p["name"]]["diff"] > MAX_DIFF and p["name"] in KNOWN_DIFFERENCES:
             w(f"⚠ `{p['name']}`: {KNOWN_DIFFERENCES[p['name']]}")
     w("")
     # What the reference's time is made of, for reading the ratio.
-    share = lambda key: statistics.median(
-        rows[p["name"]]["ref_last"]["stages_ms"][key] / rows[p["name"]]["ref_last"]["median_ms"] for p in same)
+    def share(group, key):
+        return statistics.median(rows[p["name"]]["ref_last"]["stages_ms"].get(key, 0.0)
+                                 / rows[p["name"]]["ref_last"]["median_ms"] for p in group)
+
     hx_enc = statistics.median(stages[p["path"]]["encode_search"] / stages[p["path"]]["encodes"]
                                for p in same if p["path"] in stages) if same else float("nan")
     ref_enc = statistics.median(rows[p["name"]]["ref_last"]["stages_ms"]["search"] / rows[p["name"]]["ref_last"]["encodes"]
                                 for p in same) if same else float("nan")
+    frames, documents = ([p for p in same if is_document(p) == d] for d in (False, True))
     if same:
-        w(f"Reading the ratio: of the reference's time, its Pillow LANCZOS resize (plain C, no SIMD) is a median "
-          f"{share('resize'):.0%} and its quality search {share('search'):.0%}; decode is {share('decode'):.0%}. "
-          f"hexin decodes with zune-jpeg and resizes with fast_image_resize (AVX2 here, NEON on phones); its "
-          f"JPEG encoder (jpeg-encoder) is the slower side: a median {hx_enc:.0f} ms per encode against "
-          f"libjpeg-turbo's {ref_enc:.0f} ms on the same 2048-px image, which is why the ratio rises when the "
-          f"budget binds and hexin needs several encodes too.\n")
+        text = "Reading the ratio: of the reference's time, "
+        if frames:
+            text += (f"on the photos without a document its Pillow LANCZOS resize (plain C, no SIMD) is a median "
+                     f"{share(frames, 'resize'):.0%}, its quality search {share(frames, 'search'):.0%} and decode "
+                     f"{share(frames, 'decode'):.0%}")
+        if documents:
+            text += ("; " if frames else "") + (
+                f"on the document photos, which skip that resize, its document step (find on a 640-px copy, "
+                f"`cv2.warpPerspective` from the full-resolution image) is {share(documents, 'document'):.0%}, "
+                f"decode {share(documents, 'decode'):.0%} and the quality search {share(documents, 'search'):.0%}")
+        w(text + ". hexin decodes with zune-jpeg (after walking the entropy-coded data to refuse a truncated "
+          "file) and resizes with fast_image_resize (AVX2 here, NEON on phones); its JPEG encoder (jpeg-encoder) is "
+          f"the slower side: a median {hx_enc:.0f} ms per encode against libjpeg-turbo's {ref_enc:.0f} ms on the "
+          "same 2048-px image, which is why the ratio rises when the budget binds and hexin needs several "
+          "encodes too.\n")
 
     if tight:
         w("## When the budget binds\n")
@@ -592,29 +677,43 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
           f"over the {len(same)} photos whose outputs match.\n")
 
     w("## Where the time goes (medians, ms)\n")
-    names = ["decode", "analysis", "metrics", "upright_within", "encode_search", "output_redecode",
-             "output_blur", "sha256"]
-    w("hexin (`bench_pipeline --stages`, material `other`: the whole frame): decode, the 1024-px analysis copy "
-      "(shrunk from the decoded pixels, then turned upright), the checks, resize + orient, the "
-      "quality search, re-decoding the output and measuring its blur (the post-compression re-check), "
-      "hash. Measured after the timed rounds, alone.\n")
-    w("| photo | " + " | ".join(names) + " | sum | peak MB after decode / resize / all |")
-    w("|---|" + "---:|" * (len(names) + 2))
-    for p in photos:
-        s = stages.get(p["path"])
-        if s:
-            pk = s.get("peak_mb_after") or {}
-            peaks = " / ".join(f"{pk[k]:.0f}" if pk.get(k) else "?" for k in ("decode", "upright_within", "sha256"))
-            w(f"| {p['name']} | " + " | ".join(f"{s[n]:.1f}" for n in names) + f" | {s['sum_of_medians_ms']:.0f} | {peaks} |")
-    w("")
-    rnames = ["decode", "orient"] + (["document"] if args.ref_document else []) + ["laplacian", "resize", "search", "sha256"]
-    w("Reference (medians over its last run of each photo):\n")
+    w("hexin (`bench_pipeline --stages`, as each photo's kind), in the order `check` runs them; measured after the "
+      "timed rounds, alone, and checked to produce `check`'s output byte for byte. *decode*: sniff, the JPEG "
+      "walk that refuses truncated data, zune-jpeg; *analysis*: the 1024-px analysis copy (shrunk from the decoded "
+      "pixels, then turned upright); *metrics*: the checks on it (the whole frame). For a document kind: "
+      "*place*: the document search on the analysis copy's luma (*of which locate_luma*, the search alone, "
+      "timed apart; further searches, in colour planes, run only when the luma finds nothing), refining the corners "
+      "on the analysis copy, and the straightened 1024-px copy; *document_metrics*: the checks on that; "
+      "*warp_output*: the full-resolution pixels warped into the output (the straightened document at long side "
+      "2048). For `other`: *upright_within*: resize + orient to long side 2048. Then *encode_search*: the quality "
+      "search; *output_redecode* + *output_blur*: the post-compression blur re-check; *sha256*.\n")
+    for kind_photos in ([p for p in photos if not is_document(p)], [p for p in photos if is_document(p)]):
+        rows_here = [(p, stages[p["path"]]) for p in kind_photos if p["path"] in stages]
+        if not rows_here:
+            continue
+        names = rows_here[0][1]["stages"]
+        w(f"| photo (`{kind_photos[0]['kind']}`) | " + " | ".join(names) + " | sum | peak MB after decode / all |")
+        w("|---|" + "---:|" * (len(names) + 2))
+        for p, st in rows_here:
+            pk = st.get("peak_mb_after") or {}
+            peaks = " / ".join(f"{pk[k]:.0f}" if pk.get(k) else "?" for k in ("decode", "sha256"))
+            cells = [f"({st[n]:.1f})" if n == "locate_luma" else f"{st[n]:.1f}" for n in names]
+            w(f"| {p['name']} | " + " | ".join(cells) + f" | {st['sum_of_medians_ms']:.0f} | {peaks} |")
+        w("")
+    found_in_luma = [p["name"] for p in photos if stages.get(p["path"], {}).get("luma_found")]
+    w("(locate_luma) is part of place and not added to the sum."
+      + (f" The luma search found the card in {', '.join(found_in_luma)}, so place searched no further there."
+         if found_in_luma else "") + "\n")
+    rnames = ["decode", "orient", "document", "laplacian", "resize", "search", "sha256"]
+    w("Reference (medians over its last run of each photo; *document*: bench/scanner.py's find on a 640-px copy "
+      "and the warp to long side 2048, only on the document photos, which then skip *resize*):\n")
     w("| photo | " + " | ".join(rnames) + " | per encode |")
     w("|---|" + "---:|" * (len(rnames) + 1))
     for p in photos:
         rl = rows[p["name"]]["ref_last"]
-        s = rl["stages_ms"]
-        w(f"| {p['name']} | " + " | ".join(f"{s[n]:.1f}" for n in rnames) + f" | {s['search'] / rl['encodes']:.1f} |")
+        st = rl["stages_ms"]
+        w(f"| {p['name']} | " + " | ".join(f"{st[n]:.1f}" if n in st else "—" for n in rnames)
+          + f" | {st['search'] / rl['encodes']:.1f} |")
     w("")
     # What the ratio would be if the reference encoded as few times as hexin did.
     fair = []
@@ -631,7 +730,8 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
           f"**{geomean(fair):.2f}**.\n")
 
     w("## Quality search: interpolation vs bisection (`bench_pipeline --encodes`)\n")
-    w("hexin's two strategies on the upright 2048-px image `check` encodes, at the policy budget and at "
+    w("hexin's two strategies on the 2048-px image `check` encodes (the upright frame, or the straightened "
+      "document for a document kind), at the policy budget and at "
       "budgets that bind (75 %, 50 % and 30 % of the quality-92 size). Both must pick the same quality "
       "(— : none in 50..92 fits).\n")
     w("| photo | budget bytes | interpolate: encodes | bisect: encodes | quality | output bytes | agree |")
@@ -650,20 +750,20 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
 
     w("## The reference, exactly\n")
     w("`bench/compare.py reference`: `Image.open` + `load()` (libjpeg-turbo), "
-      "`ImageOps.exif_transpose(in_place=True)` (skipped if the EXIF is unreadable), `convert('L')` and "
-      "`cv2.Laplacian(gray, CV_16S)` with `cv2.meanStdDev` (the same variance as `CV_64F`, without a 97 MB "
-      "float plane), `resize` with `Image.LANCZOS` to long side 2048, bisection over quality 50..92 "
+      "`ImageOps.exif_transpose(in_place=True)` (skipped if the EXIF is unreadable); on a document photo "
+      "(`--document`) the document step: the document looked for on a copy at long side 640 or less "
+      "(bench/scanner.py: Canny on its luma and saturation, contours, a 4-corner hull, corners refitted to the "
+      "edge pixels) and the full-resolution image warped to it at long side 2048 (`cv2.warpPerspective`, "
+      "bilinear, after a whole-factor INTER_AREA shrink where the document is over twice that size), which "
+      "replaces the resize; then `convert('L')` and `cv2.Laplacian(gray, CV_16S)` with `cv2.meanStdDev` (the "
+      "same variance as `CV_64F`, without a 97 MB float plane) on the document or the frame, on a photo with "
+      "no document `resize` with `Image.LANCZOS` to long side 2048, bisection over quality 50..92 "
       f"(`quality=q, subsampling=4:2:0, optimize={optimize}`: Huffman tables of the same kind as hexin's, "
       "detected from its output) for the highest under the budget, `hashlib.sha256`; `cv2.setNumThreads(1)`, "
-      "OMP/OpenBLAS threads 1. "
-      + ("With `--ref-document`, after orienting, the document is looked for on a copy at long side 640 or less "
-         "(bench/scanner.py: Canny on its luma and saturation, contours, a 4-corner hull) and, when found whole, the full-resolution image "
-         "is warped to it at long side 2048 (`cv2.warpPerspective`, after a whole-factor INTER_AREA shrink where the "
-         "document is over twice that size), replacing the resize; the Laplacian is then measured on the document. "
-         if args.ref_document else "")
-      + "hexin runs `hexin_core::check(bytes, IdCardFront, &Policy::icp_default())`, "
-      "which also measures blur four ways, exposure, glare and colour, and re-decodes its output to re-check "
-      "blur.\n")
+      "OMP/OpenBLAS threads 1. hexin runs `hexin_core::check(bytes, kind, &Policy::icp_default())` with the "
+      "photo's kind: on the whole frame it measures blur four ways, exposure, glare and colour; for a document "
+      "kind it also finds, judges and straightens the document and measures it too, and it re-decodes its "
+      "output to re-check blur.\n")
     w("## Reproduce\n")
     w("```sh\nbash bench/compare.sh      # ROUNDS=5 REPEAT=3 TIGHT_ROUNDS=3 CPU=0 by default\n```\n")
     w("It makes or reuses a venv at `${HEXIN_CACHE:-$HOME/.cache/hexin}/pyenv` (pillow, "
@@ -704,8 +804,6 @@ def main():
     p.add_argument("--tight-rounds", type=int, default=3, help="rounds with a binding budget (0: skip)")
     p.add_argument("--ref-optimize", choices=["auto", "0", "1"], default="auto",
                    help="optimized Huffman tables in the reference; auto: as hexin writes them")
-    p.add_argument("--ref-document", action="store_true",
-                   help="the reference crops to the document it finds (see the module doc)")
     p.add_argument("--only", help="comma-separated photo names")
     p.add_argument("--results", help="write the report here too")
     p.add_argument("--raw", help="write every measurement here, as JSON")
@@ -722,7 +820,7 @@ def main():
     p.add_argument("--optimize", type=int, default=0, help="1: optimized Huffman tables")
     p.add_argument("--budget", type=int, default=BUDGET)
     p.add_argument("--save-output")
-    p.add_argument("--document", action="store_true", help="crop to the document found first")
+    p.add_argument("--document", action="store_true", help="the document step: warp to the document found")
     p.set_defaults(fn=cmd_reference)
     args = ap.parse_args()
     if args.cmd == "reference" and not args.imports_only and not args.file:

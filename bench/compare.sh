@@ -3,13 +3,17 @@
 #
 #   bash bench/compare.sh
 #
+# Each photo is checked as what it is: the real camera photos (no document in them) as `other`,
+# the whole frame, with no document step on either side; the synthetic ID card on a table as
+# `id-card-front` (hexin finds, straightens and outputs the card) against the reference with its
+# document step (bench/scanner.py's find, then a warp to the card). The run stops if either side
+# misses the card.
+#
 # Environment: HEXIN_CACHE (default ~/.cache/hexin) holds the Python venv and the generated photos;
 # HEXIN_REAL_PHOTOS (default <repo>/../shared/fixtures/real-photos/camera) the real camera files;
 # ROUNDS (5), REPEAT (3), WARMUP (1), TIGHT_ROUNDS (3; 0 skips the binding-budget table), CPU (0),
 # REF_OPTIMIZE (auto: the reference writes the kind of Huffman tables hexin's output has; 0 or 1),
-# RESULTS (default bench/RESULTS.md; empty: print only), ONLY (comma-separated photo names),
-# REF_DOCUMENT (1: the reference crops to the document it finds, as bench/scanner.py does; 0 by
-# default until hexin's output is the straightened document).
+# RESULTS (default bench/RESULTS.md; empty: print only), ONLY (comma-separated photo names).
 # Idempotent: the venv and the photos are reused when present.
 set -euo pipefail
 
@@ -34,7 +38,6 @@ args=(run --hexin "$HEXIN" --photos "$PHOTOS" --rounds "${ROUNDS:-5}" --repeat "
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
 args+=(--raw "$CACHE/bench-raw.json")
 [ -n "${ONLY:-}" ] && args+=(--only "$ONLY")
-[ "${REF_DOCUMENT:-0}" = 1 ] && args+=(--ref-document)
 
 echo "compare: running on CPU $CPU" >&2
 # Everything, driver included, on one core: the children inherit the affinity.

@@ -9,8 +9,13 @@
 //! bench_pipeline --encodes [--budget B,...] FILE...  quality search: interpolation vs bisection
 //! bench_pipeline --stages [--repeat N] FILE...       median time of each stage of `check`
 //! bench_pipeline --write-synthetic PATH [--orientation O]
-//!                                                    a 4032x3024 synthetic document photo
+//!                                                    a 4032x3024 photo of an ID card on a table
 //! ```
+//!
+//! `--material KIND` (every mode but `--write-synthetic`): the kind `check` runs as; `other` (the
+//! whole frame, no document step) by default, a document kind (`id-card-front` for the synthetic
+//! photo, whose card has the ID-1 aspect that kind expects) to find, straighten and output the
+//! document.
 //!
 //! Timings cover `check` only (the file is read before the clock starts). Never run this from a
 //! test: timings belong to benchmarks, on a quiet machine.
@@ -22,14 +27,14 @@ use hexin_core::capture::analysis::Analysis;
 use hexin_core::capture::checks::{self, Metrics};
 use hexin_core::capture::normalize::{self, Search};
 use hexin_core::capture::rules::QualityRange;
+use hexin_core::capture::document::geometry::Homography;
+use hexin_core::capture::document::plane::Plane;
+use hexin_core::capture::document::warp::warp_rgb;
+use hexin_core::capture::document::{Detector, Outcome, Shape};
 use hexin_core::capture::intake;
+use hexin_core::capture::placement::{self, Straight};
 use hexin_core::{check, MaterialKind, Policy, Report};
 use hexin_testing::{quality, synthetic};
-
-/// The whole-frame pipeline (no document step): the real camera photos compared here hold no
-/// document, and the reference does the same work. The document pipeline is scored against the
-/// OpenCV scanner by bench/documents.sh.
-const KIND: MaterialKind = MaterialKind::Other;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -53,6 +58,8 @@ enum Mode {
 
 fn run(args: &[String]) -> Result<(), String> {
     let (mut mode, mut repeat, mut warmup, mut orientation) = (Mode::Repeat, 5usize, 1usize, 1u16);
+    // `other` by default: the whole frame, no document step.
+    let mut kind = MaterialKind::Other;
     let mut save: Option<String> = None;
     let mut budgets: Vec<u64> = Vec::new();
     let mut files = Vec::new();
@@ -64,6 +71,7 @@ fn run(args: &[String]) -> Result<(), String> {
             "--warmup" => warmup = number(value("--warmup")?)?,
             "--orientation" => orientation = number(value("--orientation")?)? as u16,
             "--once" => mode = Mode::Once,
+            "--material" => kind = value("--material")?.parse()?,
             "--budget" => {
                 budgets = value("--budget")?.split(',').map(|b| number(b.trim()).map(|n| n as u64)).collect::<Result<_, _>>()?
             }
@@ -72,7 +80,7 @@ fn run(args: &[String]) -> Result<(), String> {
             "--stages" => mode = Mode::Stages,
             "--write-synthetic" => mode = Mode::WriteSynthetic,
             "-h" | "--help" => {
-                println!("usage: bench_pipeline [--repeat N] [--warmup W] FILE... | --once [--save-output OUT] FILE | --encodes [--budget B,...] FILE... | --stages [--repeat N] FILE... | --write-synthetic PATH [--orientation O]");
+                println!("usage: bench_pipeline [--material KIND] [--repeat N] [--warmup W] FILE... | --once [--save-output OUT] FILE | --encodes [--budget B,...] FILE... | --stages [--repeat N] FILE... | --write-synthetic PATH [--orientation O]");
                 return Ok(());
             }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -95,7 +103,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Mode::Once => {
             let bytes = read(&files[0])?;
             let start = Instant::now();
-            let report = check(&bytes, KIND, &policy).map_err(|e| format!("{}: {e}", files[0]))?;
+            let report = check(&bytes, kind, &policy).map_err(|e| format!("{}: {e}", files[0]))?;
             let elapsed = start.elapsed();
             if let (Some(path), Some(out)) = (&save, &report.output) {
                 std::fs::write(path, &out.jpeg).map_err(|e| format!("{path}: {e}"))?;
@@ -112,7 +120,7 @@ fn run(args: &[String]) -> Result<(), String> {
                 let mut last = None;
                 for i in 0..warmup + repeat {
                     let start = Instant::now();
-                    let report = check(&bytes, KIND, &policy).map_err(|e| format!("{path}: {e}"))?;
+                    let report = check(&bytes, kind, &policy).map_err(|e| format!("{path}: {e}"))?;
                     let elapsed = start.elapsed();
                     if i >= warmup {
                         times.push(elapsed);
@@ -124,12 +132,12 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         Mode::Encodes => {
             for path in &files {
-                encodes(path, &policy, &budgets)?;
+                encodes(path, kind, &policy, &budgets)?;
             }
         }
         Mode::Stages => {
             for path in &files {
-                stages(path, &policy, warmup, repeat)?;
+                stages(path, kind, &policy, warmup, repeat)?;
             }
         }
     }
@@ -143,10 +151,19 @@ fn line(path: &str, times: &[Duration], r: &Report) -> String {
     let findings: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
     serde_json::json!({
         "file": path,
+        "material": r.material,
         "median_ms": round3(median(&ms)),
         "runs_ms": ms.iter().map(|&v| round3(v)).collect::<Vec<_>>(),
         "verdict": r.verdict,
         "findings": findings,
+        // Where the document was found (kinds the policy locates): the timing of a document kind
+        // means something only when this is present and complete.
+        "document": r.document.as_ref().map(|d| serde_json::json!({
+            "complete": d.complete,
+            "confidence": d.confidence,
+            "coverage": d.coverage,
+            "corners": d.corners,
+        })),
         "blur": r.metrics.blur,
         "output_blur": r.output_blur,
         "input": [r.metrics.width, r.metrics.height],
@@ -159,13 +176,21 @@ fn line(path: &str, times: &[Duration], r: &Report) -> String {
 }
 
 /// Encodes each quality search needs (hexin-core's interpolation, hexin-testing's bisection) on
-/// the upright image `check` would encode, at the policy's byte budget or at each of `budgets`;
+/// the image `check` would encode (the straightened document, or the upright frame), at the policy's byte budget or at each of `budgets`;
 /// one JSON line per budget.
-fn encodes(path: &str, policy: &Policy, budgets: &[u64]) -> Result<(), String> {
-    let rules = policy.rules(KIND);
+fn encodes(path: &str, kind: MaterialKind, policy: &Policy, budgets: &[u64]) -> Result<(), String> {
+    let rules = policy.rules(kind);
     let bytes = read(path)?;
     let decoded = intake::decode(&bytes, &policy.limits, rules).map_err(|e| format!("{path}: {e}"))?;
-    let upright = intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
+    let upright = if rules.document.find {
+        let size = decoded.upright_size();
+        let frame = Analysis::oriented(&decoded.pixels, decoded.orientation);
+        let placed = placement::place(&frame, size, &Metrics::measure(size.0, size.1, &frame), rules);
+        let s = placed.straight.ok_or(format!("{path}: no document to straighten ({:?})", placed.findings))?;
+        straightened(&decoded, size, &s)
+    } else {
+        intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side)
+    };
     let policy_budget = [rules.output_max_bytes];
     for &budget in if budgets.is_empty() { &policy_budget[..] } else { budgets } {
         encodes_at(path, &upright, budget, rules.jpeg_quality)?;
@@ -200,71 +225,112 @@ fn encodes_at(path: &str, upright: &image::RgbImage, budget: u64, range: Quality
     Ok(())
 }
 
-/// The stages of `check`, timed one by one (median over `repeat` runs, after `warmup`).
-fn stages(path: &str, policy: &Policy, warmup: usize, repeat: usize) -> Result<(), String> {
-    let rules = policy.rules(KIND);
+/// The stages of `check`, timed one by one (median over `repeat` runs, after `warmup`), in the
+/// order `check` runs them. For a kind the policy locates: decode, the analysis copy, the
+/// frame's metrics, placing the document (the search on the analysis copy's luma, and further
+/// searches when the luma finds nothing; refining the corners; the straightened analysis copy), the document's metrics, warping the full-resolution pixels into the output; for
+/// `other`: decode, the analysis copy, the metrics, resize + orient. Then both: the quality
+/// search, re-decoding the output and measuring its blur (the post-compression re-check), hash.
+/// The output is checked to be `check`'s own, byte for byte.
+fn stages(path: &str, kind: MaterialKind, policy: &Policy, warmup: usize, repeat: usize) -> Result<(), String> {
+    let rules = policy.rules(kind);
     let bytes = read(path)?;
-    const NAMES: [&str; 8] =
-        ["decode", "analysis", "metrics", "upright_within", "encode_search", "output_redecode", "output_blur", "sha256"];
-    let mut times: Vec<Vec<f64>> = vec![Vec::new(); NAMES.len()];
-    let mut encodes = 0;
+    let expected = check(&bytes, kind, policy).map_err(|e| format!("{path}: {e}"))?;
+    let expected = expected.output.ok_or(format!("{path}: `check` gave no output ({:?})", expected.findings))?;
+    let mut times: Vec<(&str, Vec<f64>)> = Vec::new();
+    let (mut encodes, mut luma_found) = (0, false);
     // The process's peak resident memory after each stage of the first run (Linux only; a
     // process-wide high-water mark, so only the first file's readings are its own).
-    let mut peak_mb: Vec<Option<f64>> = Vec::new();
+    let mut peak_mb: Vec<(&str, Option<f64>)> = Vec::new();
     for i in 0..warmup + repeat {
         let mut lap = Lap::new();
-        let hwm = |v: &mut Vec<Option<f64>>| {
+        let mut stage = |name: &'static str, lap: &mut Lap| {
+            let ms = lap.next();
             if i == 0 {
-                v.push(peak_rss_mb());
+                peak_mb.push((name, peak_rss_mb()));
+            }
+            if i >= warmup {
+                match times.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, t)) => t.push(ms),
+                    None => times.push((name, vec![ms])),
+                }
             }
         };
         let decoded = intake::decode(&bytes, &policy.limits, rules).map_err(|e| format!("{path}: {e}"))?;
-        let d0 = lap.next();
-        hwm(&mut peak_mb);
+        stage("decode", &mut lap);
         let (w, h) = decoded.upright_size();
-        let analysis = Analysis::oriented(&decoded.pixels, decoded.orientation);
-        let d1 = lap.next();
-        hwm(&mut peak_mb);
-        let metrics = Metrics::measure(w, h, &analysis);
-        let d2 = lap.next();
-        hwm(&mut peak_mb);
-        let upright = intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
-        let d3 = lap.next();
-        hwm(&mut peak_mb);
-        let search = normalize::encode_within(&upright, rules.output_max_bytes, rules.jpeg_quality);
-        let d4 = lap.next();
-        hwm(&mut peak_mb);
+        let frame = Analysis::oriented(&decoded.pixels, decoded.orientation);
+        stage("analysis", &mut lap);
+        let frame_metrics = Metrics::measure(w, h, &frame);
+        stage("metrics", &mut lap);
+        let image = if rules.document.find {
+            // What `place` does first, alone: the search in the luma. When that finds nothing,
+            // `place` searches further (colour planes), which `luma_found` = false tells.
+            let luma = Plane::packed(&frame.luma, frame.width, frame.height).map_err(|e| e.to_string())?;
+            let shape = Shape {
+                aspects: rules.document.aspects.clone(),
+                aspect_tolerance: rules.document.aspect_tolerance,
+                min_confidence: rules.checks.document_not_found.threshold,
+            };
+            luma_found = !matches!(Detector::default().locate(&luma, &shape), Outcome::NotFound { .. });
+            stage("locate_luma", &mut lap);
+            let placed = placement::place(&frame, (w, h), &frame_metrics, rules);
+            stage("place", &mut lap);
+            let s = placed.straight.ok_or(format!("{path}: no document to straighten ({:?})", placed.findings))?;
+            std::hint::black_box(Metrics::measure(s.source_size.0, s.source_size.1, &s.analysis));
+            stage("document_metrics", &mut lap);
+            let image = straightened(&decoded, (w, h), &s);
+            stage("warp_output", &mut lap);
+            image
+        } else {
+            let image = intake::upright_within(decoded.pixels, decoded.orientation, rules.output_long_side);
+            stage("upright_within", &mut lap);
+            image
+        };
+        let search = normalize::encode_within(&image, rules.output_max_bytes, rules.jpeg_quality);
+        stage("encode_search", &mut lap);
         let (_, jpeg) = search.best.ok_or(format!("{path}: no quality fits the budget"))?;
         let out = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
             .map_err(|e| format!("{path}: re-reading the output: {e}"))?
             .into_rgb8();
-        let d5 = lap.next();
-        hwm(&mut peak_mb);
+        stage("output_redecode", &mut lap);
         let blur = checks::sharpness::blur_effect(&Analysis::new(&out));
-        let d6 = lap.next();
-        hwm(&mut peak_mb);
+        stage("output_blur", &mut lap);
         let digest = hexin_core::hash::sha256_hex(&jpeg);
-        let d7 = lap.next();
-        hwm(&mut peak_mb);
-        std::hint::black_box((metrics, blur, digest));
-        if i >= warmup {
-            for (t, d) in times.iter_mut().zip([d0, d1, d2, d3, d4, d5, d6, d7]) {
-                t.push(d);
-            }
+        stage("sha256", &mut lap);
+        if digest != expected.sha256 {
+            return Err(format!("{path}: the stages made another output than `check` did"));
         }
+        std::hint::black_box((frame_metrics, blur));
         encodes = search.encodes;
     }
-    let mut row = serde_json::json!({ "file": path, "encodes": encodes });
+    let mut row = serde_json::json!({ "file": path, "material": kind, "encodes": encodes });
+    if rules.document.find {
+        row["luma_found"] = luma_found.into();
+    }
     let mut total = 0.0;
-    for (name, t) in NAMES.iter().zip(&times) {
+    // `locate_luma` is a part of `place`, timed apart: left out of the sum.
+    for (name, t) in &times {
         let m = median(t);
-        total += m;
+        total += if *name == "locate_luma" { 0.0 } else { m };
         row[*name] = serde_json::json!(round3(m));
     }
+    row["stages"] = times.iter().map(|(n, _)| *n).collect();
     row["sum_of_medians_ms"] = serde_json::json!(round3(total));
-    row["peak_mb_after"] = NAMES.iter().zip(&peak_mb).map(|(n, m)| (n.to_string(), serde_json::json!(m))).collect();
+    row["peak_mb_after"] = peak_mb.iter().map(|(n, m)| (n.to_string(), serde_json::json!(m))).collect();
     println!("{row}");
     Ok(())
+}
+
+/// The straightened document at its output size, as `check` samples it from the decoded pixels
+/// (hexin_core::capture's private `straightened`; the stages compare the outputs' digests).
+fn straightened(decoded: &intake::Decoded, (width, height): (u32, u32), s: &Straight) -> image::RgbImage {
+    let stored = decoded.pixels.dimensions();
+    let (uw, uh) = intake::upright_size(stored, decoded.orientation);
+    let scale = Homography::scale(uw as f64 / width as f64, uh as f64 / height as f64);
+    let to_stored = intake::upright_to_stored(decoded.orientation, stored).after(&scale.after(&s.to_upright));
+    let rgb = warp_rgb(decoded.pixels.as_raw(), stored, &to_stored, s.size);
+    image::RgbImage::from_raw(s.size.0, s.size.1, rgb).expect("warp returns a full buffer")
 }
 
 /// VmHWM of this process, in MB (10^6 bytes), from /proc/self/status.
@@ -290,7 +356,8 @@ impl Lap {
     }
 }
 
-/// The benchmark's synthetic capture: a 12.2 MP document photo with sensor noise, as a camera
+/// The benchmark's synthetic capture: a 12.2 MP photo of an ID card (ID-1 aspect, 75 % of the
+/// frame's width: what `id-card-front` expects) on a grey table with sensor noise, as a camera
 /// JPEG at quality 92, with an EXIF orientation tag when `orientation` is not 1.
 fn write_synthetic(path: &str, orientation: u16) -> Result<(), String> {
     let photo = synthetic::noisy(synthetic::document(synthetic::Scene::new(4032, 3024)), 3.0, 1);

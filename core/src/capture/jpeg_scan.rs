@@ -88,6 +88,16 @@ impl Scan {
         } else {
             frame.mcus()
         };
+        // Per component of the scan: its tables, its blocks per MCU and its blocks per row.
+        let layout: Vec<(usize, usize, usize, usize, usize, usize)> = self
+            .components
+            .iter()
+            .map(|&(ci, dc, ac)| {
+                let c = &frame.components[ci];
+                let (h, v) = if single { (1, 1) } else { (c.h as usize, c.v as usize) };
+                (ci, dc, ac, h, v, frame.blocks(c).0)
+            })
+            .collect();
         let mut done = 0u32;
         for my in 0..mcus_y {
             for mx in 0..mcus_x {
@@ -96,10 +106,7 @@ impl Scan {
                     eobrun = 0;
                 }
                 done += 1;
-                for &(ci, dc, ac) in &self.components {
-                    let c = &frame.components[ci];
-                    let (h, v) = if single { (1, 1) } else { (c.h as usize, c.v as usize) };
-                    let row = frame.blocks(c).0;
+                for &(ci, dc, ac, h, v, row) in &layout {
                     for by in 0..v {
                         for bx in 0..h {
                             let block = (my * v + by) * row + mx * h + bx;
@@ -145,6 +152,20 @@ impl Scan {
         }
         let mut k = first;
         while k <= self.se {
+            // Most symbols and their extra bits fit the lookup together: one step for both.
+            if bits.count < 32 {
+                bits.fill();
+            }
+            let (len, run) = ac.fast_ac[bits.peek(FAST_BITS) as usize];
+            if len > 0 && len as u32 <= bits.count {
+                bits.consume(len as u32);
+                k += run as usize;
+                if let (Some(m), true) = (mask.as_deref_mut(), k < 64) {
+                    *m |= 1 << k;
+                }
+                k += 1;
+                continue;
+            }
             let rs = ac.decode(bits)?;
             let (r, s) = ((rs >> 4) as usize, rs & 15);
             if s == 0 {
@@ -216,6 +237,10 @@ fn refine(ac: &Huffman, bits: &mut Bits, first: usize, last: usize, eobrun: &mut
 struct Huffman {
     /// For each 9-bit prefix: (code length, symbol), or length 0 when the code is longer.
     fast: Vec<(u8, u8)>,
+    /// For each 9-bit prefix read as an AC code: (code length + the coefficient's extra bits,
+    /// the zero run before it) when both fit, or 0 when not (longer, or a symbol without a
+    /// coefficient: end of block, ZRL).
+    fast_ac: Vec<(u8, u8)>,
     /// Per length 1..=16: the largest code of that length (-1 when none) and the offset into
     /// `symbols` of its first code, relative to the first code.
     max_code: [i32; 17],
@@ -251,7 +276,14 @@ impl Huffman {
             }
             code <<= 1;
         }
-        Ok(Huffman { fast, max_code, offset, symbols: symbols.to_vec() })
+        let fast_ac = fast
+            .iter()
+            .map(|&(len, rs)| {
+                let (run, size) = (rs >> 4, rs & 15);
+                if len > 0 && size > 0 && (len + size) as u32 <= FAST_BITS { (len + size, run) } else { (0, 0) }
+            })
+            .collect();
+        Ok(Huffman { fast, fast_ac, max_code, offset, symbols: symbols.to_vec() })
     }
 
     fn decode(&self, bits: &mut Bits) -> Result<u8, Failure> {
@@ -306,6 +338,21 @@ impl<'a> Bits<'a> {
     }
 
     fn fill(&mut self) {
+        // The next eight bytes in one load when none is 0xFF (no stuffed byte, no marker): as
+        // many whole bytes as fit.
+        if self.count <= 56 && self.marker_at.is_none() {
+            if let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+                let word = u64::from_be_bytes(chunk.try_into().expect("eight bytes"));
+                // A zero byte in !word is a 0xFF byte in word.
+                let has_ff = (!word).wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080 != 0;
+                if !has_ff {
+                    let n = (64 - self.count) / 8;
+                    self.acc |= (word >> (64 - 8 * n)) << (64 - 8 * n - self.count);
+                    self.pos += n as usize;
+                    self.count += 8 * n;
+                }
+            }
+        }
         while self.count <= 56 && self.marker_at.is_none() {
             let Some(&b) = self.bytes.get(self.pos) else {
                 self.marker_at = Some(self.pos);
