@@ -338,9 +338,12 @@ def cmd_score(args):
         with open(args.raw, "w") as f:
             json.dump({"measured": measured, "thresholds": thresholds, "scores": scores}, f, indent=1, default=list)
     if args.results:
+        # Written before the file is opened: opening it truncates it, and the report asks git
+        # whether the tree is clean.
+        report = report_md(args, captures, scores, thresholds, default_scores, held_out, peer_ms, hexin_ms,
+                           hexin_documents, elapsed)
         with open(args.results, "w") as f:
-            f.write(report_md(args, captures, scores, thresholds, default_scores, held_out, peer_ms, hexin_ms,
-                              hexin_documents, elapsed))
+            f.write(report)
         print(f"written to {os.path.relpath(args.results)}", file=sys.stderr)
     if args.must_win and scores["hexin"]["right"] <= scores["peer"]["right"]:
         print("documents: hexin is not right on more captures than the peer", file=sys.stderr)
