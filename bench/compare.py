@@ -679,7 +679,8 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
     w("## Where the time goes (medians, ms)\n")
     w("hexin (`bench_pipeline --stages`, as each photo's kind), in the order `check` runs them; measured after the "
       "timed rounds, alone, and checked to produce `check`'s output byte for byte. *decode*: sniff, the JPEG "
-      "walk that refuses truncated data, zune-jpeg; *analysis*: the 1024-px analysis copy (shrunk from the decoded "
+      "walk that refuses truncated data, zune-jpeg (*of which zune_jpeg*, the decoder alone on the same bytes, "
+      "timed apart: the rest of *decode* is the walk); *analysis*: the 1024-px analysis copy (shrunk from the decoded "
       "pixels, then turned upright); *metrics*: the checks on it (the whole frame). For a document kind: "
       "*place*: the document search on the analysis copy's luma (*of which locate_luma*, the search alone, "
       "timed apart; further searches, in colour planes, run only when the luma finds nothing), refining the corners "
@@ -697,11 +698,11 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
         for p, st in rows_here:
             pk = st.get("peak_mb_after") or {}
             peaks = " / ".join(f"{pk[k]:.0f}" if pk.get(k) else "?" for k in ("decode", "sha256"))
-            cells = [f"({st[n]:.1f})" if n == "locate_luma" else f"{st[n]:.1f}" for n in names]
+            cells = [f"({st[n]:.1f})" if n in APART else f"{st[n]:.1f}" for n in names]
             w(f"| {p['name']} | " + " | ".join(cells) + f" | {st['sum_of_medians_ms']:.0f} | {peaks} |")
         w("")
     found_in_luma = [p["name"] for p in photos if stages.get(p["path"], {}).get("luma_found")]
-    w("(locate_luma) is part of place and not added to the sum."
+    w("(zune_jpeg) is part of decode, (locate_luma) part of place; neither is added to the sum."
       + (f" The luma search found the card in {', '.join(found_in_luma)}, so place searched no further there."
          if found_in_luma else "") + "\n")
     rnames = ["decode", "orient", "document", "laplacian", "resize", "search", "sha256"]
@@ -772,6 +773,10 @@ def summarize(args, optimize, photos, rows, tight, stages, searches, ref_base, f
       "`../shared/fixtures/real-photos/camera` (override with `HEXIN_REAL_PHOTOS`), and rewrites this file. "
       "`cargo bench -p hexin-bench --bench pipeline` times the hot functions one by one.")
     return "\n".join(out) + "\n"
+
+
+# Stages bench_pipeline --stages times apart from the ones that contain them.
+APART = ("zune_jpeg", "locate_luma")
 
 
 def dash(v):

@@ -35,6 +35,10 @@ use hexin_core::capture::intake;
 use hexin_core::capture::placement::{self, Straight};
 use hexin_core::{check, MaterialKind, Policy, Report};
 use hexin_testing::{quality, synthetic};
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -225,8 +229,12 @@ fn encodes_at(path: &str, upright: &image::RgbImage, budget: u64, range: Quality
     Ok(())
 }
 
+/// Stages timed apart from the ones that contain them.
+const APART: [&str; 2] = ["zune_jpeg", "locate_luma"];
+
 /// The stages of `check`, timed one by one (median over `repeat` runs, after `warmup`), in the
-/// order `check` runs them. For a kind the policy locates: decode, the analysis copy, the
+/// order `check` runs them (zune-jpeg alone first, on the same bytes, to tell the decoder's share
+/// of decode from the walk's). For a kind the policy locates: decode, the analysis copy, the
 /// frame's metrics, placing the document (the search on the analysis copy's luma, and further
 /// searches when the luma finds nothing; refining the corners; the straightened analysis copy), the document's metrics, warping the full-resolution pixels into the output; for
 /// `other`: decode, the analysis copy, the metrics, resize + orient. Then both: the quality
@@ -256,6 +264,10 @@ fn stages(path: &str, kind: MaterialKind, policy: &Policy, warmup: usize, repeat
                 }
             }
         };
+        // zune-jpeg alone, as `check` runs it minus the walk that refuses truncated data.
+        let options = DecoderOptions::default().set_strict_mode(true).jpeg_set_out_colorspace(ColorSpace::RGB);
+        std::hint::black_box(JpegDecoder::new_with_options(ZCursor::new(&bytes[..]), options).decode().map_err(|e| format!("{path}: {e:?}"))?);
+        stage("zune_jpeg", &mut lap);
         let decoded = intake::decode(&bytes, &policy.limits, rules).map_err(|e| format!("{path}: {e}"))?;
         stage("decode", &mut lap);
         let (w, h) = decoded.upright_size();
@@ -309,10 +321,11 @@ fn stages(path: &str, kind: MaterialKind, policy: &Policy, warmup: usize, repeat
         row["luma_found"] = luma_found.into();
     }
     let mut total = 0.0;
-    // `locate_luma` is a part of `place`, timed apart: left out of the sum.
+    // `zune_jpeg` (the decoder alone) and `locate_luma` are parts of `decode` and `place`, timed
+    // apart: left out of the sum.
     for (name, t) in &times {
         let m = median(t);
-        total += if *name == "locate_luma" { 0.0 } else { m };
+        total += if APART.contains(name) { 0.0 } else { m };
         row[*name] = serde_json::json!(round3(m));
     }
     row["stages"] = times.iter().map(|(n, _)| *n).collect();

@@ -248,7 +248,7 @@ struct Huffman {
     symbols: Vec<u8>,
 }
 
-const FAST_BITS: u32 = 9;
+const FAST_BITS: u32 = 12;
 
 impl Huffman {
     fn new(counts: &[u8], symbols: &[u8]) -> Result<Huffman, Failure> {
