@@ -76,6 +76,21 @@ pub fn rfc3339_utc(unix_secs: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
+/// Reads exactly the form [`rfc3339_utc`] writes, `YYYY-MM-DDTHH:MM:SSZ`, as seconds since the
+/// Unix epoch; `None` for anything else (another offset, fractions, a date that does not exist).
+pub fn parse_rfc3339_utc(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let shape = b.len() == 20 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':' && b[19] == b'Z';
+    let digits = [0..4, 5..7, 8..10, 11..13, 14..16, 17..19];
+    if !shape || !digits.iter().all(|r| b[r.clone()].iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| b[r].iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+    let date = Date::new(num(0..4) as i32, num(5..7) as u8, num(8..10) as u8)?;
+    let (hour, minute, second) = (num(11..13), num(14..16), num(17..19));
+    (hour < 24 && minute < 60 && second < 60).then(|| date.to_unix_days() * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
 fn is_leap(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
@@ -113,6 +128,17 @@ pub fn unix_now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_reads_back_what_it_writes() {
+        for secs in [0, 1_795_824_000, 1_795_910_399, 951_782_400, -86_400, 253_402_300_799] {
+            assert_eq!(parse_rfc3339_utc(&rfc3339_utc(secs)), Some(secs), "{}", rfc3339_utc(secs));
+        }
+        for bad in ["2026-02-29T00:00:00Z", "2026-11-30T24:00:00Z", "2026-11-30T12:60:00Z", "2026-11-30 12:00:00Z",
+            "2026-11-30T12:00:00+08:00", "2026-11-30T12:00:00.5Z", "2026-11-30T12:00:00z", "２026-11-30T12:00:00Z", ""] {
+            assert_eq!(parse_rfc3339_utc(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn leap_years() {

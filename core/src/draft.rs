@@ -223,7 +223,7 @@ impl Draft {
         // Only the record's files: one a failed `remove` left behind is dropped at sealing.
         let mut stored = self.outbox.get(&self.id)?.files;
         stored.retain(|f| record.materials.iter().any(|m| m.file == f.name));
-        let sealing = Sealing { package_id: self.id.clone(), created_at: unix_now(), signer };
+        let sealing = Sealing { package_id: self.id.clone(), created_at: unix_now(), signer, attestations: vec![] };
         let sealed = seal::seal_stored(&submission, materials, &self.policy, &sealing, &stored)?;
         self.outbox.seal_in_place(&self.id, &sealed.manifest_bytes, &stored)?;
         Ok(Sealed { package_id: self.id.clone(), digest: sealed.digest })

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hexin_core::package::manifest::{Capture, CaptureSource, Manifest};
+use hexin_core::package::manifest::{Attestation, Capture, CaptureSource, Manifest};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::seal::{seal, Material, Package, Sealing};
 use hexin_core::package::signature::{parse_public_key, SoftwareKey};
@@ -40,7 +40,7 @@ const INDIVIDUAL: [MaterialKind; 4] =
     [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
 
 fn sealing<'a>() -> Sealing<'a> {
-    Sealing { package_id: "0123456789abcdef0123456789abcdef".into(), created_at: NOW, signer: None }
+    Sealing { package_id: "0123456789abcdef0123456789abcdef".into(), created_at: NOW, signer: None, attestations: vec![] }
 }
 
 fn individual_package(signer: Option<&SoftwareKey>, size: (u32, u32)) -> Package {
@@ -592,5 +592,61 @@ fn windows_device_names_are_not_safe_file_names() {
     }
     for name in ["id-card-front.jpg", "console.jpg", "com10.jpg", "nully.jpg", "lpt.jpg", "a.b.c", "COM.jpg"] {
         assert!(is_safe_file_name(name), "{name}");
+    }
+}
+
+fn liveness(reference: &str, issued_at: &str) -> Attestation {
+    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: issued_at.into() }
+}
+
+#[test]
+fn attestations_are_sealed_under_the_digest_and_checked() {
+    let policy = Policy::icp_default();
+    let submission = Submission::new(SubjectKind::Individual, "11", individual_fields()).unwrap();
+    let key = SoftwareKey::generate().unwrap();
+    let attestation = liveness("vfy-7c1e-0001", "2026-11-27T23:58:00Z");
+    let sealing = sealing().signed_by(&key).attested(vec![attestation.clone()]);
+    let package = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing).unwrap();
+    assert_eq!(package.manifest.attestations, vec![attestation]);
+    let files = in_memory(&package);
+    assert!(verify(&package.manifest_bytes, &files, &Options::default()).is_intact());
+
+    // The provider's id is under the digest and the signature: another id is tampering.
+    let text = String::from_utf8(package.manifest_bytes.clone()).unwrap();
+    let forged = text.replace("vfy-7c1e-0001", "vfy-7c1e-0002");
+    assert_ne!(forged, text);
+    assert_eq!(codes(&verify(forged.as_bytes(), &files, &Options::default())), vec![Code::ManifestTampered, Code::SignatureInvalid]);
+
+    // A receiver refuses a malformed attestation even under a matching digest.
+    let mut malformed = package.manifest.clone();
+    malformed.attestations[0].issued_at = "2026-11-27 23:58".into();
+    malformed.seal = None;
+    let digest = hexin_core::hash::sha256_hex(&malformed.to_canonical().unwrap());
+    malformed.seal = Some(hexin_core::package::manifest::Seal { digest, signature: None });
+    let v = verify(&malformed.to_canonical().unwrap(), &files, &Options::default());
+    assert_eq!(codes(&v), vec![Code::ManifestInvalid], "{:?}", v.problems);
+
+    // Without attestations the member is absent: packages sealed before it read the same.
+    let plain = individual_package(None, (1280, 960));
+    assert!(!String::from_utf8(plain.manifest_bytes).unwrap().contains("attestations"));
+}
+
+#[test]
+fn malformed_attestations_are_refused_at_sealing() {
+    let policy = Policy::icp_default();
+    let submission = Submission::new(SubjectKind::Individual, "11", individual_fields()).unwrap();
+    let cases = [
+        (vec![liveness("", "2026-11-27T23:58:00Z")], "attestations[0]"),
+        (vec![liveness("vfy-1", "2026-11-27T23:58:00Z"), liveness("vfy\n2", "2026-11-27T23:58:00Z")], "attestations[1]"),
+        (vec![liveness(&"x".repeat(257), "2026-11-27T23:58:00Z")], "attestations[0]"),
+        (vec![liveness("vfy-1", "2026-11-27T23:58:00+08:00")], "attestations[0]"),
+        (vec![liveness("vfy-1", "2026-11-27T23:58:00Z"); 9], "attestations"),
+    ];
+    for (attestations, name) in cases {
+        let sealing = sealing().attested(attestations);
+        match seal(&submission, materials(&INDIVIDUAL[..1], (1280, 960), &policy), &policy, &sealing) {
+            Err(Error::InvalidArgument { name: n, .. }) => assert_eq!(n, name),
+            other => panic!("{name}: {:?}", other.map(|p| p.digest)),
+        }
     }
 }

@@ -18,6 +18,7 @@ use crate::filing::requirements::SubjectKind;
 use crate::package::signature::Signature;
 use crate::filing::submission::Fields;
 use crate::canonical;
+use crate::date::parse_rfc3339_utc;
 use crate::{Error, Verdict};
 
 /// The manifest's file name inside a package.
@@ -46,9 +47,51 @@ pub struct Manifest {
     /// Field warnings the host chose to seal anyway (e.g. `invalid_credit_code`).
     pub warnings: Vec<Problem>,
     pub materials: Vec<Entry>,
+    /// Results from outside hexin bound to the package, e.g. the provider's liveness check;
+    /// absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attestations: Vec<Attestation>,
     /// Absent only while the manifest is being sealed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal: Option<Seal>,
+}
+
+/// The most attestations a package carries.
+pub const MAX_ATTESTATIONS: usize = 8;
+/// The most characters in each text member of an attestation.
+pub const MAX_ATTESTATION_TEXT: usize = 256;
+
+/// A result only the provider can produce (liveness, the comparison with the police photo),
+/// named in the package so that the server can tie the sealed package to it. hexin neither
+/// makes nor checks it: it records what the host passes, under the digest and the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct Attestation {
+    /// Who issued it, e.g. `aliyun` or `tencent-cloud`.
+    pub provider: String,
+    /// What it attests, e.g. `liveness` or `face-match`.
+    pub kind: String,
+    /// The provider's id for it, e.g. the verification id its API returned.
+    pub reference: String,
+    /// When the provider issued it, RFC 3339 UTC: `2026-11-30T12:00:00Z`.
+    pub issued_at: String,
+}
+
+impl Attestation {
+    /// What is wrong with it: an empty or over-long member, a control character, or an
+    /// `issued_at` not in RFC 3339 UTC.
+    pub fn problem(&self) -> Option<String> {
+        for (name, value) in [("provider", &self.provider), ("kind", &self.kind), ("reference", &self.reference)] {
+            let n = value.chars().count();
+            if n == 0 || n > MAX_ATTESTATION_TEXT || value.chars().any(char::is_control) {
+                return Some(format!("{name} must be 1 to {MAX_ATTESTATION_TEXT} characters, none of them a control character"));
+            }
+        }
+        parse_rfc3339_utc(&self.issued_at)
+            .is_none()
+            .then(|| "issued_at must be an RFC 3339 UTC time such as 2026-11-30T12:00:00Z".into())
+    }
 }
 
 /// The SDK that sealed the package.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::date::{rfc3339_utc, unix_now, Date};
 use crate::error::Error;
-use crate::package::manifest::{self, Capture, CheckRecord, Entry, Manifest, PolicyRef, Sdk, Seal, SubjectRef, Thresholds};
+use crate::package::manifest::{self, Attestation, Capture, CheckRecord, Entry, Manifest, PolicyRef, Sdk, Seal, SubjectRef, Thresholds};
 use crate::material::MaterialKind;
 use crate::hash::{hex, is_hex, sha256_hex};
 use crate::policy::Policy;
@@ -32,17 +32,25 @@ pub struct Sealing<'a> {
     /// Seconds since the Unix epoch.
     pub created_at: i64,
     pub signer: Option<&'a dyn Signer>,
+    /// Results from outside hexin to bind into the package (at most
+    /// [`manifest::MAX_ATTESTATIONS`]).
+    pub attestations: Vec<Attestation>,
 }
 
 impl<'a> Sealing<'a> {
     /// A random package id, the current time, unsigned.
     pub fn new() -> Result<Sealing<'a>, Error> {
-        Ok(Sealing { package_id: new_package_id()?, created_at: unix_now(), signer: None })
+        Ok(Sealing { package_id: new_package_id()?, created_at: unix_now(), signer: None, attestations: vec![] })
     }
 
     /// Signs with `signer`.
     pub fn signed_by(self, signer: &'a dyn Signer) -> Sealing<'a> {
         Sealing { signer: Some(signer), ..self }
+    }
+
+    /// Binds `attestations` into the package.
+    pub fn attested(self, attestations: Vec<Attestation>) -> Sealing<'a> {
+        Sealing { attestations, ..self }
     }
 }
 
@@ -164,6 +172,15 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
     if !is_hex(&sealing.package_id, 32) {
         return Err(Error::InvalidArgument { name: "package_id".into(), reason: "must be 32 lowercase hex characters".into() });
     }
+    if sealing.attestations.len() > manifest::MAX_ATTESTATIONS {
+        let reason = format!("at most {} attestations", manifest::MAX_ATTESTATIONS);
+        return Err(Error::InvalidArgument { name: "attestations".into(), reason });
+    }
+    for (i, a) in sealing.attestations.iter().enumerate() {
+        if let Some(reason) = a.problem() {
+            return Err(Error::InvalidArgument { name: format!("attestations[{i}]"), reason });
+        }
+    }
     let today = Date::from_unix_days(sealing.created_at.div_euclid(86_400));
     let present: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
     let mut problems = problems(submission, &present, policy, today);
@@ -221,6 +238,7 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
         fields: submission.fields.normalized(),
         warnings,
         materials: entries,
+        attestations: sealing.attestations.clone(),
         seal: None,
     };
     let unsealed = manifest.to_canonical()?;

@@ -256,6 +256,14 @@ fn check_entries(m: &Manifest, problems: &mut Vec<Problem>) {
     if m.materials.is_empty() || m.materials.len() > MAX_MATERIALS {
         problems.push(invalid(&format!("a package holds 1 to {MAX_MATERIALS} materials")));
     }
+    if m.attestations.len() > manifest::MAX_ATTESTATIONS {
+        problems.push(invalid(&format!("a package holds at most {} attestations", manifest::MAX_ATTESTATIONS)));
+    }
+    for (i, a) in m.attestations.iter().enumerate() {
+        if let Some(reason) = a.problem() {
+            problems.push(invalid(&format!("attestations[{i}]: {reason}")));
+        }
+    }
     let mut seen = BTreeSet::new();
     for (i, e) in m.materials.iter().enumerate() {
         if !is_safe_file_name(&e.file) {
