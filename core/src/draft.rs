@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::date::{unix_now, Date};
-use crate::package::manifest::Capture;
+use crate::package::manifest::{self, Attestation, Capture};
 use crate::outbox::{Outbox, PackageState};
 use crate::problem::{Place, Problem};
 use crate::filing::requirements::SubjectKind;
@@ -100,6 +100,9 @@ struct Record {
     province: String,
     fields: Option<Fields>,
     materials: Vec<Kept>,
+    /// The provider's results to seal with the materials (absent in drafts kept before them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    attestations: Vec<Attestation>,
 }
 
 /// An accepted capture; its normalized JPEG is the outbox file `file`.
@@ -116,7 +119,7 @@ impl Draft {
     /// Starts a new application for `subject` in `province` (code or name) with a fresh package id.
     pub fn start(outbox: Arc<Outbox>, policy: Arc<Policy>, subject: SubjectKind, province: &str) -> Result<Draft, Error> {
         let province = crate::filing::province::find(province)?.code.to_string();
-        let record = Record { subject, province, fields: None, materials: vec![] };
+        let record = Record { subject, province, fields: None, materials: vec![], attestations: vec![] };
         let id = seal::new_package_id()?;
         outbox.create_draft(&id, &record.to_json()?)?;
         Ok(Draft { outbox, policy, id, record: Mutex::new(record) })
@@ -184,6 +187,30 @@ impl Draft {
         self.save(&mut record, |r| r.fields = Some(fields))
     }
 
+    /// Keeps the provider's result (e.g. its liveness check) to seal with the materials. One of
+    /// the same provider and kind replaces the earlier one, as a retaken check does. Refuses with
+    /// [`Error::InvalidArgument`] one outside the manifest's form, or one more than
+    /// [`manifest::MAX_ATTESTATIONS`].
+    pub fn attest(&self, attestation: Attestation) -> Result<(), Error> {
+        if let Some(reason) = attestation.problem() {
+            return Err(Error::InvalidArgument { name: "attestation".into(), reason });
+        }
+        let mut record = self.lock();
+        let same = |a: &Attestation| a.provider == attestation.provider && a.kind == attestation.kind;
+        if !record.attestations.iter().any(same) && record.attestations.len() == manifest::MAX_ATTESTATIONS {
+            let reason = format!("a package holds at most {} attestations", manifest::MAX_ATTESTATIONS);
+            return Err(Error::InvalidArgument { name: "attestation".into(), reason });
+        }
+        let mut kept: Vec<Attestation> = record.attestations.iter().filter(|a| !same(a)).cloned().collect();
+        kept.push(attestation);
+        self.save(&mut record, |r| r.attestations = kept)
+    }
+
+    /// The attestations kept so far.
+    pub fn attestations(&self) -> Vec<Attestation> {
+        self.lock().attestations.clone()
+    }
+
     /// The fields set so far.
     pub fn fields(&self) -> Option<Fields> {
         self.lock().fields.clone()
@@ -223,7 +250,7 @@ impl Draft {
         // Only the record's files: one a failed `remove` left behind is dropped at sealing.
         let mut stored = self.outbox.get(&self.id)?.files;
         stored.retain(|f| record.materials.iter().any(|m| m.file == f.name));
-        let sealing = Sealing { package_id: self.id.clone(), created_at: unix_now(), signer, attestations: vec![] };
+        let sealing = Sealing { package_id: self.id.clone(), created_at: unix_now(), signer, attestations: record.attestations.clone() };
         let sealed = seal::seal_stored(&submission, materials, &self.policy, &sealing, &stored)?;
         self.outbox.seal_in_place(&self.id, &sealed.manifest_bytes, &stored)?;
         Ok(Sealed { package_id: self.id.clone(), digest: sealed.digest })

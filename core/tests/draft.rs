@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use hexin_core::draft::{Checklist, Draft, MaterialState};
-use hexin_core::package::manifest::{Capture, CaptureSource};
+use hexin_core::package::manifest::{Attestation, Capture, CaptureSource};
 use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::filing::submission::Fields;
@@ -41,6 +41,10 @@ fn codes(problems: &[hexin_core::Problem]) -> Vec<(Code, String)> {
     problems.iter().map(|p| (p.code, p.at.clone())).collect()
 }
 
+fn liveness(reference: &str) -> Attestation {
+    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: "2026-11-30T09:15:00Z".into() }
+}
+
 fn states(list: &Checklist) -> Vec<(MaterialKind, bool, MaterialState)> {
     list.materials.iter().map(|m| (m.kind, m.required, m.state)).collect()
 }
@@ -66,6 +70,10 @@ fn captures_survive_a_reopen_and_seal_in_place() {
             assert!(!report.output.unwrap().jpeg.is_empty());
         }
         draft.set_fields(fields()).unwrap();
+        // The provider's liveness check, run at the face step; retaken, the second replaces it.
+        draft.attest(liveness("vfy-0001")).unwrap();
+        draft.attest(liveness("vfy-0002")).unwrap();
+        assert!(matches!(draft.attest(liveness("")), Err(Error::InvalidArgument { .. })));
         draft.id().to_string()
         // Dropped here without sealing, as when the app is killed.
     };
@@ -73,6 +81,7 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     let outbox = open(&dir);
     let draft = Draft::open(outbox.clone(), policy.clone(), &id).unwrap();
     assert_eq!(draft.fields(), Some(fields()));
+    assert_eq!(draft.attestations(), [liveness("vfy-0002")]);
     let list = draft.checklist().unwrap();
     let accepted = INDIVIDUAL[..3].iter().map(|&k| (k, true, MaterialState::Accepted));
     assert_eq!(states(&list), accepted.chain([(MaterialKind::VerificationForm, true, MaterialState::Missing)]).collect::<Vec<_>>());
@@ -107,6 +116,9 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     let v = verify_dir(&exported, &Options { expected_digest: Some(sealed.digest.clone()), ..Options::default() });
     assert!(v.is_intact(), "{:?}", v.problems);
     assert_eq!(v.package_id.as_deref(), Some(id.as_str()));
+    let manifest: hexin_core::package::manifest::Manifest =
+        serde_json::from_slice(&std::fs::read(exported.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest.attestations, [liveness("vfy-0002")]);
 
     // A sealed package is no longer a draft.
     assert!(matches!(Draft::open(outbox, policy, &id), Err(Error::InvalidState { .. })));
