@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hexin_core::date::unix_now;
 use hexin_core::draft::{self, Checklist, Sealed};
 use hexin_core::input::read_capture;
-use hexin_core::package::manifest::{Capture, CaptureSource};
+use hexin_core::package::manifest::{Attestation, Capture, CaptureSource};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::signature::Signer;
 use hexin_core::filing::submission::Fields;
@@ -65,6 +65,17 @@ impl Draft {
 
     pub fn fields(&self) -> Option<Fields> {
         self.0.fields()
+    }
+
+    /// Keeps the result of the provider's own check (its liveness and face comparison, which
+    /// only the provider can run) to seal with the materials: `reference` is the id its API
+    /// returned, `issued_at` RFC 3339 UTC. One of the same provider and kind replaces the earlier.
+    pub fn attest(&self, attestation: Attestation) -> Result<(), Error> {
+        guard(|| self.0.attest(attestation))
+    }
+
+    pub fn attestations(&self) -> Vec<Attestation> {
+        self.0.attestations()
     }
 
     /// The report of the kept capture of `kind`.

@@ -23,6 +23,7 @@ import org.hexin.validateDomain
 import org.hexin.validateIdNumber
 import org.hexin.validatePhone
 import org.hexin.verifyPackageDir
+import org.hexin.core.Attestation
 import org.hexin.core.CaptureSource
 import org.hexin.core.Code
 import org.hexin.core.Event
@@ -148,6 +149,12 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
     draft.setFields(exampleFields())
     check(draft.checklist().let { it.problems.isEmpty() && it.fields.isEmpty() && it.readyToSeal })
 
+    // The provider's liveness result (its SDK ran at the face step), sealed under the signature.
+    val liveness = Attestation("aliyun", "liveness", "vfy-kotlin-0001", "2026-11-30T09:15:00Z")
+    check(assertThrows<HexinException.InvalidArgument> { draft.attest(liveness.copy(issuedAt = "yesterday")) }.name == "attestation")
+    draft.attest(liveness)
+    check(draft.attestations() == listOf(liveness))
+
     // A signer that fails, then a real one: the Kotlin object signs from inside Rust.
     val broken = object : Signer {
         override fun publicKey(): ByteArray = throw HexinException.SigningFailed("keystore locked")
@@ -184,12 +191,13 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
     val v = verifyPackageDir(File(serverPackages, sealed.packageId).path, listOf(signer.publicPem), sealed.digest)
     check(v.problems.isEmpty()) { "${v.problems}" }
     check(v.signedBy != null)
+    check(File(serverPackages, "${sealed.packageId}/manifest.json").readText().contains("\"reference\":\"vfy-kotlin-0001\""))
     val badKey = assertThrows<HexinException.InvalidArgument> {
         runBlocking { verifyPackageDir(File(serverPackages, sealed.packageId).path, listOf(signer.publicPem, "not a key"), null) }
     }
     check(badKey.name == "trusted_keys_pem" && badKey.reason.startsWith("[1]")) { "$badKey" }
     outbox.close()
-    println("ok  draft → seal (signed in Kotlin) → upload → cancel at $before/$total → resume (${delivery.sentBytes} B) → verified")
+    println("ok  draft + liveness attestation → seal (signed in Kotlin) → upload → cancel at $before/$total → resume (${delivery.sentBytes} B) → verified")
 }
 
 /** A listener that throws makes Rust panic inside the upload; the app gets Internal, not a crash. */

@@ -104,6 +104,13 @@ func sealsUploadsCancelsAndResumes() async throws {
         expect(report.verdict == .accept, "\(kind): \(report.findings)")
     }
     try draft.setFields(fields: exampleFields())
+    // The provider's liveness result (its SDK ran at the face step), sealed with the materials.
+    let liveness = Attestation(provider: "aliyun", kind: "liveness", reference: "vfy-swift-0001", issuedAt: "2026-11-30T09:15:00Z")
+    await expectError("bad attestation", { if case let .InvalidArgument(name, _) = $0 { return name == "attestation" } else { return false } }) {
+        try draft.attest(attestation: Attestation(provider: "aliyun", kind: "liveness", reference: "vfy-swift-0001", issuedAt: "yesterday"))
+    }
+    try draft.attest(attestation: liveness)
+    expect(draft.attestations() == [liveness], "\(draft.attestations())")
     let ready = try draft.checklist()
     expect(ready.problems.isEmpty && ready.fields.isEmpty && ready.readyToSeal, "checklist not empty: \(ready.problems)")
     expect(ready.materials.allSatisfy { $0.state != .missing && $0.report?.verdict == .accept }, "\(ready.materials)")
@@ -134,7 +141,9 @@ func sealsUploadsCancelsAndResumes() async throws {
     expect(events.all.contains { if case .committed = $0 { return true } else { return false } }, "no committed event")
     let v = try await verifyPackageDir(dir: serverPackages.appendingPathComponent(sealed.packageId).path, trustedKeysPem: [], expectedDigest: sealed.digest)
     expect(v.problems.isEmpty, "\(v.problems)")
-    print("ok  draft → seal → upload → cancel at \(sentBefore)/\(total) → resume (\(delivery.sentBytes) B) → verified on the server")
+    let manifest = try String(contentsOf: serverPackages.appendingPathComponent(sealed.packageId).appendingPathComponent("manifest.json"), encoding: .utf8)
+    expect(manifest.contains("\"reference\":\"vfy-swift-0001\""), "the attestation is not in the delivered manifest")
+    print("ok  draft + liveness attestation → seal → upload → cancel at \(sentBefore)/\(total) → resume (\(delivery.sentBytes) B) → verified on the server")
 }
 
 func sampleFlowFilesAPackage() async throws {
