@@ -117,6 +117,14 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         }
     }
 
+    /// Keeps the provider's liveness result (its own SDK runs the check at the face step: the
+    /// verification id and when, RFC 3339 UTC) to seal with the application.
+    public func livenessVerified(provider: String, reference: String, issuedAt: String) async {
+        await guarded {
+            try self.requireDraft().attest(attestation: Attestation(provider: provider, kind: "liveness", reference: reference, issuedAt: issuedAt))
+        }
+    }
+
     /// Seals the application and delivers it, with progress in `phase`.
     public func submit() async {
         await guarded {

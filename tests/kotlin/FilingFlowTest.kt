@@ -59,15 +59,16 @@ fun sampleFlowFilesAPackage() = runBlocking {
     flow.updateFields(exampleFields())
     check(flow.state.value.readyToSubmit) { "${flow.state.value}" }
 
+    flow.livenessVerified("aliyun", "vfy-sample-0001", "2026-11-30T09:15:00Z")
     flow.submit()
     state = flow.state.value
     check(state.error == null) { "${state.error}" }
     val delivered = state.phase
     check(delivered is Phase.Delivered && delivered.digest.length == 64) { "$delivered" }
-    check(File(File(serverPackages, packageId), "manifest.json").exists())
+    check(File(File(serverPackages, packageId), "manifest.json").readText().contains("\"reference\":\"vfy-sample-0001\""))
     scope.cancel()
     outbox.close()
-    println("ok  sample flow: rejected shot → retake → killed → reopened → fields → submit → delivered")
+    println("ok  sample flow: rejected shot → retake → killed → reopened → fields → liveness → submit → delivered")
 }
 
 fun main() {

@@ -163,10 +163,13 @@ func sampleFlowFilesAPackage() async throws {
     expect(flow.state.fieldProblems == ["responsible_person.phone": [phone]] && !flow.state.readyToSubmit, "\(flow.state.fieldProblems)")
     await flow.updateFields(exampleFields())
     expect(flow.state.readyToSubmit, "\(flow.state)")
+    await flow.livenessVerified(provider: "aliyun", reference: "vfy-sample-0002", issuedAt: "2026-11-30T09:15:00Z")
     await flow.submit()
-    guard case let .delivered(digest) = flow.state.phase else { return expect(false, "\(flow.state)") }
+    guard case let .delivered(digest) = flow.state.phase, let packageId = flow.state.packageId else { return expect(false, "\(flow.state)") }
     expect(digest.count == 64 && flow.state.error == nil && changes > 10, "\(digest) \(changes)")
-    print("ok  sample flow: rejected shot → retake → fields → submit → delivered")
+    let manifest = try String(contentsOf: serverPackages.appendingPathComponent(packageId).appendingPathComponent("manifest.json"), encoding: .utf8)
+    expect(manifest.contains("\"reference\":\"vfy-sample-0002\""), "the liveness result is not in the delivered manifest")
+    print("ok  sample flow: rejected shot → retake → fields → liveness → submit → delivered")
 }
 
 do {

@@ -14,6 +14,7 @@ import org.hexin.Policy
 import org.hexin.Uploader
 import org.hexin.materialFileName
 import org.hexin.materialName
+import org.hexin.core.Attestation
 import org.hexin.core.CaptureSource
 import org.hexin.core.Event
 import org.hexin.core.Fields
@@ -126,6 +127,14 @@ class FilingFlow(
         val draft = requireDraft()
         draft.setFields(fields)
         refresh(draft)
+    }
+
+    /**
+     * Keeps the provider's liveness result (its own SDK runs the check at the face step: the
+     * verification id and when, RFC 3339 UTC) to seal with the application.
+     */
+    suspend fun livenessVerified(provider: String, reference: String, issuedAt: String) = guard {
+        requireDraft().attest(Attestation(provider, "liveness", reference, issuedAt))
     }
 
     /** Seals the application and delivers it, with progress in [FilingState.phase]. */
