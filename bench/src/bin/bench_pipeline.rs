@@ -27,12 +27,11 @@ use hexin_core::capture::analysis::Analysis;
 use hexin_core::capture::checks::{self, Metrics};
 use hexin_core::capture::normalize::{self, Search};
 use hexin_core::capture::rules::QualityRange;
-use hexin_core::capture::document::geometry::Homography;
 use hexin_core::capture::document::plane::Plane;
-use hexin_core::capture::document::warp::warp_rgb;
 use hexin_core::capture::document::{Detector, Outcome, Shape};
 use hexin_core::capture::intake;
-use hexin_core::capture::placement::{self, Straight};
+use hexin_core::capture::placement;
+use hexin_core::capture::straightened;
 use hexin_core::{check, MaterialKind, Policy, Report};
 use hexin_testing::{quality, synthetic};
 use zune_core::bytestream::ZCursor;
@@ -333,17 +332,6 @@ fn stages(path: &str, kind: MaterialKind, policy: &Policy, warmup: usize, repeat
     row["peak_mb_after"] = peak_mb.iter().map(|(n, m)| (n.to_string(), serde_json::json!(m))).collect();
     println!("{row}");
     Ok(())
-}
-
-/// The straightened document at its output size, as `check` samples it from the decoded pixels
-/// (hexin_core::capture's private `straightened`; the stages compare the outputs' digests).
-fn straightened(decoded: &intake::Decoded, (width, height): (u32, u32), s: &Straight) -> image::RgbImage {
-    let stored = decoded.pixels.dimensions();
-    let (uw, uh) = intake::upright_size(stored, decoded.orientation);
-    let scale = Homography::scale(uw as f64 / width as f64, uh as f64 / height as f64);
-    let to_stored = intake::upright_to_stored(decoded.orientation, stored).after(&scale.after(&s.to_upright));
-    let rgb = warp_rgb(decoded.pixels.as_raw(), stored, &to_stored, s.size);
-    image::RgbImage::from_raw(s.size.0, s.size.1, rgb).expect("warp returns a full buffer")
 }
 
 /// VmHWM of this process, in MB (10^6 bytes), from /proc/self/status.

@@ -126,8 +126,9 @@ pub fn check(bytes: &[u8], kind: MaterialKind, limits: &Limits, rules: &Rules) -
 }
 
 /// The straightened document at its output size, sampled from the decoded pixels as stored
-/// (the orientation and any decode-time scaling folded into the transform).
-fn straightened(decoded: &intake::Decoded, (width, height): (u32, u32), s: &Straight) -> RgbImage {
+/// (the orientation and any decode-time scaling folded into the transform); `width` × `height`
+/// is the upright photo's full-resolution size.
+pub fn straightened(decoded: &intake::Decoded, (width, height): (u32, u32), s: &Straight) -> RgbImage {
     let stored = decoded.pixels.dimensions();
     let (uw, uh) = intake::upright_size(stored, decoded.orientation);
     let scale = document::geometry::Homography::scale(uw as f64 / width as f64, uh as f64 / height as f64);
