@@ -204,15 +204,20 @@ pub fn shot(plan: &Plan, index: usize, width: u32, height: u32) -> Shot {
 /// bench), drawn on every core.
 pub fn corpus(width: u32, height: u32) -> Vec<Capture> {
     let plans = plans();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(plans.len());
-    let mut slots: Vec<Option<Capture>> = vec![None; plans.len()];
+    drawn_in_parallel(plans.len(), |i| capture(&plans[i], i, width, height))
+}
+
+/// `draw(0..n)` spread over every core, in order.
+pub fn drawn_in_parallel<T: Send>(n: usize, draw: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(n.max(1));
+    let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    let draw = &draw;
     std::thread::scope(|scope| {
-        for (t, chunk) in slots.chunks_mut(plans.len().div_ceil(threads)).enumerate() {
-            let plans = &plans;
+        for (t, chunk) in slots.chunks_mut(n.div_ceil(threads).max(1)).enumerate() {
             scope.spawn(move || {
-                let first = t * plans.len().div_ceil(threads);
+                let first = t * n.div_ceil(threads);
                 for (k, slot) in chunk.iter_mut().enumerate() {
-                    *slot = Some(capture(&plans[first + k], first + k, width, height));
+                    *slot = Some(draw(first + k));
                 }
             });
         }

@@ -88,8 +88,9 @@ fn tinted(l: f32, mean: f32, contrast: f32, base: [f32; 3]) -> [f32; 3] {
     base.map(|c| (c * gain).min(245.0))
 }
 
-#[derive(Clone, Copy)]
-enum Photo {
+/// The vendored texture photographs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Photo {
     Wood,
     Brick,
     Grass,
@@ -97,13 +98,14 @@ enum Photo {
 }
 
 /// A decoded photograph, sampled with mirrored repeats so any plane point has a colour.
-struct Decoded {
-    width: usize,
-    height: usize,
+pub struct Decoded {
+    pub width: usize,
+    pub height: usize,
     rgb: Vec<f32>,
 }
 
-fn photo(which: Photo) -> &'static Decoded {
+/// A texture photograph, decoded once.
+pub fn photo(which: Photo) -> &'static Decoded {
     static CELLS: [OnceLock<Decoded>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let (cell, bytes): (_, &[u8]) = match which {
         Photo::Wood => (&CELLS[0], include_bytes!("../textures/wood.jpg")),
@@ -111,16 +113,19 @@ fn photo(which: Photo) -> &'static Decoded {
         Photo::Grass => (&CELLS[2], include_bytes!("../textures/grass.jpg")),
         Photo::Gravel => (&CELLS[3], include_bytes!("../textures/gravel.jpg")),
     };
-    cell.get_or_init(|| {
-        let img: RgbImage = image::load_from_memory(bytes).expect("vendored texture decodes").to_rgb8();
-        let (w, h) = img.dimensions();
-        Decoded { width: w as usize, height: h as usize, rgb: img.into_raw().into_iter().map(f32::from).collect() }
-    })
+    cell.get_or_init(|| Decoded::new(bytes))
 }
 
 impl Decoded {
+    /// Decodes a vendored JPEG; panics on one that does not decode.
+    pub fn new(jpeg: &[u8]) -> Decoded {
+        let img: RgbImage = image::load_from_memory(jpeg).expect("vendored photograph decodes").to_rgb8();
+        let (w, h) = img.dimensions();
+        Decoded { width: w as usize, height: h as usize, rgb: img.into_raw().into_iter().map(f32::from).collect() }
+    }
+
     /// Bilinear sample at (u, v) in pixels, the photograph mirrored at its edges.
-    fn sample(&self, u: f64, v: f64) -> [f32; 3] {
+    pub fn sample(&self, u: f64, v: f64) -> [f32; 3] {
         let mirror = |t: f64, n: usize| {
             let period = 2.0 * n as f64;
             let t = t.rem_euclid(period);

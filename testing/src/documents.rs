@@ -2,6 +2,7 @@
 //! licence (A4 or A3, either way round) and a signed verification form. Text is glyph-like
 //! strokes, not real characters: what matters to hexin is the layout's edges and colours.
 
+use crate::people::Person;
 use crate::synthetic::Rng;
 use hexin_core::MaterialKind;
 use image::{Rgb, RgbImage};
@@ -81,6 +82,9 @@ impl Sheet {
     }
 }
 
+/// The face in the ID card front's portrait: its centre and side (brows to chin) in millimetres.
+pub const ID_PORTRAIT_FACE: ([f64; 2], f64) = ([68.0, 20.5], 11.5);
+
 const INK: [f32; 3] = [30.0, 30.0, 36.0];
 const SEAL_RED: [f32; 3] = [206.0, 36.0, 40.0];
 
@@ -91,15 +95,11 @@ fn id_front(c: &mut Canvas) {
         let wave = (((x * 1.9 + (y * 0.45).sin() * 3.0).sin() * 0.5 + 0.5) * ((y * 1.3 - (x * 0.2).cos() * 2.0).sin() * 0.3 + 0.7)) as f32;
         [228.0 + 14.0 * u as f32 - 10.0 * wave, 230.0 - 8.0 * v as f32 - 8.0 * wave, 242.0 - 20.0 * (u * v) as f32 - 14.0 * wave]
     });
-    // Portrait on a pale studio background: shoulders (cut by the photo's edge), face, hair.
+    // Portrait on a pale studio background: a real face (Grace Hopper's head and shoulders, cut
+    // by the photo's edge), so that a face detector finds it as it finds a real card's.
     let (lo, hi) = ([55.0, 6.0], [81.0, 40.0]);
     c.rect(lo, hi, [236.0, 238.0, 240.0]);
-    c.paint(lo, hi, [52.0, 58.0, 72.0], |x, y| {
-        let shoulders = (((x - 68.0) / 11.0).hypot((y - 41.0) / 7.0) - 1.0) * 7.0;
-        shoulders.max(y - hi[1])
-    });
-    c.ellipse([68.0, 21.0], [6.0, 7.8], [226.0, 184.0, 152.0]);
-    c.ellipse([68.0, 16.0], [7.2, 5.2], [40.0, 32.0, 30.0]);
+    c.portrait(lo, hi, Person::Hopper, ID_PORTRAIT_FACE);
     // Name, sex and ethnicity, birth date, two lines of address, then the ID number.
     for (line, (chars, x0)) in [(3, 6.0), (7, 6.0), (9, 6.0), (12, 6.0), (10, 14.0)].into_iter().enumerate() {
         c.label([6.0, 8.0 + line as f64 * 6.0], 2.4, 2);
@@ -195,6 +195,23 @@ impl Canvas {
             for x in px(lo[0] - 1.0 / s, w)..px(hi[0] + 2.0 / s, w) {
                 let d = distance((x as f64 + 0.5) / s, (y as f64 + 0.5) / s) * s;
                 let a = (0.5 - d).clamp(0.0, 1.0) as f32;
+                if a > 0.0 {
+                    let p = self.img.get_pixel_mut(x, y);
+                    *p = Rgb(std::array::from_fn(|i| (p[i] as f32 * (1.0 - a) + color[i] * a).round() as u8));
+                }
+            }
+        }
+    }
+
+    /// `person`'s cut-out within the box `lo`..`hi`, the face centred at `face.0` with side `face.1` (mm).
+    fn portrait(&mut self, lo: [f64; 2], hi: [f64; 2], person: Person, ([cx, cy], side): ([f64; 2], f64)) {
+        let (w, h) = self.img.dimensions();
+        let s = self.s;
+        let px = |mm: f64, n: u32| ((mm * s).round().max(0.0) as u32).min(n);
+        for y in px(lo[1], h)..px(hi[1], h) {
+            for x in px(lo[0], w)..px(hi[0], w) {
+                let at = [((x as f64 + 0.5) / s - cx) / side, ((y as f64 + 0.5) / s - cy) / side];
+                let (color, a) = person.sample(at, 1.0 / (s * side));
                 if a > 0.0 {
                     let p = self.img.get_pixel_mut(x, y);
                     *p = Rgb(std::array::from_fn(|i| (p[i] as f32 * (1.0 - a) + color[i] * a).round() as u8));

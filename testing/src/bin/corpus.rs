@@ -1,31 +1,35 @@
-//! Writes the generated document corpus and the preview-frame sequences to disk.
+//! Writes the generated document corpus, the face corpus and the preview-frame sequences to disk.
 //!
-//! `corpus --out DIR [--width W --height H] [--frames DIR]`
+//! `corpus --out DIR [--width W --height H] [--faces DIR] [--frames DIR]`
 //!
 //! - `--out DIR`: the captures as JPEGs and `labels.json` (default size 1600 × 1200);
+//! - `--faces DIR`: the face corpus (`hexin_testing::faces`), its JPEGs and `labels.json`;
 //! - `--frames DIR`: each sequence's frames as raw luma buffers `NAME/NNN.y` (`stride *
 //!   height` bytes) and `frames.json`, an index of them:
 //!   `{"recipe", "sequences": [{"name", "frames": [{"file", "width", "height", "stride",
 //!   "rotation", "corners", "expect"}]}]}`.
 
 use hexin_testing::corpus::{corpus, labels_json, RECIPE};
+use hexin_testing::faces;
 use hexin_testing::frames::Sequence;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 struct Args {
     out: Option<PathBuf>,
+    faces: Option<PathBuf>,
     frames: Option<PathBuf>,
     width: u32,
     height: u32,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut parsed = Args { out: None, frames: None, width: 1600, height: 1200 };
+    let mut parsed = Args { out: None, faces: None, frames: None, width: 1600, height: 1200 };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--out" => parsed.out = Some(value()?.into()),
+            "--faces" => parsed.faces = Some(value()?.into()),
             "--frames" => parsed.frames = Some(value()?.into()),
             "--width" | "--height" => {
                 let v = value()?;
@@ -38,8 +42,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     if parsed.width.max(parsed.height) > 2 * parsed.width.min(parsed.height) {
         return Err(format!("{}x{}: one side more than twice the other", parsed.width, parsed.height));
     }
-    if parsed.out.is_none() && parsed.frames.is_none() {
-        return Err("nothing to write: give --out DIR and/or --frames DIR".into());
+    if parsed.out.is_none() && parsed.faces.is_none() && parsed.frames.is_none() {
+        return Err("nothing to write: give --out DIR, --faces DIR and/or --frames DIR".into());
     }
     Ok(parsed)
 }
@@ -51,6 +55,16 @@ fn write_corpus(dir: &Path, width: u32, height: u32) -> std::io::Result<usize> {
         std::fs::write(dir.join(&c.file), &c.jpeg)?;
     }
     std::fs::write(dir.join("labels.json"), labels_json(&captures))?;
+    Ok(captures.len())
+}
+
+fn write_faces(dir: &Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let captures = faces::corpus();
+    for c in &captures {
+        std::fs::write(dir.join(&c.file), &c.jpeg)?;
+    }
+    std::fs::write(dir.join("labels.json"), faces::labels_json(&captures))?;
     Ok(captures.len())
 }
 
@@ -80,7 +94,7 @@ fn main() -> ExitCode {
     let args = match parse(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(e) => {
-            eprintln!("corpus: {e}\nusage: corpus --out DIR [--width W --height H] [--frames DIR]");
+            eprintln!("corpus: {e}\nusage: corpus --out DIR [--width W --height H] [--faces DIR] [--frames DIR]");
             return ExitCode::from(2);
         }
     };
@@ -88,6 +102,10 @@ fn main() -> ExitCode {
         if let Some(dir) = &args.out {
             let n = write_corpus(dir, args.width, args.height)?;
             println!("{n} captures at {}x{} in {}", args.width, args.height, dir.display());
+        }
+        if let Some(dir) = &args.faces {
+            let n = write_faces(dir)?;
+            println!("{n} face captures in {}", dir.display());
         }
         if let Some(dir) = &args.frames {
             let n = write_frames(dir)?;
