@@ -36,7 +36,8 @@ public struct GuideState: Equatable {
     public var hint: Hint?
     /// The hint (or the error) in the applicant's language.
     public var text: String
-    /// The document's corners (top-left, top-right, bottom-right, bottom-left) as shares 0...1
+    /// The document's corners (the face's box, for a face photo) (top-left, top-right,
+    /// bottom-right, bottom-left) as shares 0...1
     /// of the upright preview's width and height.
     public var outline: [(x: Double, y: Double)]?
     /// Consecutive ready frames so far.

@@ -23,7 +23,7 @@ data class GuideState(
     val hint: Hint? = null,
     /** The hint (or the error) in the applicant's language. */
     val text: String = "",
-    /** The document's corners (top-left, top-right, bottom-right, bottom-left) as shares 0..1 of the upright preview's width and height. */
+    /** The document's corners (the face's box, for a face photo) (top-left, top-right, bottom-right, bottom-left) as shares 0..1 of the upright preview's width and height. */
     val outline: List<Pair<Double, Double>>? = null,
     /** Consecutive ready frames so far. */
     val readyCount: Int = 0,
