@@ -6,6 +6,8 @@
 //! - [`corpus`]: the labelled document corpus: [`documents`] photographed on [`desks`] made
 //!   from real textures, placed by a [`homography`] in a [`scene`]; [`frames`]: scripted
 //!   preview sequences for the live capture guide;
+//! - [`faces`]: the labelled face corpus: real [`people`] laid on plain and busy backdrops, a
+//!   card held up, no one, and ID card sides checked as either side;
 //! - [`invariants`]: what every answer of `check` and `Policy::parse` must satisfy, asserted
 //!   the same way by the property tests and the fuzz targets;
 //! - [`quality`]: the bisection the quality search is measured against.
