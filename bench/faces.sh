@@ -12,7 +12,7 @@
 # Environment: HEXIN_CACHE (default ~/.cache/hexin) holds the Python venv (bench/haarenv.sh) and
 # the corpus; CORPUS (a directory of JPEGs and labels.json to score; by default
 # $HEXIN_CACHE/faces-corpus, made by `cargo run -p hexin-testing --bin corpus -- --faces DIR` and
-# remade whenever testing/src or testing/faces changes); PROFILE (dev or release, default release:
+# remade whenever testing/src or its photographs change); PROFILE (dev or release, default release:
 # the times are only meaningful optimised) of the document_report build; RESULTS (default
 # bench/FACES.md; empty: print only). Everything runs on one core (taskset -c 1) when taskset exists.
 set -euo pipefail
@@ -25,23 +25,14 @@ if [ "${1:-}" = --self-test ]; then
     exec "$HAAR_PY" "$ROOT/bench/faces.py" self-test
 fi
 
+# shellcheck source=bench/corpus.sh
+source "$ROOT/bench/corpus.sh"
 if [ -z "${CORPUS:-}" ]; then
     CORPUS=$CACHE/faces-corpus
-    # The corpus is drawn by testing/src from the photographs in testing/faces: a change remakes it.
-    stamp=$(find "$ROOT/testing/src" "$ROOT/testing/faces" "$ROOT/testing/textures" -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
-    if [ "$(cat "$CORPUS/stamp" 2>/dev/null)" != "$stamp" ]; then
-        echo "faces: making the corpus in $CORPUS" >&2
-        rm -rf "$CORPUS"
-        (cd "$ROOT" && cargo run --quiet -p hexin-testing --bin corpus -- --faces "$CORPUS")
-        echo "$stamp" >"$CORPUS/stamp"
-    fi
+    fresh_corpus "$CORPUS" --faces
 fi
-
 PROFILE=${PROFILE:-release}
-echo "faces: building document_report ($PROFILE)" >&2
-(cd "$ROOT" && cargo build --quiet --profile "$PROFILE" -p hexin-bench --bin document_report)
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-HEXIN=$TARGET/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")/document_report
+HEXIN=$(document_report "$PROFILE")
 
 RESULTS=${RESULTS-$ROOT/bench/FACES.md}
 args=(score --corpus "$CORPUS" --hexin "$HEXIN" --hexin-profile "$PROFILE" --raw "$CACHE/faces-raw.json")
