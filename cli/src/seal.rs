@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::UNIX_EPOCH;
 
-use hexin_core::package::manifest::{Capture, CaptureSource};
+use hexin_core::package::manifest::{Attestation, Capture, CaptureSource};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::seal::{self, Material, Sealing};
 use hexin_core::package::signature::SoftwareKey;
@@ -41,6 +41,15 @@ pub struct Args {
     /// Sign with this P-256 private key (PKCS#8 PEM).
     #[arg(long)]
     signing_key: Option<PathBuf>,
+    /// A provider's result to bind into the package, e.g.
+    /// aliyun:liveness:VERIFY-ID@2026-11-30T12:00:00Z; repeat for each (at most 8).
+    ///
+    /// The value is split at its last '@' and at the first two ':' before it, so PROVIDER and KIND
+    /// hold no ':' and the REFERENCE may hold ':' and '@'. ISSUED_AT is RFC 3339 UTC, exactly
+    /// YYYY-MM-DDTHH:MM:SSZ. A part outside its form (empty, a control character, over 256
+    /// characters, another time form) is refused as invalid_argument when sealing.
+    #[arg(long = "attestation", value_name = "PROVIDER:KIND:REFERENCE@ISSUED_AT", value_parser = parse_attestation)]
+    attestations: Vec<Attestation>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -61,6 +70,18 @@ fn modified_secs(path: &Path) -> std::io::Result<i64> {
 fn parse_material(s: &str) -> Result<(MaterialKind, PathBuf), String> {
     let (kind, path) = s.split_once('=').ok_or("expected KIND=PATH")?;
     Ok((kind.parse()?, PathBuf::from(path)))
+}
+
+/// Splits PROVIDER:KIND:REFERENCE@ISSUED_AT at the last `@` and the first two `:` before it;
+/// what each part may hold is checked by [`seal::seal`].
+fn parse_attestation(s: &str) -> Result<Attestation, String> {
+    let form = "expected PROVIDER:KIND:REFERENCE@ISSUED_AT";
+    let (head, issued_at) = s.rsplit_once('@').ok_or(form)?;
+    let mut parts = head.splitn(3, ':');
+    let (Some(provider), Some(kind), Some(reference)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(form.into());
+    };
+    Ok(Attestation { provider: provider.into(), kind: kind.into(), reference: reference.into(), issued_at: issued_at.into() })
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -104,7 +125,8 @@ pub fn run(args: Args) -> ExitCode {
     let sealing = match &key {
         Some(k) => sealing.signed_by(k),
         None => sealing,
-    };
+    }
+    .attested(args.attestations);
     let package = match seal::seal(&submission, materials, &policy, &sealing) {
         Ok(p) => p,
         Err(Error::SealRefused { problems }) => {
@@ -129,13 +151,16 @@ pub fn run(args: Args) -> ExitCode {
         let files: Vec<_> = m.materials.iter().map(|e| json!({ "kind": e.kind, "file": e.file, "bytes": e.bytes, "sha256": e.sha256 })).collect();
         outln!(
             "{}",
-            json!({ "sealed": true, "package_id": m.package_id, "digest": package.digest, "signed": key.is_some(), "dir": args.out.display().to_string(), "files": files, "warnings": m.warnings })
+            json!({ "sealed": true, "package_id": m.package_id, "digest": package.digest, "signed": key.is_some(), "dir": args.out.display().to_string(), "files": files, "warnings": m.warnings, "attestations": m.attestations })
         );
     } else {
         outln!("SEALED {} → {}", m.package_id, args.out.display());
         outln!("  digest {}{}", package.digest, if key.is_some() { " (signed)" } else { "" });
         for e in &m.materials {
             outln!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
+        }
+        for a in &m.attestations {
+            outln!("  attested {} {} {} issued {}", a.provider, a.kind, a.reference, a.issued_at);
         }
         for w in &m.warnings {
             outln!("  warn  {}  {}: {}", w.code, w.at, args.lang.pick(&w.message));

@@ -135,3 +135,65 @@ fn signed_packages_verify_only_with_the_trusted_key() {
     assert_eq!((code, problem_codes(&v)), (1, vec!["manifest_tampered".to_string(), "signature_invalid".to_string()]));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn attestations_are_sealed_verified_and_their_tampering_is_caught() {
+    let out = temp_dir("attested");
+    let mut args = seal_args("individual", "individual", "11", &out);
+    // The reference keeps its own ':' and '@': the value is split at the last '@' and the first two ':'.
+    let flags = ["aliyun:liveness:vf-7:a@b@2026-11-30T12:00:00Z", "tencent-cloud:face-match:0f3c@2026-11-30T12:01:05Z"];
+    for flag in flags {
+        args.extend(["--attestation".into(), flag.into()]);
+    }
+    let (code, sealed) = run(&args);
+    assert_eq!(code, 0, "{sealed}");
+    let expected = serde_json::json!([
+        { "provider": "aliyun", "kind": "liveness", "reference": "vf-7:a@b", "issued_at": "2026-11-30T12:00:00Z" },
+        { "provider": "tencent-cloud", "kind": "face-match", "reference": "0f3c", "issued_at": "2026-11-30T12:01:05Z" },
+    ]);
+    assert_eq!(sealed["attestations"], expected);
+    let manifest_path = out.join("manifest.json");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    assert_eq!(manifest["attestations"], expected);
+    let (code, v) = verify(&out, &[]);
+    assert_eq!((code, &v["digest"]), (0, &sealed["digest"]), "{v}");
+
+    // Another verification id in place of the sealed one no longer matches the digest.
+    let text = std::fs::read_to_string(&manifest_path).unwrap().replace("\"0f3c\"", "\"0f3d\"");
+    std::fs::write(&manifest_path, text).unwrap();
+    let (code, v) = verify(&out, &[]);
+    assert_eq!((code, problem_codes(&v)), (1, vec!["manifest_tampered".to_string()]));
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn malformed_attestations_are_refused_and_nothing_is_written() {
+    let out = temp_dir("bad-attestation");
+    let stderr_of = |flags: &[&str]| {
+        let mut args = seal_args("individual", "individual", "11", &out);
+        for flag in flags {
+            args.extend(["--attestation".into(), flag.to_string()]);
+        }
+        let o = hexin(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    // Not the form: no reference, no '@'.
+    for flag in ["aliyun:liveness@2026-11-30T12:00:00Z", "aliyun:liveness:vf-7"] {
+        let (code, stderr) = stderr_of(&[flag]);
+        assert_eq!(code, Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains("expected PROVIDER:KIND:REFERENCE@ISSUED_AT"), "{flag}: {stderr}");
+    }
+    // The form, but a part that seal refuses: the typed error, named by the flag's position.
+    let good = "aliyun:liveness:vf-7@2026-11-30T12:00:00Z";
+    let cases: [(&[&str], &str); 3] = [
+        (&[good, "aliyun:liveness:vf-7@2026-11-30T20:00:00+08:00"], "invalid_argument: attestations[1]: issued_at must be an RFC 3339 UTC time"),
+        (&[":liveness:vf-7@2026-11-30T12:00:00Z"], "invalid_argument: attestations[0]: provider must be 1 to 256 characters"),
+        (&[good; 9], "invalid_argument: attestations: at most 8 attestations"),
+    ];
+    for (flags, error) in cases {
+        let (code, stderr) = stderr_of(flags);
+        assert_eq!(code, Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("hexin: {error}")), "{flags:?}: {stderr}");
+        assert!(!out.exists(), "nothing is written for a refused attestation");
+    }
+}

@@ -37,6 +37,28 @@ pub enum Code {
     DocumentTooSmall,
     /// The document is seen at too steep an angle.
     DocumentTilted,
+    /// No face in a face photo.
+    FaceNotFound,
+    /// More than one face in a face photo.
+    MultipleFaces,
+    /// The face is too small in the frame.
+    FaceTooSmall,
+    /// The face is far from the middle of the frame.
+    FaceOffCenter,
+    /// The frame cuts the face.
+    FaceCutOff,
+    /// The head leans too far to one side.
+    FaceTilted,
+    /// The face itself is underexposed (whatever the background).
+    FaceTooDark,
+    /// The face itself is blown out.
+    FaceOverexposed,
+    /// The background around the head is not plain and light.
+    BackgroundNotPlain,
+    /// The face is on a card held up to the camera, not the applicant's own.
+    FaceIsDocument,
+    /// The other side of the document: an ID card front without a portrait, a back with one.
+    WrongSide,
     /// No JPEG quality in the policy's range meets the byte budget.
     BudgetUnreachable,
     /// A policy document that cannot be used.
@@ -156,6 +178,17 @@ impl Code {
             Code::DocumentIncomplete => "document_incomplete",
             Code::DocumentTooSmall => "document_too_small",
             Code::DocumentTilted => "document_tilted",
+            Code::FaceNotFound => "face_not_found",
+            Code::MultipleFaces => "multiple_faces",
+            Code::FaceTooSmall => "face_too_small",
+            Code::FaceOffCenter => "face_off_center",
+            Code::FaceCutOff => "face_cut_off",
+            Code::FaceTilted => "face_tilted",
+            Code::FaceTooDark => "face_too_dark",
+            Code::FaceOverexposed => "face_overexposed",
+            Code::BackgroundNotPlain => "background_not_plain",
+            Code::FaceIsDocument => "face_is_document",
+            Code::WrongSide => "wrong_side",
             Code::BudgetUnreachable => "budget_unreachable",
             Code::InvalidPolicy => "invalid_policy",
             Code::InvalidIdNumber => "invalid_id_number",

@@ -11,7 +11,7 @@ use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::filing::submission::Fields;
 use hexin_core::package::verify::{verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Place, Policy, Severity, Verdict};
-use hexin_testing::synthetic::{camera_jpeg, defocus, document, glare, noisy, Scene};
+use hexin_testing::synthetic::{camera_jpeg, defocus, document, glare, noisy, Scene, face_photo};
 
 const INDIVIDUAL: [MaterialKind; 4] =
     [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
@@ -140,7 +140,7 @@ fn the_checklist_says_where_each_material_and_field_stands() {
 
     let permit = MaterialKind::ResidencePermit;
     assert_eq!(draft.add(permit, &example("id-card-back.jpg"), camera()).unwrap().verdict, Verdict::Accept);
-    let face = camera_jpeg(&noisy(glare(&document(Scene::new(1600, 1200)), 0.4, 0.45, 60.0), 3.0, 11));
+    let face = camera_jpeg(&noisy(glare(&face_photo(Scene::new(1200, 1600)), 0.15, 0.2, 30.0), 3.0, 11));
     let warned = draft.add(MaterialKind::FacePhoto, &face, camera()).unwrap();
     assert_eq!((warned.verdict, warned.findings[0].severity), (Verdict::Accept, Severity::Warn));
     let missing = |k| (k, true, MaterialState::Missing);
@@ -180,7 +180,8 @@ fn a_rejected_retake_keeps_the_accepted_capture_and_an_accepted_one_replaces_it(
     assert!(rejected.findings.iter().any(|f| f.code == Code::Blurry), "{:?}", rejected.findings);
     assert_eq!(outbox.get(draft.id()).unwrap().files[0].sha256, first);
 
-    let second = draft.add(kind, &example("id-card-back.jpg"), camera()).unwrap().output.unwrap().sha256;
+    let retake = camera_jpeg(&noisy(document(Scene { seed: 9, ..Scene::new(1600, 1000) }), 2.0, 9));
+    let second = draft.add(kind, &retake, camera()).unwrap().output.unwrap().sha256;
     assert_ne!(second, first);
     let files = outbox.get(draft.id()).unwrap().files;
     assert_eq!((files.len(), files[0].sha256.as_str()), (1, second.as_str()));

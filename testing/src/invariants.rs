@@ -4,7 +4,7 @@
 //! shrinks the input that caused it, libFuzzer saves it.
 
 use hexin_core::capture::format::{sniff, Sniffed};
-use hexin_core::capture::rules::{Limits, Rules, THRESHOLD_RANGES};
+use hexin_core::capture::rules::{Limits, Rules, FACE_THRESHOLD_RANGES, THRESHOLD_RANGES};
 use hexin_core::hash::sha256_hex;
 use hexin_core::{Code, Error, MaterialKind, Metrics, Policy, Report, Severity, Verdict};
 
@@ -12,7 +12,7 @@ use hexin_core::{Code, Error, MaterialKind, Metrics, Policy, Report, Severity, V
 pub const INTAKE_CODES: [Code; 4] = [Code::CorruptImage, Code::UnsupportedFormat, Code::InputTooLarge, Code::DimensionsTooLarge];
 
 /// The codes a report's findings may carry.
-pub const FINDING_CODES: [Code; 11] = [
+pub const FINDING_CODES: [Code; 22] = [
     Code::ResolutionTooLow,
     Code::Blurry,
     Code::TooDark,
@@ -23,8 +23,22 @@ pub const FINDING_CODES: [Code; 11] = [
     Code::DocumentIncomplete,
     Code::DocumentTooSmall,
     Code::DocumentTilted,
+    Code::FaceNotFound,
+    Code::MultipleFaces,
+    Code::FaceTooSmall,
+    Code::FaceOffCenter,
+    Code::FaceCutOff,
+    Code::FaceTilted,
+    Code::FaceTooDark,
+    Code::FaceOverexposed,
+    Code::BackgroundNotPlain,
+    Code::FaceIsDocument,
+    Code::WrongSide,
     Code::BudgetUnreachable,
 ];
+
+/// The findings that carry no number: a state, not a measure.
+const FLAGS: [Code; 5] = [Code::DocumentIncomplete, Code::FaceNotFound, Code::FaceCutOff, Code::FaceIsDocument, Code::WrongSide];
 
 /// `check(bytes, kind, policy)` answered sensibly: an intake error, or a report of a supported
 /// image that keeps [`assert_report`].
@@ -62,10 +76,23 @@ pub fn assert_report(report: &Report, limits: &Limits, rules: &Rules) {
         let incomplete = report.findings.iter().any(|f| f.code == Code::DocumentIncomplete);
         assert_eq!(d.complete, !incomplete, "{d:?} with findings {:?}", report.findings);
     }
+    if let Some(face) = &report.face {
+        assert!(rules.face.is_some() || rules.portrait.is_some(), "looked for faces the policy does not ask about");
+        for b in &face.faces {
+            let numbers = [b.x, b.y, b.width, b.height, b.score];
+            assert!(numbers.iter().all(|v| v.is_finite()) && b.width > 0.0 && b.height > 0.0 && b.score > 0.0, "{b:?}");
+        }
+        let measures = [face.height_share, face.offset, face.roll, face.luma, face.clipped, face.background];
+        assert!(measures.iter().flatten().all(|v| v.is_finite()), "{face:?}");
+        assert!(face.roll.is_none_or(|r| r.abs() <= 90.0) && face.luma.is_none_or(|l| (0.0..=255.0).contains(&l)), "{face:?}");
+        assert!([face.clipped, face.background].iter().flatten().all(|v| (0.0..=1.0).contains(v)), "{face:?}");
+    } else {
+        assert!(rules.face.is_none(), "a face photo's report without its faces");
+    }
     for f in &report.findings {
         assert!(FINDING_CODES.contains(&f.code), "a finding with code {}", f.code);
         let numbers = f.measured.is_some_and(f64::is_finite) && f.limit.is_some_and(f64::is_finite);
-        let flag = f.code == Code::DocumentIncomplete && f.measured.is_none() && f.limit.is_none();
+        let flag = FLAGS.contains(&f.code) && f.measured.is_none() && f.limit.is_none();
         assert!(numbers || flag, "{f:?}");
     }
     let blocked = report.findings.iter().any(|f| f.severity == Severity::Block);
@@ -118,8 +145,12 @@ pub fn assert_policy(p: &Policy) {
         assert!(r.output_max_bytes >= 10_000, "{kind}: {r:?}");
         let q = r.jpeg_quality;
         assert!(1 <= q.min && q.min <= q.max && q.max <= 100, "{kind}: {q:?}");
-        for ((name, rule), (_, lo, hi)) in r.checks.thresholds().into_iter().zip(THRESHOLD_RANGES) {
+        let faces = r.face.iter().flat_map(|f| f.thresholds().into_iter().zip(FACE_THRESHOLD_RANGES));
+        for ((name, rule), (_, lo, hi)) in r.checks.thresholds().into_iter().zip(THRESHOLD_RANGES).chain(faces) {
             assert!((lo..=hi).contains(&rule.threshold), "{kind}: {name} threshold {} outside {lo}..={hi}", rule.threshold);
+        }
+        if let Some(p) = &r.portrait {
+            assert!(r.document.find && p.threshold > 0.0, "{kind}: {p:?}");
         }
     }
 }

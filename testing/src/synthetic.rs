@@ -1,6 +1,7 @@
 //! Synthetic captures for tests, calibration and benchmarks: an ID-card-like document on a
 //! table, photographed with sensor noise, and the ways a real capture goes wrong.
 
+use crate::people::Person;
 use hexin_core::MaterialKind;
 use image::{Rgb, RgbImage};
 
@@ -47,9 +48,31 @@ impl Scene {
     }
 }
 
-/// An ID-card-like document: pale coloured guilloche background, a portrait, dark text and a
-/// red seal, on a grey table.
+/// An ID-card-like document: pale coloured guilloche background, a portrait (a real face, so a
+/// face detector finds it), dark text and a red seal, on a grey table.
 pub fn document(scene: Scene) -> RgbImage {
+    card(scene, true)
+}
+
+/// The same document without its portrait, as an ID card's back has none.
+pub fn card_back(scene: Scene) -> RgbImage {
+    card(scene, false)
+}
+
+/// An applicant's face photo: head and shoulders of a real person, the face a third of the
+/// frame's height and centred, on a plain light wall with a soft fall-off of light.
+pub fn face_photo(scene: Scene) -> RgbImage {
+    let Scene { width: w, height: h, .. } = scene;
+    let side = h.min(w * 4 / 3) as f64 / 3.0;
+    let (fx, fy) = (w as f64 / 2.0, h as f64 * 0.4);
+    RgbImage::from_fn(w, h, |x, y| {
+        let wall = 228.0 - 14.0 * (y as f32 / h as f32);
+        let (c, a) = Person::Hopper.sample([(x as f64 + 0.5 - fx) / side, (y as f64 + 0.5 - fy) / side], 1.0 / side);
+        Rgb(std::array::from_fn(|i| (wall * (1.0 - a) + c[i] * a).round() as u8))
+    })
+}
+
+fn card(scene: Scene, portrait: bool) -> RgbImage {
     let Scene { width: w, height: h, card_share, seed } = scene;
     let mut rng = Rng::new(seed);
     let mut img = RgbImage::from_fn(w, h, |x, y| {
@@ -70,15 +93,18 @@ pub fn document(scene: Scene) -> RgbImage {
             img.put_pixel(x, y, Rgb([r as u8, g as u8, b as u8]));
         }
     }
-    // Portrait: hair over a face on the right third.
+    // Portrait on the right third: a real face, as on a card's front, unless this is a back.
     let (px, py, pw, ph) = (cx + cw * 64 / 100, cy + ch * 15 / 100, cw * 28 / 100, ch * 62 / 100);
-    for y in py..(py + ph).min(h) {
-        for x in px..px + pw {
-            let (u, v) = ((x - px) as f32 / pw as f32 - 0.5, (y - py) as f32 / ph as f32 - 0.45);
-            let face = u * u / 0.09 + v * v / 0.16 < 1.0;
-            let hair = u * u / 0.12 + (v + 0.12) * (v + 0.12) / 0.14 < 1.0;
-            let c = if face { [224, 180, 150] } else if hair { [38, 30, 28] } else { continue };
-            img.put_pixel(x, y, Rgb(c));
+    if portrait {
+        let side = pw as f64 * 0.55;
+        let (fx, fy) = (px as f64 + pw as f64 / 2.0, py as f64 + ph as f64 * 0.4);
+        for y in py..(py + ph).min(h) {
+            for x in px..px + pw {
+                let p = img.get_pixel_mut(x, y);
+                *p = Rgb([236, 238, 240]);
+                let (c, a) = Person::Hopper.sample([(x as f64 + 0.5 - fx) / side, (y as f64 + 0.5 - fy) / side], 1.0 / side);
+                *p = Rgb(std::array::from_fn(|i| (p[i] as f32 * (1.0 - a) + c[i] * a).round() as u8));
+            }
         }
     }
     // Text: lines of glyph-like strokes on the left.
@@ -188,7 +214,8 @@ pub fn page(scene: Scene) -> RgbImage {
 }
 
 /// A capture of `kind` as the default policy expects it: a card for ID cards and residence
-/// permits, an A4 page for the other documents, the card for kinds that are not located.
+/// permits (without its portrait for a back), an A4 page for the other documents, a face photo
+/// for face photos, the card for anything else.
 pub fn for_kind(kind: MaterialKind, scene: Scene) -> RgbImage {
     match kind {
         MaterialKind::BusinessLicense
@@ -196,6 +223,8 @@ pub fn for_kind(kind: MaterialKind, scene: Scene) -> RgbImage {
         | MaterialKind::AuthorizationLetter
         | MaterialKind::DomainCertificate
         | MaterialKind::PreApproval => page(Scene { card_share: 0.92, ..scene }),
+        MaterialKind::IdCardBack => card_back(scene),
+        MaterialKind::FacePhoto => face_photo(scene),
         _ => document(scene),
     }
 }
@@ -438,9 +467,10 @@ pub fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
     out
 }
 
-/// The named set of captures the checks are calibrated on, each with the codes it must raise
-/// (an empty list: it must be accepted).
-pub fn calibration_set(width: u32, height: u32) -> Vec<(String, RgbImage, Vec<&'static str>)> {
+/// The named set of captures the checks are calibrated on, each with the kind it is checked as
+/// (an ID card's front, but for the pale back) and the codes it must raise (an empty list: it
+/// must be accepted).
+pub fn calibration_set(width: u32, height: u32) -> Vec<(String, MaterialKind, RgbImage, Vec<&'static str>)> {
     let base = document(Scene::new(width, height));
     let shot = |img: RgbImage, seed: u64| noisy(img, 3.0, seed);
     let scale = width as f32 / 1600.0;
@@ -470,7 +500,8 @@ pub fn calibration_set(width: u32, height: u32) -> Vec<(String, RgbImage, Vec<&'
     set.push(("grayscale-cool-light".to_string(), shot(tint(&copy, [0.85, 0.98, 1.25]), 37), vec!["not_color"]));
     set.push(("grayscale-green-light".to_string(), shot(tint(&copy, [0.85, 1.15, 0.8]), 38), vec!["not_color"]));
     set.push(("colour-under-warm-light".to_string(), shot(tint(&base, [1.2, 1.0, 0.72]), 39), vec![]));
+    let mut set: Vec<_> = set.into_iter().map(|(name, img, expect)| (name, MaterialKind::IdCardFront, img, expect)).collect();
     let back = pale_card_back(Scene { card_share: 0.75, ..Scene::new(width, height) });
-    set.push(("pale-card-back-on-gravel".to_string(), shot(back, 40), vec![]));
+    set.push(("pale-card-back-on-gravel".to_string(), MaterialKind::IdCardBack, shot(back, 40), vec![]));
     set
 }

@@ -21,7 +21,7 @@ fn main() {
     let rules = policy.rules(MaterialKind::IdCardFront);
     println!("{:<34} {:>7} {:>7} {:>8} {:>8} {:>8}  raised / expected", "capture", "blur", "luma", "clipped", "glare", "colour");
     let (mut false_accepts, mut false_rejects, mut total) = (0, 0, 0);
-    for (name, img, expected) in synthetic::calibration_set(1600, 1200) {
+    for (name, _, img, expected) in synthetic::calibration_set(1600, 1200) {
         let bytes = synthetic::camera_jpeg(&img);
         let (metrics, raised) = measure(&bytes, &policy);
         let codes: Vec<&str> = raised.iter().map(|c| c.as_str()).collect();

@@ -2,7 +2,8 @@
 //! [`format`] sniffs the container, [`intake`] decodes within the memory [`budget`] (with
 //! [`jpeg_scan`] refusing truncated JPEGs), a small upright [`analysis`] copy is made,
 //! [`placement`] finds the [`document`] in it and straightens it, [`checks`] measure the
-//! document (or the whole frame, for kinds that are not documents), and [`normalize`] encodes
+//! document (or the whole frame, for kinds that are not documents), [`face`] judges a face
+//! photo's face or which side of a card is in view, and [`normalize`] encodes
 //! the output — the straightened document or the upright frame — within the byte budget.
 //! [`check`] runs them all under one material's [`rules`].
 
@@ -10,6 +11,7 @@ pub mod analysis;
 pub mod budget;
 pub mod checks;
 pub mod document;
+pub mod face;
 pub mod format;
 pub mod guide;
 pub mod intake;
@@ -23,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::hash::sha256_hex;
 use crate::{Code, Error, Finding, MaterialKind, Metrics, Output, Severity};
 use analysis::Analysis;
+use face::FaceReport;
 use document::warp::warp_rgb;
 use image::RgbImage;
 use placement::{Document, Straight};
@@ -50,6 +53,9 @@ pub struct Report {
     pub metrics: Metrics,
     /// Where the document is, for kinds the policy locates (absent when none was found).
     pub document: Option<Document>,
+    /// The faces seen, for kinds with face checks or a portrait rule (absent when not looked
+    /// for).
+    pub face: Option<FaceReport>,
     /// Blur effect of the normalized output, re-measured after compression.
     pub output_blur: Option<f64>,
     /// The normalized capture; present only when accepted.
@@ -84,8 +90,21 @@ pub fn check(bytes: &[u8], kind: MaterialKind, limits: &Limits, rules: &Rules) -
     } else {
         findings.extend(judged);
     }
+    let mut face = None;
+    if let Some(rules) = &rules.face {
+        let (found, seen) = face::judge(&frame, (width, height), rules);
+        findings.extend(found);
+        face = Some(seen);
+    }
+    // Which side of a card is in view, once the card itself is good enough to tell.
+    if let (Some(rule), Some(s), false) = (&rules.portrait, &straight, blocks(&findings)) {
+        let scale = s.size.0 as f64 / s.analysis.width as f64;
+        let (found, seen) = face::portrait(&s.analysis, scale, &s.to_upright, rule);
+        findings.extend(found);
+        face = Some(seen);
+    }
     let mut report =
-        Report { material: kind, verdict: Verdict::Reject, findings: vec![], metrics, document, output_blur: None, output: None };
+        Report { material: kind, verdict: Verdict::Reject, findings: vec![], metrics, document, face, output_blur: None, output: None };
     if !blocks(&findings) {
         let image = match straight {
             Some(s) if rules.document.output == DocumentOutput::Document => straightened(&decoded, (width, height), &s),

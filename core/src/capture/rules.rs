@@ -95,6 +95,82 @@ pub struct DocumentRules {
     pub output: DocumentOutput,
 }
 
+/// The face checks of a face photo: a policy turns them on for a kind by giving this table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaceRules {
+    /// The detector's score (SeetaFace's, above 0; about 2 and up is a face) below which a
+    /// face is not believed.
+    pub face_not_found: ThresholdRule,
+    /// More than one face.
+    pub multiple_faces: Rule,
+    /// Face height as a share of the frame's height below which the face is too small.
+    pub face_too_small: ThresholdRule,
+    /// How far the face's centre is from where a portrait puts it (mid-width, 40 % down), as a
+    /// share of half the frame, beyond which it is off centre.
+    pub face_off_center: ThresholdRule,
+    /// The face's box reaches the frame's edge.
+    pub face_cut_off: Rule,
+    /// Roll in degrees beyond which the head leans too far.
+    pub face_tilted: ThresholdRule,
+    /// Mean luma (0–255) of the face below which it is too dark.
+    pub face_too_dark: ThresholdRule,
+    /// Share of the face's pixels clipped white above which it is overexposed.
+    pub face_overexposed: ThresholdRule,
+    /// Share of the background beside and above the head that is dark or textured above which
+    /// it is not a plain, light background.
+    pub background_not_plain: ThresholdRule,
+    /// The face is on a card held up to the camera.
+    pub face_is_document: Rule,
+}
+
+impl FaceRules {
+    /// The threshold checks' rules by name, in the order of [`FACE_THRESHOLD_RANGES`].
+    pub fn thresholds(&self) -> [(&'static str, &ThresholdRule); 7] {
+        [
+            ("face_not_found", &self.face_not_found),
+            ("face_too_small", &self.face_too_small),
+            ("face_off_center", &self.face_off_center),
+            ("face_tilted", &self.face_tilted),
+            ("face_too_dark", &self.face_too_dark),
+            ("face_overexposed", &self.face_overexposed),
+            ("background_not_plain", &self.background_not_plain),
+        ]
+    }
+}
+
+/// The range each face threshold may take: detector score, shares 0–1 (offset 0–2), degrees,
+/// luma 0–255.
+pub const FACE_THRESHOLD_RANGES: [(&str, f64, f64); 7] = [
+    ("face_not_found", 0.01, 100.0),
+    ("face_too_small", 0.0, 1.0),
+    ("face_off_center", 0.0, 2.0),
+    ("face_tilted", 0.0, 90.0),
+    ("face_too_dark", 0.0, 255.0),
+    ("face_overexposed", 0.0, 1.0),
+    ("background_not_plain", 0.0, 1.0),
+];
+
+/// Whether a document side carries its holder's portrait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Portrait {
+    Present,
+    Absent,
+}
+
+/// The portrait a located document must (or must not) show: an ID card's front carries one,
+/// its back none; the other side is `wrong_side`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortraitRule {
+    pub expect: Portrait,
+    /// The detector's score at which a face on the document counts, as `face_not_found`'s.
+    pub threshold: f64,
+    pub severity: Severity,
+    pub message: Message,
+}
+
 /// The JPEG quality range the encoder may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +192,12 @@ pub struct Rules {
     pub jpeg_quality: QualityRange,
     pub document: DocumentRules,
     pub checks: CheckRules,
+    /// Face checks, for face photos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face: Option<FaceRules>,
+    /// The portrait the located document must or must not show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portrait: Option<PortraitRule>,
 }
 
 
@@ -191,16 +273,31 @@ impl Rules {
         if !(0.0..=1.0).contains(&d.aspect_tolerance) {
             return Err(invalid(field("document.aspect_tolerance"), "must lie between 0 and 1"));
         }
-        for ((name, rule), (_, lo, hi)) in r.checks.thresholds().into_iter().zip(THRESHOLD_RANGES) {
-            if !(lo..=hi).contains(&rule.threshold) {
-                return Err(invalid(
-                    field(&format!("checks.{name}.threshold")),
-                    format!("must lie between {lo} and {hi}"),
-                ));
+        within(&field("checks"), r.checks.thresholds(), &THRESHOLD_RANGES)?;
+        if let Some(face) = &r.face {
+            within(&field("face"), face.thresholds(), &FACE_THRESHOLD_RANGES)?;
+        }
+        if let Some(p) = &r.portrait {
+            if !d.find {
+                return Err(invalid(field("portrait"), "needs a document to find (document.find = true)"));
+            }
+            let (_, lo, hi) = FACE_THRESHOLD_RANGES[0];
+            if !(lo..=hi).contains(&p.threshold) {
+                return Err(invalid(field("portrait.threshold"), format!("must lie between {lo} and {hi}")));
             }
         }
         Ok(())
     }
+}
+
+/// Each rule's threshold within its range, the two lists in the same order.
+fn within<const N: usize>(at: &str, rules: [(&str, &ThresholdRule); N], ranges: &[(&str, f64, f64); N]) -> Result<(), Invalid> {
+    for ((name, rule), (_, lo, hi)) in rules.into_iter().zip(ranges) {
+        if !(*lo..=*hi).contains(&rule.threshold) {
+            return Err(invalid(format!("{at}.{name}.threshold"), format!("must lie between {lo} and {hi}")));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
