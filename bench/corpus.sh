@@ -14,9 +14,9 @@ fresh_corpus() {
     fi
 }
 
-# document_report PROFILE: builds hexin-bench's document_report and prints its path.
-document_report() {
-    echo "bench: building document_report ($1)" >&2
-    (cd "$ROOT" && cargo build --quiet --profile "$1" -p hexin-bench --bin document_report)
-    echo "${CARGO_TARGET_DIR:-$ROOT/target}/$([ "$1" = dev ] && echo debug || echo "$1")/document_report"
+# bench_bin PROFILE NAME: builds hexin-bench's binary NAME and prints its path.
+bench_bin() {
+    echo "bench: building $2 ($1)" >&2
+    (cd "$ROOT" && cargo build --quiet --profile "$1" -p hexin-bench --bin "$2")
+    echo "${CARGO_TARGET_DIR:-$ROOT/target}/$([ "$1" = dev ] && echo debug || echo "$1")/$2"
 }

@@ -31,7 +31,7 @@ if [ -z "${CORPUS:-}" ]; then
     fresh_corpus "$CORPUS" --out
 fi
 PROFILE=${PROFILE:-dev}
-HEXIN=$(document_report "$PROFILE")
+HEXIN=$(bench_bin "$PROFILE" document_report)
 
 RESULTS=${RESULTS-$ROOT/bench/DOCUMENTS.md}
 args=(score --corpus "$CORPUS" --hexin "$HEXIN" --hexin-profile "$PROFILE" --raw "$CACHE/documents-raw.json")

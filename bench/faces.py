@@ -5,7 +5,8 @@ Run it through `bash bench/faces.sh`, which sets up the Python environment (benc
 OpenCV 4, the last with cv2.CascadeClassifier), makes the corpus and builds hexin's
 `document_report` (hexin-bench):
 
-  faces.py score --corpus DIR --hexin BIN [--hexin-profile P] [--results FILE] [--raw FILE] [--wrong] [--must-win]
+  faces.py score --corpus DIR --hexin BIN [--face-timing BIN] [--hexin-profile P] [--results FILE] [--raw FILE]
+                 [--wrong] [--must-win]
   faces.py self-test
 
 The corpus (testing's `corpus --faces DIR`) is a directory of JPEGs and labels.json:
@@ -226,6 +227,8 @@ def time_peer(corpus, captures, frame_path):
 
         out["12mp_full_ms"] = median_ms(full, 3)
         out["12mp_analysis_ms"] = median_ms(small, 5)
+        luma, _ = analysis_copy(np, cv2, path)
+        out["12mp_analysis_detect_ms"] = median_ms(lambda: detect(cascade, luma), 5)
         out["12mp_file"] = big[0]["file"]
     frame = np.fromfile(frame_path, np.uint8).reshape(480, 640)
     out["frame_ms"] = median_ms(lambda: detect(cascade, frame), 20)
@@ -286,7 +289,7 @@ def hexin_entry(r):
     report = r["report"]
     face = report.get("face") or {}
     faces = [[f["x"], f["y"], f["width"], f["height"]] for f in face.get("faces", [])]
-    return {"codes": {f["code"] for f in report["findings"]}, "faces": faces, "has_face": "face" in report}
+    return {"codes": {f["code"] for f in report["findings"]}, "faces": faces, "roll": face.get("roll")}
 
 
 def time_hexin(binary, corpus, captures, repeat):
@@ -297,6 +300,17 @@ def time_hexin(binary, corpus, captures, repeat):
     out = subprocess.run([binary, "--material", big[0]["kind"], "--repeat", str(repeat),
                           os.path.join(corpus, big[0]["file"])], check=True, capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[0])["ms"]
+
+
+def time_detector(binary, corpus, captures, frame, repeat):
+    """hexin's face detector alone (`face_timing`): on the 12 MP capture's analysis copy and on
+    the 640 x 480 frame."""
+    big = [c for c in captures if c["width"] * c["height"] >= 11_000_000]
+    if not big:
+        return {}
+    out = subprocess.run([binary, "--photo", os.path.join(corpus, big[0]["file"]), "--frame", frame,
+                          "--repeat", str(repeat)], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,6 +404,12 @@ def report_md(args, captures, scores, timing, elapsed):
         cannot = " (cannot)" if code in PEER_CANNOT else ""
         lines.append(f"| `{code}` | {expecting} | {h['per_code'][code][0]} | {h['per_code'][code][1]} | "
                      f"{p['per_code'][code][0]}{cannot} | {p['per_code'][code][1]} |")
+    wrong = {name: {f for f, _, _ in scores[name]["wrong"]} for name in scores}
+    lines += ["", "## Per case (right / captures)", "", "| case | expect | hexin | Haar |", "| --- | --- | --- | --- |"]
+    for case, count in cases.items():
+        of_case = [c for c in captures if c["case"] == case]
+        right = {name: sum(1 for c in of_case if c["file"] not in wrong[name]) for name in scores}
+        lines.append(f"| {case} | {', '.join(of_case[0]['expect']) or '–'} | {right['hexin']} / {count} | {right['peer']} / {count} |")
     lines += [
         "",
         "## Time on one core (`taskset -c 1` when available), ms, median",
@@ -399,10 +419,20 @@ def report_md(args, captures, scores, timing, elapsed):
         f"| per 12 MP face photo ({timing.get('12mp_file', '–')}) | {fmt(timing.get('hexin_12mp_ms'), '.0f')} (whole `check`, {args.hexin_profile}) "
         f"| {fmt(timing.get('12mp_full_ms'), '.0f')} (decode + grey + detect at full resolution); "
         f"{fmt(timing.get('12mp_analysis_ms'), '.0f')} (decode + analysis copy + detect) |",
-        f"| per 640 × 480 preview frame | – (no face mode in the capture guide yet) | {fmt(timing.get('frame_ms'), '.1f')} (detect only) |",
+        f"| face detector alone on the 12 MP photo's analysis copy (768 × 1024) | {fmt(timing.get('hexin_detector_ms'), '.0f')} | "
+        f"{fmt(timing.get('12mp_analysis_detect_ms'), '.0f')} |",
+        f"| per 640 × 480 preview frame, detector alone | {fmt(timing.get('hexin_frame_ms'), '.1f')} "
+        f"(the capture guide has no face mode yet) | {fmt(timing.get('frame_ms'), '.1f')} |",
         "",
         "The 640 × 480 frame is the first plain capture's 4:3 band around the face, shrunk by area average "
-        f"(Haar found {timing.get('frame_faces', '–')} face in it).",
+        f"(faces found in it: hexin {timing.get('hexin_frame_faces', '–')}, Haar {timing.get('frame_faces', '–')}).",
+        "",
+        "## Roll (`face_tilted`), where hexin found the face",
+        "",
+        "| capture | labelled roll ° | hexin's roll ° |",
+        "| --- | --- | --- |",
+    ] + [f"| `{c['file']}` | {c['roll']:.1f} | {fmt(args.rolls.get(c['file']), '.1f')} |"
+         for c in captures if c["case"] in ("tilted", "plain") and c["kind"] in FACE_KINDS] + [
         "",
         "## Captures each side gets wrong",
         "",
@@ -436,6 +466,11 @@ def cmd_score(args):
     preview_frame(args.corpus, captures, frame)
     timing = time_peer(args.corpus, captures, frame)
     timing["hexin_12mp_ms"] = time_hexin(args.hexin, args.corpus, captures, 3)
+    if args.face_timing:
+        d = time_detector(args.face_timing, args.corpus, captures, frame, 5)
+        timing.update(hexin_detector_ms=d.get("detector_ms"), hexin_frame_ms=d.get("frame_ms"),
+                      hexin_frame_faces=d.get("frame_faces"))
+    args.rolls = {name: v["roll"] for name, v in hexin.items() if v.get("roll") is not None}
     print_summary(scores, len(captures))
     print(json.dumps(timing))
     if args.wrong:
@@ -521,6 +556,7 @@ def main():
     p = sub.add_parser("score")
     p.add_argument("--corpus", required=True)
     p.add_argument("--hexin", required=True, help="document_report binary")
+    p.add_argument("--face-timing", help="face_timing binary (hexin's detector timed alone)")
     p.add_argument("--hexin-profile", default="dev")
     p.add_argument("--results", help="write the Markdown report here")
     p.add_argument("--raw", help="write both sides' raw answers and the timings here (JSON)")

@@ -13,7 +13,7 @@
 # the corpus; CORPUS (a directory of JPEGs and labels.json to score; by default
 # $HEXIN_CACHE/faces-corpus, made by `cargo run -p hexin-testing --bin corpus -- --faces DIR` and
 # remade whenever testing/src or its photographs change); PROFILE (dev or release, default release:
-# the times are only meaningful optimised) of the document_report build; RESULTS (default
+# the times are only meaningful optimised) of the document_report and face_timing builds; RESULTS (default
 # bench/FACES.md; empty: print only). Everything runs on one core (taskset -c 1) when taskset exists.
 set -euo pipefail
 
@@ -32,10 +32,11 @@ if [ -z "${CORPUS:-}" ]; then
     fresh_corpus "$CORPUS" --faces
 fi
 PROFILE=${PROFILE:-release}
-HEXIN=$(document_report "$PROFILE")
+HEXIN=$(bench_bin "$PROFILE" document_report)
+DETECTOR=$(bench_bin "$PROFILE" face_timing)
 
 RESULTS=${RESULTS-$ROOT/bench/FACES.md}
-args=(score --corpus "$CORPUS" --hexin "$HEXIN" --hexin-profile "$PROFILE" --raw "$CACHE/faces-raw.json")
+args=(score --corpus "$CORPUS" --hexin "$HEXIN" --face-timing "$DETECTOR" --hexin-profile "$PROFILE" --raw "$CACHE/faces-raw.json")
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
 [ "${1:-}" = --wrong ] && args+=(--wrong)
 [ "${1:-}" = --must-win ] && args+=(--must-win)
