@@ -367,8 +367,8 @@ def report_md(args, captures, scores, timing, elapsed):
         f"Written by `bash bench/faces.sh` on {datetime.date.today()} (took {elapsed:.0f} s). Reproduce:",
         "",
         "```",
-        "bash bench/faces.sh              # makes the corpus, builds document_report, scores both, rewrites this file",
-        "bash bench/faces.sh --must-win   # the same, failing unless hexin finds at least as many faces with no more false positives",
+        "bash bench/faces.sh              # makes the corpus, builds document_report and face_timing, scores and times both, rewrites this file",
+        "bash bench/faces.sh --must-win   # the same, failing unless hexin finds at least as many faces with fewer false positives (none if Haar has none)",
         "bash bench/faces.sh --self-test  # the scoring's own test",
         "```",
         "",
@@ -414,6 +414,8 @@ def report_md(args, captures, scores, timing, elapsed):
         "",
         "## Time on one core (`taskset -c 1` when available), ms, median",
         "",
+        f"On this machine's shared cores (load average {timing.get('load', '–')} when the times were taken): rough.",
+        "",
         "| | hexin | Haar |",
         "| --- | --- | --- |",
         f"| per 12 MP face photo ({timing.get('12mp_file', '–')}) | {fmt(timing.get('hexin_12mp_ms'), '.0f')} (whole `check`, {args.hexin_profile}) "
@@ -438,8 +440,9 @@ def report_md(args, captures, scores, timing, elapsed):
         "",
     ]
     for name, label in (("hexin", "hexin"), ("peer", "Haar")):
-        lines.append(f"- {label}: " + ("none" if not scores[name]["wrong"] else "; ".join(
-            f"`{f}` raised {r} expected {e}" for f, r, e in scores[name]["wrong"])))
+        lines.append(f"- {label}:" + (" none" if not scores[name]["wrong"] else ""))
+        lines += [f"  - `{f}`: raised {(', '.join(r) or 'nothing') if isinstance(r, list) else r} (expected {', '.join(e) or 'none'})"
+                  for f, r, e in scores[name]["wrong"]]
     return "\n".join(lines) + "\n"
 
 
@@ -465,6 +468,7 @@ def cmd_score(args):
     frame = os.path.join(os.path.dirname(args.raw) if args.raw else "/tmp", "faces-frame-640x480.y")
     preview_frame(args.corpus, captures, frame)
     timing = time_peer(args.corpus, captures, frame)
+    timing["load"] = " / ".join(f"{v:.1f}" for v in os.getloadavg())
     timing["hexin_12mp_ms"] = time_hexin(args.hexin, args.corpus, captures, 3)
     if args.face_timing:
         d = time_detector(args.face_timing, args.corpus, captures, frame, 5)
