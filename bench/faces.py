@@ -364,7 +364,8 @@ def report_md(args, captures, scores, timing, elapsed):
     lines = [
         "# Faces: hexin vs OpenCV's Haar cascade",
         "",
-        f"Written by `bash bench/faces.sh` on {datetime.date.today()} (took {elapsed:.0f} s). Reproduce:",
+        f"Written by `bash bench/faces.sh` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, hexin {args.commit} "
+        f"(took {elapsed:.0f} s). Reproduce:",
         "",
         "```",
         "bash bench/faces.sh              # makes the corpus, builds document_report and face_timing, scores and times both, rewrites this file",
@@ -462,6 +463,7 @@ def cmd_score(args):
     labels = json.load(open(os.path.join(args.corpus, "labels.json")))
     captures = labels["captures"]
     args.recipe, args.cv2_version = labels["recipe"], cv2.__version__
+    args.commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "?"
     hexin, _ = run_hexin(args.hexin, args.corpus, captures)
     peer, _ = run_peer(args.corpus, captures)
     scores = score(captures, {"hexin": hexin, "peer": peer})
