@@ -5,10 +5,9 @@
 //! rejects printed. The floors below are the scores measured when the face checks were last
 //! tuned; bench/FACES.md has the same numbers side by side with OpenCV's Haar cascade.
 
-use std::collections::BTreeMap;
-
 use hexin_core::{check, MaterialKind, Policy};
 use hexin_testing::faces::corpus;
+use hexin_testing::scoring::CodeScore;
 
 /// The codes compared: the face checks' and the ID card side's.
 const COMPARED: [&str; 11] = [
@@ -58,27 +57,12 @@ fn matched(found: &[[f64; 4]], truth: &[[f64; 4]]) -> (usize, usize) {
 fn the_face_corpus_scores_at_least_its_floor() {
     let policy = Policy::icp_default();
     let captures = corpus();
-    let (mut right, mut found, mut false_faces, mut labelled) = (0, 0, 0, 0);
-    let mut per_code: BTreeMap<&str, (u32, u32)> = COMPARED.iter().map(|c| (*c, (0, 0))).collect();
-    let mut wrong = Vec::new();
+    let (mut found, mut false_faces, mut labelled) = (0, 0, 0);
+    let mut score = CodeScore::new(&COMPARED);
     for c in &captures {
         let report = check(&c.jpeg, c.kind, &policy).unwrap();
-        let raised: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).filter(|c| COMPARED.contains(c)).collect();
-        let expected: Vec<&str> = c.expect.iter().copied().filter(|c| COMPARED.contains(c)).collect();
-        for code in COMPARED {
-            let (r, e) = (raised.contains(&code), expected.contains(&code));
-            let slot = per_code.get_mut(code).unwrap();
-            if e && !r {
-                slot.0 += 1; // a false accept: the problem went unnoticed
-            } else if r && !e {
-                slot.1 += 1; // a false reject
-            }
-        }
-        if raised.iter().all(|r| expected.contains(r)) && expected.iter().all(|e| raised.contains(e)) {
-            right += 1;
-        } else {
-            wrong.push(format!("{}: raised {raised:?}, expected {expected:?}", c.file));
-        }
+        let raised: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+        score.add(&c.file, &raised, &c.expect);
         if c.kind == MaterialKind::FacePhoto {
             // The report's face boxes as the JSON contract states them.
             let json = serde_json::to_value(&report).unwrap();
@@ -92,12 +76,10 @@ fn the_face_corpus_scores_at_least_its_floor() {
             (found, false_faces, labelled) = (found + tp, false_faces + fp, labelled + c.faces.len());
         }
     }
-    println!("{:<22} {:>4} {:>4}", "code", "FA", "FR");
-    for (code, (fa, fr)) in &per_code {
-        println!("{code:<22} {fa:>4} {fr:>4}");
-    }
+    let right = score.right;
+    print!("{}", score.table());
     println!("right {right}/{}; faces found {found}/{labelled}, {false_faces} false", captures.len());
-    println!("{}", wrong.join("\n"));
+    println!("{}", score.wrong.join("\n"));
     assert!(right >= RIGHT_AT_LEAST, "{right} right, the floor is {RIGHT_AT_LEAST}");
     assert!(found >= FACES_FOUND_AT_LEAST, "{found} faces found, the floor is {FACES_FOUND_AT_LEAST}");
     assert!(false_faces <= FALSE_FACES_AT_MOST, "{false_faces} false faces, at most {FALSE_FACES_AT_MOST}");
