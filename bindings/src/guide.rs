@@ -20,10 +20,10 @@ pub struct CaptureGuide(Mutex<guide::CaptureGuide>);
 
 #[uniffi::export]
 impl CaptureGuide {
-    /// A guide to `kind`'s document under `policy`; `config` defaults to 8 ready frames, a
+    /// A guide to `kind`'s document (or face) under `policy`; `config` defaults to 8 ready frames, a
     /// stillness of 1 % of the frame's diagonal and a least outline confidence of 0.75.
-    /// `InvalidArgument` for a kind without a document (`kind`: face-photo, other) or a config
-    /// out of range.
+    /// A face photo's guide looks for the applicant's face instead. `InvalidArgument` for a kind
+    /// with neither a document nor face checks (`kind`: other) or a config out of range.
     #[uniffi::constructor]
     pub fn new(policy: Arc<Policy>, kind: MaterialKind, config: Option<GuideConfig>) -> Result<Arc<CaptureGuide>, Error> {
         guard(|| Ok(Arc::new(CaptureGuide(Mutex::new(guide::CaptureGuide::new(policy.0.rules(kind), config.unwrap_or_default())?)))))
@@ -89,7 +89,8 @@ mod tests {
         invalid(guide.analyze(&f.luma, f.width, f.height, f.width - 1, 0), "frame");
         invalid(guide.analyze(&[], 0, 0, 0, 0), "frame");
         invalid(guide.analyze(&f.luma, f.width, f.height, f.stride as u32, 30), "rotation");
-        let face = CaptureGuide::new(policy, MaterialKind::FacePhoto, None).err();
-        assert!(matches!(&face, Some(Error::InvalidArgument { name, .. }) if name == "kind"), "{face:?}");
+        let other = CaptureGuide::new(policy.clone(), MaterialKind::Other, None).err();
+        assert!(matches!(&other, Some(Error::InvalidArgument { name, .. }) if name == "kind"), "{other:?}");
+        assert!(CaptureGuide::new(policy, MaterialKind::FacePhoto, None).is_ok(), "a face photo is guided to the face");
     }
 }

@@ -139,7 +139,7 @@ fn the_checklist_says_where_each_material_and_field_stands() {
     assert!(list.fields.iter().all(|f| f.problems.iter().all(|p| p.code == Code::MissingField && p.at == f.path)));
 
     let permit = MaterialKind::ResidencePermit;
-    assert_eq!(draft.add(permit, &example("id-card-back.jpg"), camera()).unwrap().verdict, Verdict::Accept);
+    assert_eq!(draft.add(permit, &example("id-card-front.jpg"), camera()).unwrap().verdict, Verdict::Accept);
     let face = camera_jpeg(&noisy(glare(&face_photo(Scene::new(1200, 1600)), 0.15, 0.2, 30.0), 3.0, 11));
     let warned = draft.add(MaterialKind::FacePhoto, &face, camera()).unwrap();
     assert_eq!((warned.verdict, warned.findings[0].severity), (Verdict::Accept, Severity::Warn));

@@ -5,6 +5,8 @@ use hexin_core::capture::document::plane::Plane;
 use hexin_core::capture::guide::{CaptureGuide, Guidance, GuideConfig, Hint};
 use hexin_core::{Code, MaterialKind, Policy};
 use hexin_testing::frames::{Frame, Sequence};
+use hexin_testing::synthetic::{face_photo, noisy, Scene};
+use image::RgbImage;
 
 fn guide(config: GuideConfig) -> CaptureGuide {
     CaptureGuide::new(
@@ -150,7 +152,7 @@ fn bad_arguments_are_invalid_argument_errors() {
     assert_invalid(g.analyze(&plane, 45).unwrap_err(), "rotation");
 
     let refused = |kind, config| CaptureGuide::new(policy.rules(kind), config).unwrap_err();
-    assert_invalid(refused(MaterialKind::FacePhoto, GuideConfig::default()), "kind");
+    assert_invalid(refused(MaterialKind::Other, GuideConfig::default()), "kind");
     assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { ready_frames: 0, ..GuideConfig::default() }), "ready_frames");
     assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { stillness: f64::NAN, ..GuideConfig::default() }), "stillness");
     assert_invalid(refused(MaterialKind::IdCardBack, GuideConfig { min_confidence: 1.5, ..GuideConfig::default() }), "min_confidence");
@@ -163,4 +165,49 @@ fn every_hint_has_a_distinct_name_and_both_messages() {
     assert!(Hint::ALL
         .iter()
         .all(|h| !h.message().zh.is_empty() && !h.message().en.is_empty()));
+}
+
+/// A 640 × 480 preview buffer of an upright 480 × 640 `scene`, as a phone held upright delivers
+/// it: turned a quarter counter-clockwise, to be turned 90° clockwise.
+fn preview(upright: &RgbImage) -> Vec<u8> {
+    let turned = image::imageops::rotate270(upright);
+    turned.pixels().map(|p| ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8).collect()
+}
+
+fn face_guide() -> CaptureGuide {
+    CaptureGuide::new(Policy::icp_default().rules(MaterialKind::FacePhoto), GuideConfig::default()).unwrap()
+}
+
+fn face_hint(g: &mut CaptureGuide, luma: &[u8]) -> Guidance {
+    g.analyze(&Plane::packed(luma, 640, 480).unwrap(), 90).unwrap()
+}
+
+#[test]
+fn a_face_photo_is_guided_to_one_centred_face() {
+    let face = noisy(face_photo(Scene::new(480, 640)), 2.0, 5);
+    let mut g = face_guide();
+    let first = face_hint(&mut g, &preview(&face));
+    assert_eq!(first.hint, Hint::HoldStill, "the first frame cannot show the camera is still: {first:?}");
+    let second = face_hint(&mut g, &preview(&face));
+    assert_eq!(second.hint, Hint::Ready);
+    let quad = second.quad.expect("the face's box");
+    let (cx, cy) = ((quad.top_left.x + quad.bottom_right.x) / 2.0, (quad.top_left.y + quad.bottom_right.y) / 2.0);
+    assert!((cx - 0.5).abs() < 0.05 && (cy - 0.4).abs() < 0.08, "box centre ({cx}, {cy}) in the upright frame");
+    let ready = (2..=8).map(|_| face_hint(&mut g, &preview(&face))).last().unwrap();
+    assert!(ready.capture && ready.ready_count == 8, "{ready:?}");
+
+    // Off to the side, two people, nobody, in the dark.
+    // Three fifths the size, its centre at x 390 of 480: offset 0.63, the box still inside.
+    let mut shifted = RgbImage::from_pixel(480, 640, image::Rgb([226, 226, 226]));
+    image::imageops::overlay(&mut shifted, &image::imageops::resize(&face, 288, 384, image::imageops::FilterType::Triangle), 246, 102);
+    assert_eq!(face_hint(&mut face_guide(), &preview(&shifted)).hint, Hint::CenterFace);
+    let mut two = RgbImage::from_pixel(480, 640, image::Rgb([226, 226, 226]));
+    let small = image::imageops::resize(&face, 240, 320, image::imageops::FilterType::Triangle);
+    image::imageops::overlay(&mut two, &small, 0, 150);
+    image::imageops::overlay(&mut two, &small, 240, 150);
+    assert_eq!(face_hint(&mut face_guide(), &preview(&two)).hint, Hint::OneFaceOnly);
+    let wall = RgbImage::from_pixel(480, 640, image::Rgb([226, 226, 226]));
+    assert_eq!(face_hint(&mut face_guide(), &preview(&wall)).hint, Hint::NoFace);
+    let dark = RgbImage::from_fn(480, 640, |x, y| image::Rgb(face.get_pixel(x, y).0.map(|v| v / 6)));
+    assert_eq!(face_hint(&mut face_guide(), &preview(&dark)).hint, Hint::MoreLight);
 }

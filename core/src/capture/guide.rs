@@ -17,22 +17,42 @@
 //! 7. `reduce_glare`: more of its pixels are clipped white than the `glare` threshold;
 //! 8. `ready`, or `hold_still` on a frame that has no previous one to show the camera is still.
 //!
+//! A face photo's guide looks for the applicant's face instead, in the frame turned upright and
+//! shrunk to [`FACE_SIDE`], and answers in this order:
+//!
+//! 1. `no_face` (`more_light` when the frame is dark), 2. `one_face_only`, 3.
+//!    `keep_face_in_frame`, 4. `more_light` / `less_light` on the face (the policy's
+//!    `face_too_dark` / `face_overexposed`), 5. `hold_still`, 6. `move_closer`
+//!    (`face_too_small`), 7. `center_face` (`face_off_center`), 8. `ready` (or `hold_still`
+//!    on a first frame).
+//!
+//! Its quad is the face's box. Roll, the background and a card held up are judged on the photo
+//! only. The face detector allocates as it runs, so a face frame is not allocation-free.
+//!
 //! After [`GuideConfig::ready_frames`] consecutive `ready` frames, [`Guidance::capture`] is
 //! true once; any other hint starts the count again.
 //!
 //! Luma and glare are sampled on a grid of at most [`SAMPLED_SIDE`] points along the long
 //! side, inside the quad. Once the detector's buffers have grown to what the frames need, a
-//! frame allocates nothing (`core/tests/guide_alloc.rs` counts).
+//! document frame allocates nothing (`core/tests/guide_alloc.rs` counts).
 
 use crate::capture::checks::exposure::CLIP_LEVEL;
 use crate::capture::document::geometry::{Point, Quad};
 use crate::capture::document::plane::Plane;
 use crate::capture::document::{Detector, Outcome, Shape};
+use crate::capture::face::detector::{detect_packed, WINDOW};
+use crate::capture::face::measure::light;
+use crate::capture::face::turn::turned;
+use crate::capture::face::Framing;
 use crate::capture::rules::Rules;
 use crate::{Error, Message};
 
 /// Long side of the grid luma and glare are sampled on.
 pub const SAMPLED_SIDE: usize = 320;
+
+/// Long side of the upright copy a face is looked for in: the smallest face found is then
+/// the detector's 40-pixel window, an eighth of the frame's long side.
+pub const FACE_SIDE: usize = 320;
 
 /// How the guide decides; `Default` gives the values below.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,10 +89,15 @@ pub enum Hint {
     TooTilted,
     ReduceGlare,
     Ready,
+    NoFace,
+    OneFaceOnly,
+    LessLight,
+    CenterFace,
+    KeepFaceInFrame,
 }
 
 impl Hint {
-    pub const ALL: [Hint; 8] = [
+    pub const ALL: [Hint; 13] = [
         Hint::NoDocument,
         Hint::MoreLight,
         Hint::KeepInFrame,
@@ -81,6 +106,11 @@ impl Hint {
         Hint::TooTilted,
         Hint::ReduceGlare,
         Hint::Ready,
+        Hint::NoFace,
+        Hint::OneFaceOnly,
+        Hint::LessLight,
+        Hint::CenterFace,
+        Hint::KeepFaceInFrame,
     ];
 
     /// Its stable snake_case name.
@@ -94,6 +124,11 @@ impl Hint {
             Hint::TooTilted => "too_tilted",
             Hint::ReduceGlare => "reduce_glare",
             Hint::Ready => "ready",
+            Hint::NoFace => "no_face",
+            Hint::OneFaceOnly => "one_face_only",
+            Hint::LessLight => "less_light",
+            Hint::CenterFace => "center_face",
+            Hint::KeepFaceInFrame => "keep_face_in_frame",
         }
     }
 
@@ -117,6 +152,11 @@ impl Hint {
                 "Glare: tilt a little to avoid reflections",
             ),
             Hint::Ready => ("保持不动，即将拍摄", "Hold it there: taking the photo"),
+            Hint::NoFace => ("请正对镜头，露出完整面部", "Face the camera, your whole face visible"),
+            Hint::OneFaceOnly => ("画面中只能有您一人", "Only you in the picture, please"),
+            Hint::LessLight => ("面部过亮，请避开强光", "Too bright on your face: move out of strong light"),
+            Hint::CenterFace => ("请将面部移到画面中间", "Move your face to the middle"),
+            Hint::KeepFaceInFrame => ("请让整个面部都在画面内", "Keep your whole face in the frame"),
         };
         Message::new(zh, en)
     }
@@ -146,9 +186,22 @@ pub struct CaptureGuide {
     tilted: f64,
     glare: f64,
     detector: Detector,
-    /// The previous frame's quad in buffer pixels, and the buffer's size and rotation.
+    /// For a face photo: the face's limits; the guide then looks for a face, not a document.
+    face: Option<FaceLimits>,
+    /// The previous frame's quad (the face's box, for a face) in buffer pixels (upright view
+    /// pixels), and the buffer's size and rotation.
     previous: Option<(Quad, (usize, usize, u32))>,
     ready_count: u32,
+}
+
+/// The policy's face limits the guide applies.
+#[derive(Debug, Clone, Copy)]
+struct FaceLimits {
+    min_score: f64,
+    too_small: f64,
+    off_center: f64,
+    too_dark: f64,
+    overexposed: f64,
 }
 
 impl CaptureGuide {
@@ -159,10 +212,17 @@ impl CaptureGuide {
             name: name.into(),
             reason: reason.into(),
         };
-        if !rules.document.find || rules.document.aspects.is_empty() {
+        let face = rules.face.as_ref().map(|f| FaceLimits {
+            min_score: f.face_not_found.threshold,
+            too_small: f.face_too_small.threshold,
+            off_center: f.face_off_center.threshold,
+            too_dark: f.face_too_dark.threshold,
+            overexposed: f.face_overexposed.threshold,
+        });
+        if face.is_none() && (!rules.document.find || rules.document.aspects.is_empty()) {
             return Err(invalid(
                 "kind",
-                "this material has no document to find (its policy sets document.find = false)",
+                "this material has neither a document to find (its policy sets document.find = false) nor face checks",
             ));
         }
         if config.ready_frames == 0 {
@@ -191,6 +251,7 @@ impl CaptureGuide {
             tilted: c.document_tilted.threshold,
             glare: c.glare.threshold,
             detector: Detector::default(),
+            face,
             previous: None,
             ready_count: 0,
         })
@@ -211,7 +272,29 @@ impl CaptureGuide {
             .take()
             .filter(|(_, l)| *l == layout)
             .map(|(q, _)| q);
-        let (hint, quad) = match self.detector.locate(frame, &self.shape) {
+        let (hint, quad) = match self.face {
+            Some(limits) => self.face_hint(frame, rotation, &limits, previous.as_ref()),
+            None => {
+                let (hint, quad) = self.document_hint(frame, layout, previous.as_ref());
+                (hint, quad.map(|q| upright(&q, frame.width as f64, frame.height as f64, rotation)))
+            }
+        };
+        self.ready_count = if hint == Hint::Ready {
+            self.ready_count.saturating_add(1)
+        } else {
+            0
+        };
+        Ok(Guidance {
+            hint,
+            quad,
+            ready_count: self.ready_count,
+            capture: self.ready_count == self.config.ready_frames,
+        })
+    }
+
+    /// The hint for a document and its quad in buffer pixels.
+    fn document_hint(&mut self, frame: &Plane, layout: (usize, usize, u32), previous: Option<&Quad>) -> (Hint, Option<Quad>) {
+        match self.detector.locate(frame, &self.shape) {
             Outcome::NotFound { .. } => {
                 let hint = if mean_luma(frame, None) < self.too_dark {
                     Hint::MoreLight
@@ -231,20 +314,54 @@ impl CaptureGuide {
             }
             Outcome::Found(s) => {
                 self.previous = Some((s.quad, layout));
-                (self.judge(frame, &s.quad, previous.as_ref()), Some(s.quad))
+                (self.judge(frame, &s.quad, previous), Some(s.quad))
             }
+        }
+    }
+
+    /// The hint for the applicant's face, looked for in the frame turned upright and shrunk to
+    /// [`FACE_SIDE`], and its box in shares of the upright frame.
+    fn face_hint(&mut self, frame: &Plane, rotation: u32, f: &FaceLimits, previous: Option<&Quad>) -> (Hint, Option<Quad>) {
+        let (w, h) = (frame.width, frame.height);
+        let (uw, uh) = if rotation.is_multiple_of(180) { (w, h) } else { (h, w) };
+        let scale = (uw.max(uh) as f64 / FACE_SIDE as f64).max(1.0);
+        let size = ((uw as f64 / scale) as usize, (uh as f64 / scale) as usize);
+        if size.0.min(size.1) < WINDOW {
+            return (Hint::NoFace, None);
+        }
+        let view = turned(frame, (w as f64 / 2.0, h as f64 / 2.0), -(rotation as f64), scale, size);
+        let plane = Plane::packed(&view, size.0, size.1).expect("packed by construction");
+        let faces = detect_packed(&view, size.0, size.1, f.min_score);
+        let Some(face) = faces.iter().max_by(|a, b| a.height.total_cmp(&b.height)) else {
+            let hint = if mean_luma(&plane, None) < self.too_dark { Hint::MoreLight } else { Hint::NoFace };
+            return (hint, None);
         };
-        self.ready_count = if hint == Hint::Ready {
-            self.ready_count.saturating_add(1)
+        let corners = [(face.x, face.y), (face.x + face.width, face.y), (face.x + face.width, face.y + face.height), (face.x, face.y + face.height)];
+        let quad = Quad::from_corners(corners.map(|(x, y)| Point::new(x, y)));
+        self.previous = Some((quad, (w, h, rotation)));
+        let moved = previous.map(|p| movement(p, &quad) / (size.0 as f64).hypot(size.1 as f64));
+        let framing = Framing::of(face, size.0, size.1);
+        let (luma, clipped) = light(&plane, face);
+        let hint = if faces.len() > 1 {
+            Hint::OneFaceOnly
+        } else if framing.cut {
+            Hint::KeepFaceInFrame
+        } else if luma < f.too_dark {
+            Hint::MoreLight
+        } else if clipped > f.overexposed {
+            Hint::LessLight
+        } else if moved.is_some_and(|m| m > self.config.stillness) {
+            Hint::HoldStill
+        } else if framing.share < f.too_small {
+            Hint::MoveCloser
+        } else if framing.offset > f.off_center {
+            Hint::CenterFace
+        } else if moved.is_none() {
+            Hint::HoldStill
         } else {
-            0
+            Hint::Ready
         };
-        Ok(Guidance {
-            hint,
-            quad: quad.map(|q| upright(&q, frame.width as f64, frame.height as f64, rotation)),
-            ready_count: self.ready_count,
-            capture: self.ready_count == self.config.ready_frames,
-        })
+        (hint, Some(quad.scaled(1.0 / size.0 as f64, 1.0 / size.1 as f64)))
     }
 
     /// Forgets the previous frame and the ready count (after a photo, or when the preview

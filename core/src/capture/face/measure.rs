@@ -4,18 +4,21 @@
 use super::detector::Face;
 use crate::capture::analysis::Analysis;
 use crate::capture::checks::exposure::CLIP_LEVEL;
+use crate::capture::document::plane::Plane;
 
 /// A background block darker than this mean luma is not a light background.
 const DARK_BLOCK: f64 = 110.0;
 /// A background block whose luma varies more than this (standard deviation) is textured.
 const TEXTURED_BLOCK: f64 = 12.0;
 
-/// Mean luma of the face's box and the share of its pixels clipped white.
-pub fn light(a: &Analysis, face: &Face) -> (f64, f64) {
-    let (x0, y0, x1, y1) = clamp_box(a, face.x, face.y, face.x + face.width, face.y + face.height);
+/// Mean luma of the face's box in `luma` and the share of its pixels clipped white.
+pub fn light(luma: &Plane, face: &Face) -> (f64, f64) {
+    let cx = |v: f64| v.round().clamp(0.0, luma.width as f64) as usize;
+    let cy = |v: f64| v.round().clamp(0.0, luma.height as f64) as usize;
+    let (x0, y0, x1, y1) = (cx(face.x), cy(face.y), cx(face.x + face.width), cy(face.y + face.height));
     let (mut sum, mut clipped, mut n) = (0u64, 0u64, 0u64);
     for y in y0..y1 {
-        for &v in &a.luma[y * a.width + x0..y * a.width + x1] {
+        for &v in &luma.row(y)[x0..x1] {
             sum += v as u64;
             clipped += (v >= CLIP_LEVEL) as u64;
             n += 1;
@@ -66,12 +69,6 @@ fn block_stats(a: &Analysis, x0: usize, y0: usize, side: usize) -> (f64, f64) {
     (mean, (squares / n - mean * mean).max(0.0).sqrt())
 }
 
-fn clamp_box(a: &Analysis, x0: f64, y0: f64, x1: f64, y1: f64) -> (usize, usize, usize, usize) {
-    let cx = |v: f64| v.round().clamp(0.0, a.width as f64) as usize;
-    let cy = |v: f64| v.round().clamp(0.0, a.height as f64) as usize;
-    (cx(x0), cy(y0), cx(x1), cy(y1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,7 +95,8 @@ mod tests {
     #[test]
     fn light_is_measured_inside_the_box_only() {
         let a = analysis(200, 200, |x, y| if (50..150).contains(&x) && (50..150).contains(&y) { 255 } else { 20 });
-        let (luma, clipped) = light(&a, &Face { x: 50.0, y: 50.0, width: 100.0, height: 100.0, score: 5.0 });
+        let plane = Plane::packed(&a.luma, a.width, a.height).unwrap();
+        let (luma, clipped) = light(&plane, &Face { x: 50.0, y: 50.0, width: 100.0, height: 100.0, score: 5.0 });
         assert_eq!((luma.round(), clipped), (255.0, 1.0));
     }
 }

@@ -68,6 +68,29 @@ pub struct FaceReport {
     pub background: Option<f64>,
 }
 
+/// Where a face sits in a `width` × `height` frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Framing {
+    /// Its height as a share of the frame's.
+    pub share: f64,
+    /// Its centre's distance from mid-width, 40 % down, as a share of half the frame (the
+    /// larger of the two directions).
+    pub offset: f64,
+    /// Its box reaches the frame's edge.
+    pub cut: bool,
+}
+
+impl Framing {
+    pub fn of(face: &Face, width: usize, height: usize) -> Framing {
+        let (w, h) = (width as f64, height as f64);
+        let (cx, cy) = face.centre();
+        let offset = ((cx - w / 2.0).abs() / (w / 2.0)).max((cy - PORTRAIT_EYE_LINE * h).abs() / (h / 2.0));
+        let margin = EDGE * w.min(h);
+        let cut = face.x < margin || face.y < margin || face.x + face.width > w - margin || face.y + face.height > h - margin;
+        Framing { share: face.height / h, offset, cut }
+    }
+}
+
 /// Judges the face photo whose analysis copy is `a` (of an upright `width` × `height` photo).
 pub fn judge(a: &Analysis, (width, height): (u32, u32), rules: &FaceRules) -> (Vec<Finding>, FaceReport) {
     let luma = Plane::packed(&a.luma, a.width, a.height).expect("the analysis copy is packed");
@@ -75,6 +98,12 @@ pub fn judge(a: &Analysis, (width, height): (u32, u32), rules: &FaceRules) -> (V
     let mut faces = detect(&luma, a.width.max(a.height), min_score);
     if faces.is_empty() {
         faces.extend(TURNED.iter().find_map(|&d| roll::turned_search(&luma, d, TURNED_SIDE, min_score)));
+    }
+    if faces.is_empty() {
+        // A face in strong light keeps its eyes, brows and mouth but loses its shading: looked
+        // at with the highlights stretched and the rest darkened, it can be found again.
+        let darker: Vec<u8> = a.luma.iter().map(|&v| ((v as u32).pow(3) / (255 * 255)) as u8).collect();
+        faces = detect(&Plane::packed(&darker, a.width, a.height).expect("packed"), a.width.max(a.height), min_score);
     }
     let (sx, sy) = (width as f64 / a.width as f64, height as f64 / a.height as f64);
     let mut report = FaceReport {
@@ -92,12 +121,10 @@ pub fn judge(a: &Analysis, (width, height): (u32, u32), rules: &FaceRules) -> (V
         findings.push(Finding::flag(Code::FaceNotFound, rule.severity, &rule.message));
         return (findings, report);
     };
-    let (w, h) = (a.width as f64, a.height as f64);
-    let (cx, cy) = face.centre();
-    let share = face.height / h;
-    let offset = ((cx - w / 2.0).abs() / (w / 2.0)).max((cy - PORTRAIT_EYE_LINE * h).abs() / (h / 2.0));
-    let roll = roll::roll(&luma, face);
-    let (face_luma, clipped) = measure::light(a, face);
+    let Framing { share, offset, cut } = Framing::of(face, a.width, a.height);
+    // A face the frame cuts has no second half to mirror.
+    let roll = if cut { None } else { roll::roll(&luma, face) };
+    let (face_luma, clipped) = measure::light(&luma, face);
     let background = measure::background(a, face);
     report.height_share = Some(round(share));
     report.offset = Some(round(offset));
@@ -106,6 +133,12 @@ pub fn judge(a: &Analysis, (width, height): (u32, u32), rules: &FaceRules) -> (V
     report.clipped = Some(round(clipped));
     report.background = background.map(round);
 
+    if on_card(&luma, face) {
+        // The face measured is the card's portrait, not the applicant's: that is all to say.
+        let rule = &rules.face_is_document;
+        findings.push(Finding::flag(Code::FaceIsDocument, rule.severity, &rule.message));
+        return (findings, report);
+    }
     if faces.len() > 1 {
         let rule = &rules.multiple_faces;
         findings.push(Finding::new(Code::MultipleFaces, rule.severity, &rule.message, faces.len() as f64, 1.0));
@@ -126,12 +159,8 @@ pub fn judge(a: &Analysis, (width, height): (u32, u32), rules: &FaceRules) -> (V
     if let Some(b) = background {
         threshold(Code::BackgroundNotPlain, &r.background_not_plain, b, b > r.background_not_plain.threshold);
     }
-    let margin = EDGE * w.min(h);
-    if face.x < margin || face.y < margin || face.x + face.width > w - margin || face.y + face.height > h - margin {
+    if cut {
         findings.push(Finding::flag(Code::FaceCutOff, r.face_cut_off.severity, &r.face_cut_off.message));
-    }
-    if on_card(&luma, face) {
-        findings.push(Finding::flag(Code::FaceIsDocument, r.face_is_document.severity, &r.face_is_document.message));
     }
     (findings, report)
 }

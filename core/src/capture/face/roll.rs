@@ -1,7 +1,8 @@
 //! How far a face leans (its roll), from a detector that gives no landmarks: a frontal face is
 //! mirror-symmetric about the line through its nose, so the face's box is looked at turned
 //! through a fan of angles, and the angle at which its left half best mirrors its right is the
-//! one that makes it upright.
+//! one that makes it upright. A head turned aside is not symmetric at any angle: it has no
+//! roll to measure.
 
 use super::detector::{detect_packed, Face};
 use super::turn::{source_of, turned};
@@ -18,9 +19,10 @@ const SPANS: [f64; 2] = [0.9, 1.1];
 /// Sideways shifts of the mirror line tried, view pixels each way: the box's centre is not
 /// exactly the nose's.
 const SHIFT: usize = 3;
-/// Below this correlation of the two halves the face is not symmetric enough to tell (a turned
-/// head, half in shadow).
-const MIN_SYMMETRY: f64 = 0.3;
+/// Below this correlation of the two halves the face is not symmetric enough to tell (a head
+/// turned aside, half in shadow). On the face corpus frontal faces peak at 0.51–0.79 at their
+/// roll, the man filming with his head turned three-quarters at 0.38–0.47.
+const MIN_SYMMETRY: f64 = 0.5;
 
 /// The face's roll in degrees, clockwise as displayed; `None` when no angle shows a symmetric
 /// face.
