@@ -1,12 +1,14 @@
-//! hexin's face detector timed alone, for bench/faces.sh: on the analysis copy of a photo (its
-//! share of `check`) and on a 640 × 480 preview frame (the capture guide has no face mode yet).
+//! hexin's face detection timed for bench/faces.sh: the detector alone on the analysis copy of a
+//! photo (its share of `check`) and on a 640 × 480 preview frame, and a face photo's
+//! `CaptureGuide` on that frame.
 //!
 //! ```text
 //! face_timing --photo FILE --frame FILE.y [--repeat N]
 //! ```
 //!
 //! `FILE.y` is a raw 640 × 480 luma plane. Prints one JSON object: `{"photo", "detector_ms",
-//! "photo_faces", "frame_ms", "frame_faces"}`, medians over N runs (default 5) after one untimed.
+//! "photo_faces", "frame_ms", "frame_faces", "guide_ms", "guide_hint"}`, medians over N runs
+//! (default 5; 4 N on the frame) after one untimed.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,6 +16,8 @@ use std::time::Instant;
 use hexin_core::capture::analysis::Analysis;
 use hexin_core::capture::document::plane::Plane;
 use hexin_core::capture::face::detector::detect;
+use hexin_core::capture::guide::{CaptureGuide, GuideConfig};
+use hexin_core::{MaterialKind, Policy};
 use serde_json::json;
 
 /// The default policy's `face_not_found` threshold (core/policies/icp-default.toml).
@@ -66,9 +70,13 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let luma = std::fs::read(&frame).map_err(|e| format!("{frame}: {e}"))?;
     let preview = Plane::packed(&luma, 640, 480).map_err(|e| format!("{frame}: {e}"))?;
     let (frame_ms, frame_faces) = timed(repeat * 4, || detect(&preview, 640, MIN_SCORE));
+    let policy = Policy::icp_default();
+    let mut guide = CaptureGuide::new(policy.rules(MaterialKind::FacePhoto), GuideConfig::default()).map_err(|e| e.to_string())?;
+    let (guide_ms, guidance) = timed(repeat * 4, || guide.analyze(&preview, 0));
+    let hint = guidance.map_err(|e| e.to_string())?.hint.name();
     let line = json!({
         "photo": photo, "detector_ms": detector_ms, "photo_faces": faces.len(),
-        "frame_ms": frame_ms, "frame_faces": frame_faces.len(),
+        "frame_ms": frame_ms, "frame_faces": frame_faces.len(), "guide_ms": guide_ms, "guide_hint": hint,
     });
     println!("{line}");
     Ok(())
