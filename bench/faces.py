@@ -431,7 +431,9 @@ def report_md(args, captures, scores, timing, elapsed):
         "The 640 × 480 frame is the first plain capture's 4:3 band around the face, shrunk by area average "
         f"(faces found in it: hexin {timing.get('hexin_frame_faces', '–')}, Haar {timing.get('frame_faces', '–')}).",
         "",
-        "## Roll (`face_tilted`), where hexin found the face",
+        "## Roll (`face_tilted`) on the plain and tilted faces",
+        "",
+        "hexin's roll: – where it measured none (no face found, or the face not mirror-symmetric enough to read one).",
         "",
         "| capture | labelled roll ° | hexin's roll ° |",
         "| --- | --- | --- |",
