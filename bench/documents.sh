@@ -10,7 +10,8 @@
 #
 # Environment: HEXIN_CACHE (default ~/.cache/hexin) holds the Python venv and the corpus;
 # CORPUS (a directory of JPEGs and labels.json to score; by default $HEXIN_CACHE/documents-corpus,
-# made by `cargo run -p hexin-testing --bin corpus` and remade whenever testing/src changes);
+# made by `cargo run -p hexin-testing --bin corpus` and remade whenever testing/src or its
+# photographs change);
 # PROFILE (dev or release, default dev) of the document_report build; RESULTS (default
 # bench/DOCUMENTS.md; empty: print only).
 set -euo pipefail
@@ -23,23 +24,14 @@ if [ "${1:-}" = --self-test ]; then
     exec "$PY" "$ROOT/bench/documents.py" self-test
 fi
 
+# shellcheck source=bench/corpus.sh
+source "$ROOT/bench/corpus.sh"
 if [ -z "${CORPUS:-}" ]; then
     CORPUS=$CACHE/documents-corpus
-    # The corpus is drawn by testing/src: a change there remakes it.
-    stamp=$(find "$ROOT/testing/src" -name '*.rs' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
-    if [ "$(cat "$CORPUS/stamp" 2>/dev/null)" != "$stamp" ]; then
-        echo "documents: making the corpus in $CORPUS" >&2
-        rm -rf "$CORPUS"
-        (cd "$ROOT" && cargo run --quiet -p hexin-testing --bin corpus -- --out "$CORPUS")
-        echo "$stamp" >"$CORPUS/stamp"
-    fi
+    fresh_corpus "$CORPUS" --out
 fi
-
 PROFILE=${PROFILE:-dev}
-echo "documents: building document_report ($PROFILE)" >&2
-(cd "$ROOT" && cargo build --quiet --profile "$PROFILE" -p hexin-bench --bin document_report)
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-HEXIN=$TARGET/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")/document_report
+HEXIN=$(bench_bin "$PROFILE" document_report)
 
 RESULTS=${RESULTS-$ROOT/bench/DOCUMENTS.md}
 args=(score --corpus "$CORPUS" --hexin "$HEXIN" --hexin-profile "$PROFILE" --raw "$CACHE/documents-raw.json")

@@ -30,6 +30,10 @@ cargo check -q -p hexin-core --lib
 # then hexin against the OpenCV scanner on the generated corpus: hexin must be right more often.
 bash bench/documents.sh --self-test
 RESULTS= bash bench/documents.sh --must-win
+# The face benchmark's scoring, then hexin against OpenCV's Haar cascade on the face corpus: hexin
+# must find at least as many faces with fewer false positives.
+bash bench/faces.sh --self-test
+RESULTS= PROFILE=dev bash bench/faces.sh --must-win
 wait "$toolchains" || true
 cat "$toolchains_log"
 bash tests/bindings.sh

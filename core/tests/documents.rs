@@ -4,11 +4,10 @@
 //! The floor below is the score measured when the detector was last tuned; bench/DOCUMENTS.md
 //! has the same numbers side by side with the OpenCV scanner.
 
-use std::collections::BTreeMap;
-
 use hexin_core::capture::document::geometry::Point;
 use hexin_core::{check, Policy};
 use hexin_testing::corpus::corpus;
+use hexin_testing::scoring::CodeScore;
 
 /// The codes compared: the document's and the quality checks'.
 const COMPARED: [&str; 9] = [
@@ -32,27 +31,12 @@ const MEDIAN_CORNER_ERROR: f64 = 0.01;
 fn the_corpus_scores_at_least_its_floor() {
     let policy = Policy::icp_default();
     let captures = corpus(1600, 1200);
-    let (mut right, mut errors) = (0, Vec::new());
-    let mut per_code: BTreeMap<&str, (u32, u32)> = COMPARED.iter().map(|c| (*c, (0, 0))).collect();
-    let mut wrong = Vec::new();
+    let mut errors = Vec::new();
+    let mut score = CodeScore::new(&COMPARED);
     for c in &captures {
         let report = check(&c.jpeg, c.kind, &policy).unwrap();
-        let raised: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).filter(|c| COMPARED.contains(c)).collect();
-        let expected: Vec<&str> = c.expect.iter().copied().filter(|c| COMPARED.contains(c)).collect();
-        for code in COMPARED {
-            let (r, e) = (raised.contains(&code), expected.contains(&code));
-            let slot = per_code.get_mut(code).unwrap();
-            if e && !r {
-                slot.0 += 1; // a false accept: the problem went unnoticed
-            } else if r && !e {
-                slot.1 += 1; // a false reject
-            }
-        }
-        if raised.iter().all(|r| expected.contains(r)) && expected.iter().all(|e| raised.contains(e)) {
-            right += 1;
-        } else {
-            wrong.push(format!("{}: raised {raised:?}, expected {expected:?}", c.file));
-        }
+        let raised: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+        score.add(&c.file, &raised, &c.expect);
         if let (Some(doc), Some(truth)) = (&report.document, c.corners) {
             let diagonal = 1600f64.hypot(1200.0);
             let mine = doc.corners.corners();
@@ -62,14 +46,12 @@ fn the_corpus_scores_at_least_its_floor() {
             }
         }
     }
-    println!("{:<22} {:>4} {:>4}", "code", "FA", "FR");
-    for (code, (fa, fr)) in &per_code {
-        println!("{code:<22} {fa:>4} {fr:>4}");
-    }
+    print!("{}", score.table());
     errors.sort_by(f64::total_cmp);
     let median = errors.get(errors.len() / 2).copied().unwrap_or(1.0);
+    let right = score.right;
     println!("right {right}/{}; median corner error {:.2} % of the diagonal over {} found", captures.len(), median * 100.0, errors.len());
-    println!("{}", wrong.join("\n"));
+    println!("{}", score.wrong.join("\n"));
     assert!(right >= RIGHT_AT_LEAST, "{right} right, the floor is {RIGHT_AT_LEAST}");
     assert!(median <= MEDIAN_CORNER_ERROR, "median corner error {median}");
 }

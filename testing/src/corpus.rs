@@ -35,7 +35,7 @@ use crate::synthetic::{camera_jpeg, Rng};
 use hexin_core::MaterialKind;
 
 /// The corpus recipe's version: bumped whenever a capture's pixels or labels change.
-pub const RECIPE: u32 = 1;
+pub const RECIPE: u32 = 2;
 
 /// One labelled capture.
 #[derive(Debug, Clone)]

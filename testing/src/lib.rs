@@ -6,9 +6,12 @@
 //! - [`corpus`]: the labelled document corpus: [`documents`] photographed on [`desks`] made
 //!   from real textures, placed by a [`homography`] in a [`scene`]; [`frames`]: scripted
 //!   preview sequences for the live capture guide;
+//! - [`faces`]: the labelled face corpus: real [`people`] laid on plain and busy backdrops, a
+//!   card held up, no one, and ID card sides checked as either side;
 //! - [`invariants`]: what every answer of `check` and `Policy::parse` must satisfy, asserted
 //!   the same way by the property tests and the fuzz targets;
-//! - [`quality`]: the bisection the quality search is measured against.
+//! - [`quality`]: the bisection the quality search is measured against; [`scoring`]: a corpus
+//!   scored by codes, per-code false accepts and false rejects.
 
 pub mod corpus;
 pub mod desks;
@@ -20,4 +23,5 @@ pub mod invariants;
 pub mod people;
 pub mod quality;
 pub mod scene;
+pub mod scoring;
 pub mod synthetic;

@@ -43,3 +43,28 @@ fn writes_labels_and_frames_that_parse() {
     let refused = Command::new(env!("CARGO_BIN_EXE_corpus")).args(["--width", "12"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[test]
+fn writes_the_face_corpus_with_labels_that_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_corpus")).arg("--faces").arg(dir.path()).status().unwrap();
+    assert!(status.success());
+    let labels: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("labels.json")).unwrap()).unwrap();
+    assert_eq!(labels["recipe"], hexin_testing::faces::RECIPE);
+    let captures = labels["captures"].as_array().unwrap();
+    assert_eq!(captures.len(), hexin_testing::faces::plans().len());
+    for c in captures {
+        let jpeg = std::fs::read(dir.path().join(c["file"].as_str().unwrap())).unwrap();
+        let img = image::load_from_memory(&jpeg).unwrap();
+        assert_eq!((img.width() as u64, img.height() as u64), (c["width"].as_u64().unwrap(), c["height"].as_u64().unwrap()), "{c}");
+        for key in ["kind", "case", "backdrop"] {
+            assert!(c[key].is_string(), "{key} in {c}");
+        }
+        assert!(c["person"].is_string() || c["person"].is_null(), "{c}");
+        assert!(c["roll"].is_f64(), "{c}");
+        assert!(c["expect"].as_array().unwrap().iter().all(|e| e.is_string()));
+        for b in c["faces"].as_array().unwrap() {
+            assert!(b.as_array().unwrap().iter().filter(|v| v.is_f64()).count() == 4, "{b}");
+        }
+    }
+}

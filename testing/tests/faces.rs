@@ -41,11 +41,12 @@ fn labels_match_the_pixels_and_the_cases_bounds() {
     let mut wrong = Vec::new();
     // Every broken bound of every capture, not only the first.
     macro_rules! check {
-        ($ok:expr, $($why:tt)+) => {
-            if !$ok {
+        ($ok:expr, $($why:tt)+) => {{
+            let ok: bool = $ok;
+            if !ok {
                 wrong.push(format!($($why)+));
             }
-        };
+        }};
     }
     assert_eq!(captures.len(), plans().len());
     for c in &captures {
