@@ -203,9 +203,16 @@ fn a_face_photo_is_guided_to_one_centred_face() {
     assert_eq!(face_hint(&mut face_guide(), &preview(&shifted)).hint, Hint::CenterFace);
     let mut two = RgbImage::from_pixel(480, 640, image::Rgb([226, 226, 226]));
     let small = image::imageops::resize(&face, 240, 320, image::imageops::FilterType::Triangle);
+    let small_face = image::imageops::resize(&face, 192, 256, image::imageops::FilterType::Triangle);
     image::imageops::overlay(&mut two, &small, 0, 150);
     image::imageops::overlay(&mut two, &small, 240, 150);
     assert_eq!(face_hint(&mut face_guide(), &preview(&two)).hint, Hint::OneFaceOnly);
+    let far = RgbImage::from_fn(480, 640, |x, y| {
+        let (x, y) = (x as i64 - 144, y as i64 - 166);
+        let inside = (0..192).contains(&x) && (0..256).contains(&y);
+        if inside { *small_face.get_pixel(x as u32, y as u32) } else { image::Rgb([226, 226, 226]) }
+    });
+    assert_eq!(face_hint(&mut face_guide(), &preview(&far)).hint, Hint::MoveCloser, "a face 0.13 of the height");
     let wall = RgbImage::from_pixel(480, 640, image::Rgb([226, 226, 226]));
     assert_eq!(face_hint(&mut face_guide(), &preview(&wall)).hint, Hint::NoFace);
     let dark = RgbImage::from_fn(480, 640, |x, y| image::Rgb(face.get_pixel(x, y).0.map(|v| v / 6)));

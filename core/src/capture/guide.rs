@@ -22,9 +22,9 @@
 //!
 //! 1. `no_face` (`more_light` when the frame is dark), 2. `one_face_only`, 3.
 //!    `keep_face_in_frame`, 4. `more_light` / `less_light` on the face (the policy's
-//!    `face_too_dark` / `face_overexposed`), 5. `hold_still`, 6. `move_closer`
-//!    (`face_too_small`), 7. `center_face` (`face_off_center`), 8. `ready` (or `hold_still`
-//!    on a first frame).
+//!    `face_too_dark` / `face_overexposed`), 5. `hold_still`, 6. `move_closer` (the face under
+//!    twice `face_too_small`), 7. `center_face` (`face_off_center`), 8. `ready` (or
+//!    `hold_still` on a first frame).
 //!
 //! Its quad is the face's box. Roll, the background and a card held up are judged on the photo
 //! only. The face detector allocates as it runs, so a face frame is not allocation-free.
@@ -53,6 +53,11 @@ pub const SAMPLED_SIDE: usize = 320;
 /// Long side of the upright copy a face is looked for in: the smallest face found is then
 /// the detector's 40-pixel window, an eighth of the frame's long side.
 pub const FACE_SIDE: usize = 320;
+
+/// The guide asks for a face this many times the photo's `face_too_small` (0.2 of the height by
+/// default): the photo then clears its limit with room to spare, and faces smaller than an
+/// eighth of the frame, which the preview's copy is too small to find, are not what it steers to.
+const GUIDE_FACE_MARGIN: f64 = 2.0;
 
 /// How the guide decides; `Default` gives the values below.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -214,7 +219,7 @@ impl CaptureGuide {
         };
         let face = rules.face.as_ref().map(|f| FaceLimits {
             min_score: f.face_not_found.threshold,
-            too_small: f.face_too_small.threshold,
+            too_small: (GUIDE_FACE_MARGIN * f.face_too_small.threshold).min(1.0),
             off_center: f.face_off_center.threshold,
             too_dark: f.face_too_dark.threshold,
             overexposed: f.face_overexposed.threshold,
