@@ -183,6 +183,19 @@ fn face_hint(g: &mut CaptureGuide, luma: &[u8]) -> Guidance {
 }
 
 #[test]
+fn the_selfie_sequence_finds_the_face_after_the_wall_and_captures_once_still() {
+    let mut g = face_guide();
+    let frames = Sequence::Selfie.frames();
+    let answers: Vec<Guidance> = frames.iter().map(|f| analyze(&mut g, f)).collect();
+    for (i, (a, f)) in answers.iter().zip(&frames).enumerate() {
+        assert!(f.expect.contains(&a.hint.name()), "frame {i}: {:?}, allowed {:?}", a.hint, f.expect);
+        assert_eq!(a.quad.is_none(), a.hint == Hint::NoFace, "frame {i}: {a:?}");
+    }
+    let captured: Vec<usize> = answers.iter().enumerate().filter(|(_, a)| a.capture).map(|(i, _)| i).collect();
+    assert_eq!(captured, [11]);
+}
+
+#[test]
 fn a_face_photo_is_guided_to_one_centred_face() {
     let face = noisy(face_photo(Scene::new(480, 640)), 2.0, 5);
     let mut g = face_guide();

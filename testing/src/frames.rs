@@ -23,12 +23,19 @@
 //! - `portrait_phone` (12): the phone held upright, so the sensor's landscape buffer is
 //!   rotated (rotation 90): a still card, `ready`.
 //!
+//! And one for a face photo's guide ([`Sequence::FACES`]):
+//!
+//! - `selfie` (12): the phone held upright (rotation 90) at a plain light wall for 3 frames
+//!   (`no_face`), then at the applicant, still: `hold_still` on the first frame with the face,
+//!   `ready` after.
+//!
 //! Corners are in upright pixels (after applying the rotation), pixel centres at integers.
 
 use crate::desks::Desk;
 use crate::documents::Sheet;
 use crate::scene::{shoot, Effects, Pose, Shot};
-use crate::synthetic::Rng;
+use crate::synthetic::{face_photo, noisy, Rng, Scene};
+use hexin_core::MaterialKind;
 
 /// One preview frame.
 #[derive(Debug, Clone)]
@@ -58,6 +65,7 @@ pub enum Sequence {
     TooDark,
     StrongTilt,
     PortraitPhone,
+    Selfie,
 }
 
 const WIDTH: u32 = 640;
@@ -75,6 +83,17 @@ impl Sequence {
         Sequence::PortraitPhone,
     ];
 
+    /// The sequences of a face photo's guide.
+    pub const FACES: [Sequence; 1] = [Sequence::Selfie];
+
+    /// The material kind whose guide the sequence is for.
+    pub fn kind(self) -> MaterialKind {
+        match self {
+            Sequence::Selfie => MaterialKind::FacePhoto,
+            _ => MaterialKind::IdCardFront,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Sequence::EmptyDesk => "empty_desk",
@@ -84,11 +103,15 @@ impl Sequence {
             Sequence::TooDark => "too_dark",
             Sequence::StrongTilt => "strong_tilt",
             Sequence::PortraitPhone => "portrait_phone",
+            Sequence::Selfie => "selfie",
         }
     }
 
     /// The frames, drawn from the sequence's own seeds.
     pub fn frames(self) -> Vec<Frame> {
+        if self == Sequence::Selfie {
+            return selfie();
+        }
         let base = Pose { center: [0.5, 0.5], fill: 0.62, roll: 3.0, pitch: 4.0, yaw: -3.0 };
         let still = |i: usize, hint: &'static [&'static str]| if i == 0 { first(hint) } else { hint };
         let mut rng = Rng::new(0xF4A3E + self as u64);
@@ -131,6 +154,7 @@ impl Sequence {
                 .map(|i| (Pose { pitch: 48.0, fill: 0.55, ..base }, Effects::default(), still(i, &["too_tilted"])))
                 .collect(),
             Sequence::PortraitPhone => (0..12).map(|i| (base, Effects::default(), still(i, &["ready"]))).collect(),
+            Sequence::Selfie => unreachable!("drawn by selfie()"),
         };
         let sheet = (self != Sequence::EmptyDesk).then_some(Sheet::IdFront);
         let portrait = self == Sequence::PortraitPhone;
@@ -141,18 +165,45 @@ impl Sequence {
                 let (w, h) = if portrait { (HEIGHT, WIDTH) } else { (WIDTH, HEIGHT) };
                 let shot = Shot { width: w, height: h, desk: Desk::Wood, sheet, pose, effects, seed: 0x5E0 + self as u64, noise_seed: i as u64 };
                 let (img, corners) = shoot(&shot);
-                let stride = WIDTH as usize + PADDING;
-                let mut luma = vec![255u8; stride * HEIGHT as usize];
-                for (x, y, p) in img.enumerate_pixels() {
-                    // Turning the buffer 90° clockwise makes it upright: upright (x, y) is
-                    // buffer (y, buffer height - 1 - x).
-                    let (bx, by) = if portrait { (y as usize, (w - 1 - x) as usize) } else { (x as usize, y as usize) };
-                    luma[by * stride + bx] = ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8;
-                }
-                Frame { width: WIDTH, height: HEIGHT, stride, rotation: if portrait { 90 } else { 0 }, luma, corners, expect }
+                Frame { luma: buffer(&img, portrait), corners, expect, ..frame(portrait) }
             })
             .collect()
     }
+}
+
+/// An empty frame of the sensor's landscape buffer, turned 90° when the phone is upright.
+fn frame(portrait: bool) -> Frame {
+    let stride = WIDTH as usize + PADDING;
+    Frame { width: WIDTH, height: HEIGHT, stride, rotation: if portrait { 90 } else { 0 }, luma: vec![], corners: None, expect: &[] }
+}
+
+/// The luma buffer the sensor delivers for the upright image `img`, padding bytes 255.
+fn buffer(img: &image::RgbImage, portrait: bool) -> Vec<u8> {
+    let stride = WIDTH as usize + PADDING;
+    let mut luma = vec![255u8; stride * HEIGHT as usize];
+    let w = img.width();
+    for (x, y, p) in img.enumerate_pixels() {
+        // Turning the buffer 90° clockwise makes it upright: upright (x, y) is
+        // buffer (y, buffer height - 1 - x).
+        let (bx, by) = if portrait { (y as usize, (w - 1 - x) as usize) } else { (x as usize, y as usize) };
+        luma[by * stride + bx] = ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8;
+    }
+    luma
+}
+
+/// The `selfie` sequence: a plain wall, then the applicant's face held still.
+fn selfie() -> Vec<Frame> {
+    let wall = image::RgbImage::from_pixel(HEIGHT, WIDTH, image::Rgb([224, 224, 222]));
+    (0..12)
+        .map(|i| {
+            let (img, expect): (_, &'static [&'static str]) = match i {
+                0..=2 => (wall.clone(), &["no_face"]),
+                3 => (noisy(face_photo(Scene::new(HEIGHT, WIDTH)), 2.0, i), &["hold_still"]),
+                _ => (noisy(face_photo(Scene::new(HEIGHT, WIDTH)), 2.0, i), &["ready"]),
+            };
+            Frame { luma: buffer(&img, true), expect, ..frame(true) }
+        })
+        .collect()
 }
 
 /// The hints allowed on a sequence's first frame: those of the still frames, or `hold_still`.

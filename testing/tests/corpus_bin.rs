@@ -34,7 +34,10 @@ fn writes_labels_and_frames_that_parse() {
 
     let index: serde_json::Value = serde_json::from_slice(&std::fs::read(frames.join("frames.json")).unwrap()).unwrap();
     let sequences = index["sequences"].as_array().unwrap();
-    assert_eq!(sequences.len(), hexin_testing::frames::Sequence::ALL.len());
+    use hexin_testing::frames::Sequence;
+    assert_eq!(sequences.len(), Sequence::ALL.len() + Sequence::FACES.len());
+    let kinds: Vec<&str> = sequences.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|&&k| k == "face-photo").count(), Sequence::FACES.len(), "{kinds:?}");
     for f in sequences.iter().flat_map(|s| s["frames"].as_array().unwrap()) {
         let bytes = std::fs::read(frames.join(f["file"].as_str().unwrap())).unwrap();
         assert_eq!(bytes.len() as u64, f["stride"].as_u64().unwrap() * f["height"].as_u64().unwrap());

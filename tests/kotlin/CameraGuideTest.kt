@@ -37,25 +37,27 @@ val DETECTOR_GAPS = setOf("approach")
 
 fun cameraGuideFollowsRecordedFrames() {
     val frames = recordedFrames(File(env("HEXIN_FRAMES"))).groupBy { it.sequence }
-    check(frames.keys == setOf("empty_desk", "approach", "shake_then_still", "glare", "too_dark", "strong_tilt", "portrait_phone")) { frames.keys }
+    check(frames.keys == setOf("empty_desk", "approach", "shake_then_still", "glare", "too_dark", "strong_tilt", "portrait_phone", "selfie")) { frames.keys }
     val policy = Policy.icpDefault()
     val captured = mutableMapOf<String, List<Int>>()
     for ((name, sequence) in frames) {
-        CameraGuide(policy, MaterialKind.ID_CARD_FRONT, Lang.EN).use { guide ->
+        // The selfie sequence is a face photo's: the guide looks for the face.
+        val kind = if (name == "selfie") MaterialKind.FACE_PHOTO else MaterialKind.ID_CARD_FRONT
+        CameraGuide(policy, kind, Lang.EN).use { guide ->
             val states: List<GuideState> = sequence.map { guide.onFrame(it.frame) }
             for ((i, state) in states.withIndex()) {
                 val hint = hintName(state.hint!!)
                 check(name in DETECTOR_GAPS || hint in sequence[i].expect) { "$name frame $i: $hint, allowed ${sequence[i].expect}" }
-                check(state.text.isNotEmpty() && (state.outline == null) == (hint == "no_document")) { "$name frame $i: $state" }
+                check(state.text.isNotEmpty() && (state.outline == null) == (hint in setOf("no_document", "no_face"))) { "$name frame $i: $state" }
                 state.outline?.forEach { (x, y) -> check(x in -0.5..1.5 && y in -0.5..1.5) { "$name frame $i: $state" } }
             }
             captured[name] = states.withIndex().filter { it.value.takePhoto }.map { it.index }
         }
     }
-    // Eight ready frames: portrait_phone is ready from frame 1, shake_then_still from frame 11;
-    // approach has seven ready frames at its end, not enough.
+    // Eight ready frames: portrait_phone is ready from frame 1, shake_then_still from frame 11,
+    // selfie from frame 4; approach has seven ready frames at its end, not enough.
     check(captured == mapOf("empty_desk" to listOf(), "approach" to listOf(), "shake_then_still" to listOf(18), "glare" to listOf(),
-        "too_dark" to listOf(), "strong_tilt" to listOf(), "portrait_phone" to listOf(8))) { "$captured" }
+        "too_dark" to listOf(), "strong_tilt" to listOf(), "portrait_phone" to listOf(8), "selfie" to listOf(11))) { "$captured" }
 
     // After the photo the guide waits for a new steady spell; a frame that does not fit is an error shown as text.
     CameraGuide(policy, MaterialKind.ID_CARD_BACK, Lang.ZH).use { guide ->
@@ -68,5 +70,5 @@ fun cameraGuideFollowsRecordedFrames() {
         val bad = guide.onFrame(PreviewFrame(f.luma.duplicate().limit(1000), f.width, f.height, f.rowStride, f.rotationDegrees))
         check(bad.hint == null && bad.text.isNotEmpty() && bad.outline == null) { "$bad" }
     }
-    println("ok  camera guide: ${frames.values.sumOf { it.size }} recorded frames, hints, outline, auto-capture at frames 8 and 18")
+    println("ok  camera guide: ${frames.values.sumOf { it.size }} recorded frames, hints, outline, auto-capture at frames 8, 18 and 11 (the face)")
 }

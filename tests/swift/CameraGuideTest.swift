@@ -23,24 +23,25 @@ func recordedSequences(_ dir: URL) throws -> [(name: String, frames: [(frame: Lu
 
 func cameraGuideFollowsRecordedFrames() throws {
     let sequences = try recordedSequences(URL(fileURLWithPath: path("HEXIN_FRAMES")))
-    expect(sequences.count == 7, "\(sequences.map { $0.name })")
+    expect(sequences.count == 8, "\(sequences.map { $0.name })")
     let policy = Policy.icpDefault()
     var captured: [String: [Int]] = [:]
     for (name, frames) in sequences {
-        let guide = try CameraGuide(policy: policy, kind: .idCardFront, lang: .en)
+        // The selfie sequence is a face photo's: the guide looks for the face.
+        let guide = try CameraGuide(policy: policy, kind: name == "selfie" ? .facePhoto : .idCardFront, lang: .en)
         let states = frames.map { guide.onFrame($0.frame) }
         for (i, state) in states.enumerated() {
             guard let hint = state.hint else { return expect(false, "\(name) frame \(i): \(state.text)") }
             let allowed = frames[i].expect
             expect(detectorGaps.contains(name) || allowed.contains(hintName(hint: hint)), "\(name) frame \(i): \(hint), allowed \(allowed)")
-            expect(!state.text.isEmpty && (state.outline == nil) == (hint == .noDocument), "\(name) frame \(i): \(state)")
+            expect(!state.text.isEmpty && (state.outline == nil) == (hint == .noDocument || hint == .noFace), "\(name) frame \(i): \(state)")
         }
         captured[name] = states.enumerated().filter { $0.element.takePhoto }.map { $0.offset }
     }
-    // Eight ready frames: portrait_phone is ready from frame 1, shake_then_still from frame 11;
-    // approach has seven ready frames at its end, not enough.
+    // Eight ready frames: portrait_phone is ready from frame 1, shake_then_still from frame 11,
+    // selfie from frame 4; approach has seven ready frames at its end, not enough.
     let expected: [String: [Int]] = ["empty_desk": [], "approach": [], "shake_then_still": [18], "glare": [], "too_dark": [],
-                                     "strong_tilt": [], "portrait_phone": [8]]
+                                     "strong_tilt": [], "portrait_phone": [8], "selfie": [11]]
     expect(captured == expected, "\(captured)")
 
     // After the photo the guide waits for a new steady spell; a frame that does not fit is an error shown as text.
@@ -53,5 +54,5 @@ func cameraGuideFollowsRecordedFrames() throws {
     let f = still[0]
     let bad = guide.onFrame(LumaFrame(luma: f.luma.prefix(1000), width: f.width, height: f.height, rowStride: f.rowStride, rotation: f.rotation))
     expect(bad.hint == nil && !bad.text.isEmpty && bad.outline == nil, "\(bad)")
-    print("ok  camera guide: \(sequences.map { $0.frames.count }.reduce(0, +)) recorded frames, hints, outline, auto-capture at frames 8 and 18")
+    print("ok  camera guide: \(sequences.map { $0.frames.count }.reduce(0, +)) recorded frames, hints, outline, auto-capture at frames 8, 18 and 11 (the face)")
 }

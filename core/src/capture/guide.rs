@@ -22,7 +22,8 @@
 //!
 //! 1. `no_face` (`more_light` when the frame is dark), 2. `one_face_only`, 3.
 //!    `keep_face_in_frame`, 4. `more_light` / `less_light` on the face (the policy's
-//!    `face_too_dark` / `face_overexposed`), 5. `hold_still`, 6. `move_closer` (the face under
+//!    `face_too_dark` / `face_overexposed`), 5. `hold_still` (the box's centre moved more than
+//!    a tenth of the face, or than [`GuideConfig::stillness`]), 6. `move_closer` (the face under
 //!    twice `face_too_small`), 7. `center_face` (`face_off_center`), 8. `ready` (or
 //!    `hold_still` on a first frame).
 //!
@@ -58,6 +59,10 @@ pub const FACE_SIDE: usize = 320;
 /// default): the photo then clears its limit with room to spare, and faces smaller than an
 /// eighth of the frame, which the preview's copy is too small to find, are not what it steers to.
 const GUIDE_FACE_MARGIN: f64 = 2.0;
+
+/// How far a face box's centre may move between frames, as a share of its side, and still
+/// count as still (when more than [`GuideConfig::stillness`] allows).
+const FACE_JITTER: f64 = 0.1;
 
 /// How the guide decides; `Default` gives the values below.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -344,7 +349,11 @@ impl CaptureGuide {
         let corners = [(face.x, face.y), (face.x + face.width, face.y), (face.x + face.width, face.y + face.height), (face.x, face.y + face.height)];
         let quad = Quad::from_corners(corners.map(|(x, y)| Point::new(x, y)));
         self.previous = Some((quad, (w, h, rotation)));
-        let moved = previous.map(|p| movement(p, &quad) / (size.0 as f64).hypot(size.1 as f64));
+        // The box snaps to the detector's window steps and pyramid levels: between two frames of
+        // a still face its size and corners jump, which is not the camera moving. Its centre is
+        // steadier, and allowed a tenth of its side.
+        let allowed = (self.config.stillness * (size.0 as f64).hypot(size.1 as f64)).max(FACE_JITTER * face.height);
+        let moved = previous.map(|p| centre_of(p).distance(centre_of(&quad)) / allowed);
         let framing = Framing::of(face, size.0, size.1);
         let (luma, clipped) = light(&plane, face);
         let hint = if faces.len() > 1 {
@@ -355,7 +364,7 @@ impl CaptureGuide {
             Hint::MoreLight
         } else if clipped > f.overexposed {
             Hint::LessLight
-        } else if moved.is_some_and(|m| m > self.config.stillness) {
+        } else if moved.is_some_and(|m| m > 1.0) {
             Hint::HoldStill
         } else if framing.share < f.too_small {
             Hint::MoveCloser
@@ -409,6 +418,12 @@ fn movement(a: &Quad, b: &Quad) -> f64 {
                 .fold(0.0, f64::max)
         })
         .fold(f64::INFINITY, f64::min)
+}
+
+/// The mean of a quad's corners.
+fn centre_of(quad: &Quad) -> Point {
+    let c = quad.corners();
+    Point::new(c.iter().map(|p| p.x).sum::<f64>() / 4.0, c.iter().map(|p| p.y).sum::<f64>() / 4.0)
 }
 
 /// The sampling step that puts at most [`SAMPLED_SIDE`] points along the long side.

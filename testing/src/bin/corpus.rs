@@ -4,10 +4,10 @@
 //!
 //! - `--out DIR`: the captures as JPEGs and `labels.json` (default size 1600 × 1200);
 //! - `--faces DIR`: the face corpus (`hexin_testing::faces`), its JPEGs and `labels.json`;
-//! - `--frames DIR`: each sequence's frames as raw luma buffers `NAME/NNN.y` (`stride *
-//!   height` bytes) and `frames.json`, an index of them:
-//!   `{"recipe", "sequences": [{"name", "frames": [{"file", "width", "height", "stride",
-//!   "rotation", "corners", "expect"}]}]}`.
+//! - `--frames DIR`: each sequence's frames (the document guide's and the face guide's) as raw
+//!   luma buffers `NAME/NNN.y` (`stride * height` bytes) and `frames.json`, an index of them:
+//!   `{"recipe", "sequences": [{"name", "kind", "frames": [{"file", "width", "height", "stride",
+//!   "rotation", "corners", "expect"}]}]}`, `kind` the material whose guide replays them.
 
 use hexin_testing::corpus::{corpus, labels_json, RECIPE};
 use hexin_testing::faces;
@@ -71,7 +71,7 @@ fn write_faces(dir: &Path) -> std::io::Result<usize> {
 fn write_frames(dir: &Path) -> std::io::Result<usize> {
     let mut sequences = Vec::new();
     let mut count = 0;
-    for sequence in Sequence::ALL {
+    for sequence in Sequence::ALL.into_iter().chain(Sequence::FACES) {
         std::fs::create_dir_all(dir.join(sequence.name()))?;
         let mut index = Vec::new();
         for (i, f) in sequence.frames().into_iter().enumerate() {
@@ -83,7 +83,7 @@ fn write_frames(dir: &Path) -> std::io::Result<usize> {
             }));
             count += 1;
         }
-        sequences.push(serde_json::json!({ "name": sequence.name(), "frames": index }));
+        sequences.push(serde_json::json!({ "name": sequence.name(), "kind": sequence.kind(), "frames": index }));
     }
     let json = serde_json::json!({ "recipe": RECIPE, "sequences": sequences });
     std::fs::write(dir.join("frames.json"), serde_json::to_string_pretty(&json).expect("index serializes"))?;
@@ -109,7 +109,7 @@ fn main() -> ExitCode {
         }
         if let Some(dir) = &args.frames {
             let n = write_frames(dir)?;
-            println!("{n} frames of {} sequences in {}", Sequence::ALL.len(), dir.display());
+            println!("{n} frames of {} sequences in {}", Sequence::ALL.len() + Sequence::FACES.len(), dir.display());
         }
         Ok(())
     };

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use rustface::{ImageData, Model};
 use serde::{Deserialize, Serialize};
 
+use super::turn::{source_of, turned};
 use crate::capture::document::plane::{shrink_into, shrunk_size, Plane, ShrinkScratch};
 
 /// SeetaFace Detection's frontal model, as shipped with rustface 0.1.7.
@@ -62,6 +63,22 @@ pub fn detect(plane: &Plane, side: usize, min_score: f64) -> Vec<Face> {
     let mut faces: Vec<Face> = detect_packed(&small, w, h, min_score).into_iter().map(|f| f.scaled(sx, sy)).collect();
     faces.sort_by(|a, b| b.height.total_cmp(&a.height));
     faces
+}
+
+/// The largest face in `plane` looked at turned `degrees` clockwise and shrunk to a long side of
+/// `side`: its box axis-aligned around where the face is, in `plane`'s pixels.
+pub fn detect_turned(plane: &Plane, degrees: f64, side: usize, min_score: f64) -> Option<Face> {
+    let scale = plane.width.max(plane.height) as f64 / side as f64;
+    let size = ((plane.width as f64 / scale) as usize, (plane.height as f64 / scale) as usize);
+    if size.0.min(size.1) < WINDOW {
+        return None;
+    }
+    let centre = (plane.width as f64 / 2.0, plane.height as f64 / 2.0);
+    let view = turned(plane, centre, degrees, scale, size);
+    let found = detect_packed(&view, size.0, size.1, min_score).into_iter().max_by(|a, b| a.height.total_cmp(&b.height))?;
+    let (cx, cy) = source_of(found.centre(), centre, degrees, scale, size);
+    let side = found.width.max(found.height) * scale;
+    Some(Face { x: cx - side / 2.0, y: cy - side / 2.0, width: side, height: side, score: found.score })
 }
 
 /// The detector on a packed `w` × `h` plane, at least [`WINDOW`] on each side.

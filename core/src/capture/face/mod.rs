@@ -97,7 +97,7 @@ pub fn judge(a: &Analysis, (width, height): (u32, u32), rules: &FaceRules) -> (V
     let min_score = rules.face_not_found.threshold;
     let mut faces = detect(&luma, a.width.max(a.height), min_score);
     if faces.is_empty() {
-        faces.extend(TURNED.iter().find_map(|&d| roll::turned_search(&luma, d, TURNED_SIDE, min_score)));
+        faces.extend(TURNED.iter().find_map(|&d| detector::detect_turned(&luma, d, TURNED_SIDE, min_score)));
     }
     if faces.is_empty() {
         // A face in strong light keeps its eyes, brows and mouth but loses its shading: looked

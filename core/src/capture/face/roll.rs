@@ -4,8 +4,8 @@
 //! one that makes it upright. A head turned aside is not symmetric at any angle: it has no
 //! roll to measure.
 
-use super::detector::{detect_packed, Face};
-use super::turn::{source_of, turned};
+use super::detector::Face;
+use super::turn::turned;
 use crate::capture::document::plane::Plane;
 
 /// The angles looked at: every [`STEP`] degrees up to this far either way.
@@ -77,18 +77,43 @@ fn symmetry(view: &[u8]) -> f64 {
     best
 }
 
-/// A face anywhere in `plane` looked at turned `degrees`, shrunk to a long side of `side`:
-/// the box (axis-aligned around where the face is, in `plane`'s pixels) of the largest.
-pub fn turned_search(plane: &Plane, degrees: f64, side: usize, min_score: f64) -> Option<Face> {
-    let scale = plane.width.max(plane.height) as f64 / side as f64;
-    let size = ((plane.width as f64 / scale) as usize, (plane.height as f64 / scale) as usize);
-    if size.0.min(size.1) < super::detector::WINDOW {
-        return None;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A drawn face (eyes, brows, a nose and a mouth on an oval) leaning `degrees` clockwise.
+    fn leaning(degrees: f64) -> Vec<u8> {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        (0..200 * 200)
+            .map(|i| {
+                let (x, y) = ((i % 200) as f64 - 100.0, (i / 200) as f64 - 100.0);
+                // Into the face's own frame: turn back by the lean.
+                let (u, v) = (x * cos + y * sin, -x * sin + y * cos);
+                let blob = |cx: f64, cy: f64, rx: f64, ry: f64| ((u - cx) / rx).powi(2) + ((v - cy) / ry).powi(2) < 1.0;
+                if blob(-22.0, -15.0, 9.0, 5.0) || blob(22.0, -15.0, 9.0, 5.0) || blob(0.0, 30.0, 16.0, 4.0) {
+                    40
+                } else if blob(-22.0, -30.0, 12.0, 2.5) || blob(22.0, -30.0, 12.0, 2.5) || blob(0.0, 8.0, 4.0, 10.0) {
+                    90
+                } else if blob(0.0, 0.0, 48.0, 62.0) {
+                    190
+                } else {
+                    120
+                }
+            })
+            .collect()
     }
-    let centre = (plane.width as f64 / 2.0, plane.height as f64 / 2.0);
-    let view = turned(plane, centre, degrees, scale, size);
-    let found = detect_packed(&view, size.0, size.1, min_score).into_iter().max_by(|a, b| a.height.total_cmp(&b.height))?;
-    let (cx, cy) = source_of(found.centre(), centre, degrees, scale, size);
-    let side = found.width.max(found.height) * scale;
-    Some(Face { x: cx - side / 2.0, y: cy - side / 2.0, width: side, height: side, score: found.score })
+
+    #[test]
+    fn the_roll_is_the_lean_of_a_symmetric_face() {
+        let face = Face { x: 55.0, y: 50.0, width: 90.0, height: 90.0, score: 5.0 };
+        for lean in [0.0, 12.0, -20.0, 30.0] {
+            let data = leaning(lean);
+            let measured = roll(&Plane::packed(&data, 200, 200).unwrap(), &face).expect("a symmetric face");
+            assert!((measured - lean).abs() < 3.0, "leaning {lean}°, measured {measured}°");
+        }
+        // Half the face dark: nothing mirrors, no roll.
+        let mut half = leaning(0.0);
+        half.chunks_exact_mut(200).for_each(|row| row[100..].iter_mut().for_each(|v| *v = 255 - *v / 3));
+        assert_eq!(roll(&Plane::packed(&half, 200, 200).unwrap(), &face), None);
+    }
 }
