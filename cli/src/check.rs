@@ -155,9 +155,14 @@ fn to_json(file: &Path, material: MaterialKind, outcome: &Outcome, written: Opti
         }),
         _ => Value::Null,
     };
+    let face = match outcome {
+        Outcome::Checked(Report { face: Some(f), .. }) => json!(f),
+        _ => Value::Null,
+    };
     json!({
         "file": file.display().to_string(),
         "document": document,
+        "face": face,
         "material": material,
         "verdict": verdict(outcome),
         "findings": findings(outcome),

@@ -58,7 +58,11 @@ fn json_contract_and_exit_codes() {
     assert_eq!(output["bytes"].as_u64(), Some(written.len() as u64));
     assert_eq!(output["sha256"].as_str().unwrap(), hexin_core_sha(&written));
     let keys: Vec<&str> = line.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(keys, ["document", "file", "findings", "material", "output", "verdict"]);
+    assert_eq!(keys, ["document", "face", "file", "findings", "material", "output", "verdict"]);
+    // A card front shows its holder's portrait: the face found on it, inside the card.
+    let face = &line["face"]["faces"][0];
+    let (fx, fw) = (face["x"].as_f64().unwrap(), face["width"].as_f64().unwrap());
+    assert!(fx > corners[0][0].as_f64().unwrap() && fw > 0.0, "{}", line["face"]);
 
     let mixed = hexin(&["check", "--material", "id-card-back", "--json", good.to_str().unwrap(), garbage.to_str().unwrap()]);
     assert_eq!(mixed.status.code(), Some(1));
