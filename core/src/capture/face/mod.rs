@@ -68,6 +68,13 @@ pub struct FaceReport {
     pub background: Option<f64>,
 }
 
+impl FaceReport {
+    /// The faces seen, nothing measured yet.
+    fn of(faces: Vec<Face>) -> FaceReport {
+        FaceReport { faces, height_share: None, offset: None, roll: None, luma: None, clipped: None, background: None }
+    }
+}
+
 /// Where a face sits in a `width` × `height` frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Framing {
@@ -106,15 +113,7 @@ pub fn judge(a: &Analysis, (width, height): (u32, u32), rules: &FaceRules) -> (V
         faces = detect(&Plane::packed(&darker, a.width, a.height).expect("packed"), a.width.max(a.height), min_score);
     }
     let (sx, sy) = (width as f64 / a.width as f64, height as f64 / a.height as f64);
-    let mut report = FaceReport {
-        faces: faces.iter().map(|f| rounded(f.scaled(sx, sy))).collect(),
-        height_share: None,
-        offset: None,
-        roll: None,
-        luma: None,
-        clipped: None,
-        background: None,
-    };
+    let mut report = FaceReport::of(faces.iter().map(|f| rounded(f.scaled(sx, sy))).collect());
     let mut findings = Vec::new();
     let Some(face) = faces.first() else {
         let rule = &rules.face_not_found;
@@ -219,7 +218,7 @@ pub fn portrait(doc: &Analysis, doc_scale: f64, to_upright: &Homography, rule: &
             }
         }
     }
-    let report = FaceReport { faces, height_share: None, offset: None, roll: None, luma: None, clipped: None, background: None };
+    let report = FaceReport::of(faces);
     let wrong = present != (rule.expect == Portrait::Present);
     (wrong.then(|| Finding::flag(Code::WrongSide, rule.severity, &rule.message)), report)
 }
