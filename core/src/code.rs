@@ -91,6 +91,26 @@ pub enum Code {
     MissingMaterial,
     /// The province accepts only a local ID for individuals.
     NonLocalId,
+    /// An ICP filing number that is malformed or names another province than the filing's.
+    InvalidFilingNumber,
+    /// A website name the policy's naming rules refuse (for individuals: words implying an organization, only digits or letters).
+    InvalidSiteName,
+    /// The material was picked from the gallery where the policy asks for a photo taken in the app.
+    CaptureSourceNotAllowed,
+    /// The credit code's registration authority or entity category is not the declared subject type's; a warning.
+    CreditCodeMismatch,
+    /// Two responsible persons share a phone, or an emergency phone repeats a responsible person's.
+    DuplicatePhone,
+    /// The same person (the same ID document number) is written twice instead of referenced.
+    DuplicatePerson,
+    /// A role or a material names a person or website the fields do not have.
+    UnknownReference,
+    /// A domain's declared registrant is not the filing subject.
+    DomainRegistrantMismatch,
+    /// The policy does not accept filings by this subject type.
+    SubjectNotAccepted,
+    /// The policy does not accept this ID document here.
+    DocumentNotAccepted,
     /// Sealing was refused; the problems name each reason.
     SealRefused,
     /// The host's signer failed or returned an unusable key or signature.
@@ -204,6 +224,16 @@ impl Code {
             Code::UnknownProvince => "unknown_province",
             Code::MissingMaterial => "missing_material",
             Code::NonLocalId => "non_local_id",
+            Code::InvalidFilingNumber => "invalid_filing_number",
+            Code::InvalidSiteName => "invalid_site_name",
+            Code::CaptureSourceNotAllowed => "capture_source_not_allowed",
+            Code::CreditCodeMismatch => "credit_code_mismatch",
+            Code::DuplicatePhone => "duplicate_phone",
+            Code::DuplicatePerson => "duplicate_person",
+            Code::UnknownReference => "unknown_reference",
+            Code::DomainRegistrantMismatch => "domain_registrant_mismatch",
+            Code::SubjectNotAccepted => "subject_not_accepted",
+            Code::DocumentNotAccepted => "document_not_accepted",
             Code::SealRefused => "seal_refused",
             Code::SigningFailed => "signing_failed",
             Code::ManifestMissing => "manifest_missing",
