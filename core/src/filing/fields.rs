@@ -358,3 +358,8 @@ fn is_invisible(c: char) -> bool {
 pub fn nfc(s: &str) -> String {
     icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s).into_owned()
 }
+
+// BRIDGE until the validators branch merges: replaced by its credit code type check.
+pub fn credit_code_type(_code: &str, _expected: &[String]) -> Result<(), Invalid> {
+    Ok(())
+}
