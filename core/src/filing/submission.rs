@@ -206,6 +206,8 @@ impl Checker<'_> {
             self.out.push(missing("websites", ("网站信息", "a website")));
         }
         let mut domains: Vec<String> = vec![];
+        // A registrant is compared with the subject's name only once there is one to compare with.
+        let subject_named = fields::text(&f.subject.name).is_ok() && fields::is_visible(&f.subject.name);
         for (i, w) in f.websites.iter().enumerate() {
             let at = |m: &str| format!("websites[{i}].{m}");
             self.required(&at("name"), &w.name, ("网站名称", "the website's name"));
@@ -232,7 +234,8 @@ impl Checker<'_> {
                         Ok(name) => domains.push(name),
                     }
                 }
-                if self.required(&at("registrant"), &d.registrant, ("域名持有者", "the domain's registrant")) && fields::nfc(d.registrant.trim()) != fields::nfc(f.subject.name.trim()) {
+                let registrant = self.required(&at("registrant"), &d.registrant, ("域名持有者", "the domain's registrant"));
+                if registrant && subject_named && fields::nfc(d.registrant.trim()) != fields::nfc(f.subject.name.trim()) {
                     self.out.push(Problem::block(Code::DomainRegistrantMismatch, Place::field(at("registrant")), Message::new(
                         "域名持有者须与备案主体名称一致，请将域名过户到主体名下，或核对填写的名称。",
                         "The domain's registrant must be the filing subject: transfer the domain to the subject, or check the names.",
