@@ -5,7 +5,8 @@ use std::sync::Arc;
 use hexin_core::date::Date;
 use hexin_core::filing::fields::{self, Invalid};
 use hexin_core::filing::requirements::SubjectKind;
-use hexin_core::filing::submission::{Fields, Submission};
+use hexin_core::filing::form::Fields;
+use hexin_core::filing::submission::Submission;
 use hexin_core::{Error, Problem};
 
 use crate::photo::Policy;

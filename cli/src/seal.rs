@@ -11,8 +11,9 @@ use hexin_core::package::manifest::{Attestation, Capture, CaptureSource};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::seal::{self, Material, Sealing};
 use hexin_core::package::signature::SoftwareKey;
-use hexin_core::filing::submission::{Fields, Submission};
-use hexin_core::{Error, MaterialKind};
+use hexin_core::filing::form::Fields;
+use hexin_core::filing::submission::Submission;
+use hexin_core::{Error, MaterialKind, Slot};
 use serde_json::json;
 
 use crate::common::Lang;
@@ -29,9 +30,11 @@ pub struct Args {
     /// The fields document (JSON; schema in the README).
     #[arg(long)]
     fields: PathBuf,
-    /// A material as KIND=PATH, e.g. id-card-front=front.jpg; repeat for each.
-    #[arg(long = "material", value_parser = parse_material, required = true)]
-    materials: Vec<(MaterialKind, PathBuf)>,
+    /// A material as KIND[@OWNER]=PATH, e.g. id-card-front@lisi=front.jpg; repeat for each.
+    /// OWNER is `subject` or a person's or website's id in the fields; without it, the owner a
+    /// one-person, one-website filing gives the kind.
+    #[arg(long = "material", value_name = "KIND[@OWNER]=PATH", value_parser = parse_material, required = true)]
+    materials: Vec<(MaterialKind, Option<String>, PathBuf)>,
     /// Directory to write the package to; created, and must be empty.
     #[arg(long)]
     out: PathBuf,
@@ -67,9 +70,13 @@ fn modified_secs(path: &Path) -> std::io::Result<i64> {
     })
 }
 
-fn parse_material(s: &str) -> Result<(MaterialKind, PathBuf), String> {
-    let (kind, path) = s.split_once('=').ok_or("expected KIND=PATH")?;
-    Ok((kind.parse()?, PathBuf::from(path)))
+fn parse_material(s: &str) -> Result<(MaterialKind, Option<String>, PathBuf), String> {
+    let (slot, path) = s.split_once('=').ok_or("expected KIND[@OWNER]=PATH")?;
+    let (kind, owner) = match slot.split_once('@') {
+        Some((kind, owner)) => (kind, Some(owner.to_owned())),
+        None => (slot, None),
+    };
+    Ok((kind.parse()?, owner, PathBuf::from(path)))
 }
 
 /// Splits PROVIDER:KIND:REFERENCE@ISSUED_AT at the last `@` and the first two `:` before it;
@@ -105,7 +112,7 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => return usage_error(&e.to_string()),
     };
     let mut materials = vec![];
-    for (kind, path) in &args.materials {
+    for (kind, owner, path) in &args.materials {
         let bytes = match hexin_core::input::read_capture(path, &policy.limits) {
             Ok(b) => b,
             Err(e) => return usage_error(&e.to_string()),
@@ -116,7 +123,8 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return usage_error(&format!("{}: modification time: {e}", path.display())),
         };
         let capture = Capture::at(CaptureSource::Gallery, mtime);
-        materials.push(Material { kind: *kind, capture, checked: hexin_core::check(&bytes, *kind, &policy) });
+        let owner = owner.clone().unwrap_or_else(|| submission.fields.default_owner(*kind));
+        materials.push(Material { slot: Slot::new(*kind, owner), capture, checked: hexin_core::check(&bytes, *kind, &policy) });
     }
     let sealing = match Sealing::new() {
         Ok(s) => s,
