@@ -378,7 +378,7 @@ fn empty_fields() -> Fields {
         is_legal_representative: None,
     };
     let website = legacy::Website { name: String::new(), domains: vec![] };
-    legacy::Fields { subject, responsible_person: person, website }.upgrade()
+    legacy::Fields { subject, responsible_person: person, website }.into()
 }
 
 /// Reads a draft's fields in either form of the document.

@@ -159,6 +159,41 @@ pub struct Domain {
     pub registrant: String,
 }
 
+impl From<legacy::Fields> for Fields {
+    /// The same filing in the current form: a new filing, the one person
+    /// ([`legacy::PERSON_ID`], with a resident ID) responsible for the subject and the one
+    /// website ([`legacy::WEBSITE_ID`]). The first form had no domain registrant: it is left
+    /// empty, for the applicant to declare.
+    fn from(first: legacy::Fields) -> Fields {
+        let (s, p, w) = (first.subject, first.responsible_person, first.website);
+        Fields {
+            filing: Filing::default(),
+            subject: SubjectFields {
+                name: s.name,
+                credit_code: s.credit_code,
+                legal_representative: s.legal_representative,
+                responsible_person: legacy::PERSON_ID.into(),
+            },
+            people: vec![Person {
+                id: legacy::PERSON_ID.into(),
+                name: p.name,
+                document: IdDocument { kind: DocumentType::ResidentId, number: p.id_number, valid_until: p.id_valid_until },
+                phone: p.phone,
+                emergency_phone: None,
+                email: p.email,
+                is_legal_representative: p.is_legal_representative,
+            }],
+            websites: vec![Website {
+                id: legacy::WEBSITE_ID.into(),
+                name: w.name,
+                domains: w.domains.into_iter().map(|name| Domain { name, registrant: String::new() }).collect(),
+                responsible_person: legacy::PERSON_ID.into(),
+                filing_number: None,
+            }],
+        }
+    }
+}
+
 /// What a material belongs to: the subject, a person or a website.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Owner<'a> {
@@ -177,7 +212,7 @@ impl Fields {
         de.end().map_err(|e| Error::InvalidFields { reason: format!("after the fields object: {e}") })?;
         if value.get("responsible_person").is_some() {
             let first: legacy::Fields = serde_path_to_error::deserialize(value).map_err(refused)?;
-            return Ok(first.upgrade());
+            return Ok(first.into());
         }
         serde_path_to_error::deserialize(value).map_err(refused)
     }
