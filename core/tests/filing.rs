@@ -262,3 +262,33 @@ fn version_1_packages_still_verify() {
     let codes: Vec<Code> = verify_dir(copy.path(), &options).problems.iter().map(|p| p.code).collect();
     assert_eq!(codes, [Code::ManifestTampered, Code::SignatureInvalid]);
 }
+
+/// Each example under `examples/` has no field problems and needs exactly the slots its README
+/// lists, in the province the README names.
+#[test]
+fn examples_need_what_their_readme_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let mut checked = 0;
+    for section in readme.split("\n## ").skip(1) {
+        let name = section.split(':').next().unwrap().trim();
+        let province = section.split("--province ").nth(1).unwrap()[..2].to_string();
+        let listed: Vec<Slot> = section
+            .lines()
+            .filter(|l| l.starts_with("- "))
+            .flat_map(|l| l.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let subject = if name.starts_with("enterprise") { SubjectKind::Enterprise } else { SubjectKind::Individual };
+        let fields = Fields::from_json(&std::fs::read_to_string(root.join(name).join("fields.json")).unwrap()).unwrap();
+        assert!(problems(subject, &province, fields.clone()).is_empty(), "{name}");
+        let (mut found, refusals) = needed(subject, &province, fields);
+        assert!(refusals.is_empty(), "{name}");
+        let mut listed = listed;
+        found.sort();
+        listed.sort();
+        assert_eq!(found, listed, "{name}");
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
