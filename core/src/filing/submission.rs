@@ -152,11 +152,10 @@ impl Checker<'_> {
         match p.emergency_phone.as_deref() {
             None if self.requirements.emergency_phone => self.out.push(missing(&at("emergency_phone"), ("应急联系电话", "an emergency phone"))),
             None => {}
-            Some(e) => {
-                if self.required(&at("emergency_phone"), e, ("应急联系电话", "an emergency phone")) {
-                    self.check(&at("emergency_phone"), fields::phone(e).map(drop));
-                }
+            Some(e) if self.required(&at("emergency_phone"), e, ("应急联系电话", "an emergency phone")) => {
+                self.check(&at("emergency_phone"), fields::phone(e).map(drop));
             }
+            Some(_) => {}
         }
         if self.required(&at("email"), &p.email, ("电子邮箱", "the email address")) {
             self.check(&at("email"), fields::email(&p.email).map(drop));
