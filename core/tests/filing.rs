@@ -292,3 +292,51 @@ fn examples_need_what_their_readme_says() {
     }
     assert_eq!(checked, 2);
 }
+
+/// Every province rule of the embedded policy, for every subject type and filing type it
+/// names, in every province: it adds its materials (or refuses) exactly in the provinces it
+/// lists, for the owner it is for.
+#[test]
+fn every_province_rule_holds_in_its_provinces_and_nowhere_else() {
+    use hexin_core::filing::province;
+    use hexin_core::filing::requirements::{Condition, Target};
+    let policy = Policy::icp_default();
+    let mut checked = 0;
+    for rule in policy.requirements.rules.iter().filter(|r| !r.provinces.is_empty()) {
+        let subjects = if rule.subjects.is_empty() { SubjectKind::ALL.to_vec() } else { rule.subjects.clone() };
+        let filings = if rule.filings.is_empty() { FilingType::ALL.to_vec() } else { rule.filings.clone() };
+        for subject in subjects {
+            for filing in &filings {
+                // A filing the rule's condition holds for: nobody the legal representative, or an
+                // individual with a Beijing ID (filed elsewhere).
+                let mut f = if subject.is_unit() { delegated() } else { Fields::from_json(include_str!("../../specimens/individual/fields.json")).unwrap() };
+                f.filing.kind = *filing;
+                match filing {
+                    FilingType::NewWebsite => f.filing.subject_filing_number = Some("京ICP备12345678号".into()),
+                    FilingType::Access => f.websites[0].filing_number = Some("京ICP备12345678号-1".into()),
+                    FilingType::New => {}
+                }
+                if rule.when == Condition::NotLegalRepresentative {
+                    f.people.iter_mut().for_each(|p| p.is_legal_representative = Some(false));
+                }
+                let owner = match rule.target {
+                    Target::Subject => "subject".to_string(),
+                    Target::Website => f.websites[0].id.clone(),
+                    Target::Person | Target::SubjectPerson => f.subject.responsible_person.clone(),
+                    Target::WebsitePerson => f.websites[0].responsible_person.clone(),
+                };
+                for p in province::ALL {
+                    let (slots, refusals) = needed(subject, p.code, f.clone());
+                    let listed = rule.provinces.iter().any(|c| c == p.code);
+                    let fired = match &rule.refuse {
+                        Some(refusal) => refusals.contains(&refusal.code),
+                        None => rule.need.iter().all(|&kind| slots.contains(&Slot::new(kind, owner.clone()))),
+                    };
+                    assert_eq!(fired, listed, "{} for {subject} {filing} in {}", rule.source, p.en);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 31 * 3 * 10, "{checked}");
+}
