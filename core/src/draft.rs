@@ -160,22 +160,18 @@ impl Draft {
         let mut record = self.lock();
         let fields = record.fields.clone().unwrap_or_else(empty_fields);
         let mut next = record.clone();
+        let mut renamed = vec![];
         for kept in next.materials.iter_mut().filter(|m| m.owner.is_empty()) {
             kept.owner = fields.default_owner(kept.kind);
             let file = kept.slot().file_name(0);
-            let bytes = self.outbox.read_file(&self.id, &kept.file)?;
-            self.outbox.put_file(&self.id, &file, &bytes)?;
-            kept.file = file;
+            self.outbox.put_file(&self.id, &file, &self.outbox.read_file(&self.id, &kept.file)?)?;
+            renamed.push(std::mem::replace(&mut kept.file, file));
         }
-        if next.materials.iter().zip(&record.materials).all(|(a, b)| a.file == b.file) {
+        if renamed.is_empty() {
             return Ok(());
         }
-        let old: Vec<String> = record.materials.iter().map(|m| m.file.clone()).collect();
         self.save(&mut record, |r| *r = next)?;
-        for file in old.iter().filter(|f| !record.materials.iter().any(|m| &&m.file == f)) {
-            self.outbox.remove_file(&self.id, file)?;
-        }
-        Ok(())
+        renamed.iter().try_for_each(|old| self.outbox.remove_file(&self.id, old))
     }
 
     /// The policy the captures are checked against.
