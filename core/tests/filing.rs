@@ -340,3 +340,30 @@ fn every_province_rule_holds_in_its_provinces_and_nowhere_else() {
     }
     assert!(checked > 31 * 3 * 10, "{checked}");
 }
+
+/// In a version 2 manifest, resealed after the edit so only the schema can catch it: a
+/// material's owner or a role that names nothing in the fields is `manifest_invalid`.
+#[test]
+fn version_2_owners_and_roles_name_what_the_fields_have() {
+    use hexin_core::package::manifest::Seal;
+    use hexin_core::package::seal::Sealing;
+    use hexin_core::package::verify::verify;
+    let sealing = Sealing { package_id: "0123456789abcdef0123456789abcdef".into(), created_at: 1_795_824_000, signer: None, attestations: vec![] };
+    let package = hexin_testing::specimens::individual_package(&sealing);
+    let files: std::collections::BTreeMap<String, Vec<u8>> = package.files.iter().cloned().collect();
+    assert!(verify(&package.manifest_bytes, &files, &Options::default()).is_intact());
+    let edits: [fn(&mut Manifest); 3] = [
+        |m| m.materials[0].owner = Some("nobody".into()),
+        |m| if let SealedFields::Current(f) = &mut m.fields { f.subject.responsible_person = "ghost".into() },
+        |m| if let SealedFields::Current(f) = &mut m.fields { f.websites[0].responsible_person = "ghost".into() },
+    ];
+    for edit in edits {
+        let mut m = package.manifest.clone();
+        edit(&mut m);
+        m.seal = None;
+        let digest = hexin_core::hash::sha256_hex(&m.to_canonical().unwrap());
+        m.seal = Some(Seal { digest, signature: None });
+        let v = verify(&m.to_canonical().unwrap(), &files, &Options::default());
+        assert_eq!(v.problems.iter().map(|p| p.code).collect::<Vec<_>>(), [Code::ManifestInvalid], "{:?}", v.problems);
+    }
+}

@@ -279,7 +279,8 @@ fn check_entries(m: &Manifest, problems: &mut Vec<Problem>) {
 }
 
 /// Version 1 seals the first form of the fields and materials without owners; version 2 the
-/// current form, and each material's owner is the subject or a person or website in it.
+/// current form, whose roles name its people, and each material's owner is the subject or a
+/// person or website in it.
 fn check_owners(m: &Manifest, problems: &mut Vec<Problem>) {
     match (&m.fields, m.version) {
         (SealedFields::First(_), 1) => {
@@ -288,6 +289,13 @@ fn check_owners(m: &Manifest, problems: &mut Vec<Problem>) {
             }
         }
         (SealedFields::Current(fields), 2) => {
+            let roles = std::iter::once(("fields.subject.responsible_person".to_string(), &fields.subject.responsible_person))
+                .chain(fields.websites.iter().enumerate().map(|(i, w)| (format!("fields.websites[{i}].responsible_person"), &w.responsible_person)));
+            for (at, id) in roles {
+                if fields.person(id).is_none() {
+                    problems.push(invalid(&format!("{at} names no person of the fields")));
+                }
+            }
             for (i, e) in m.materials.iter().enumerate() {
                 if e.owner.as_deref().and_then(|o| fields.owner(o)).is_none() {
                     problems.push(invalid(&format!("materials[{i}].owner is not the subject or a person or website of the fields")));
