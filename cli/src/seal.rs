@@ -88,7 +88,7 @@ fn parse_attestation(s: &str) -> Result<Attestation, String> {
     let (Some(provider), Some(kind), Some(reference)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(form.into());
     };
-    Ok(Attestation { provider: provider.into(), kind: kind.into(), reference: reference.into(), issued_at: issued_at.into() })
+    Ok(Attestation { provider: provider.into(), kind: kind.into(), reference: reference.into(), issued_at: issued_at.into(), owner: None })
 }
 
 pub fn run(args: Args) -> ExitCode {

@@ -233,8 +233,9 @@ impl Draft {
         self.save(&mut record, |r| r.fields = Some(fields))
     }
 
-    /// Keeps the provider's result (e.g. its liveness check) to seal with the materials. One of
-    /// the same provider and kind replaces the earlier one, as a retaken check does. Refuses with
+    /// Keeps the provider's result (e.g. its liveness check of a person) to seal with the
+    /// materials. One of the same provider, kind and owner replaces the earlier one, as a
+    /// retaken check does. Refuses with
     /// [`Error::InvalidArgument`] one outside the manifest's form, or one more than
     /// [`manifest::MAX_ATTESTATIONS`].
     pub fn attest(&self, attestation: Attestation) -> Result<(), Error> {
@@ -242,7 +243,7 @@ impl Draft {
             return Err(Error::InvalidArgument { name: "attestation".into(), reason });
         }
         let mut record = self.lock();
-        let same = |a: &Attestation| a.provider == attestation.provider && a.kind == attestation.kind;
+        let same = |a: &Attestation| a.provider == attestation.provider && a.kind == attestation.kind && a.owner == attestation.owner;
         if !record.attestations.iter().any(same) && record.attestations.len() == manifest::MAX_ATTESTATIONS {
             let reason = format!("a package holds at most {} attestations", manifest::MAX_ATTESTATIONS);
             return Err(Error::InvalidArgument { name: "attestation".into(), reason });

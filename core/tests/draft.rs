@@ -47,7 +47,7 @@ fn codes(problems: &[hexin_core::Problem]) -> Vec<(Code, String)> {
 }
 
 fn liveness(reference: &str) -> Attestation {
-    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: "2026-11-30T09:15:00Z".into() }
+    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: "2026-11-30T09:15:00Z".into(), owner: None }
 }
 
 fn states(list: &Checklist) -> Vec<(Slot, bool, MaterialState)> {
@@ -80,6 +80,8 @@ fn captures_survive_a_reopen_and_seal_in_place() {
         // The provider's liveness check, run at the face step; retaken, the second replaces it.
         draft.attest(liveness("vfy-0001")).unwrap();
         draft.attest(liveness("vfy-0002")).unwrap();
+        // One of another person is kept beside it.
+        draft.attest(Attestation { owner: Some("zhangsan".into()), ..liveness("vfy-0003") }).unwrap();
         assert!(matches!(draft.attest(liveness("")), Err(Error::InvalidArgument { .. })));
         draft.id().to_string()
         // Dropped here without sealing, as when the app is killed.
@@ -88,7 +90,7 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     let outbox = open(&dir);
     let draft = Draft::open(outbox.clone(), policy.clone(), &id).unwrap();
     assert_eq!(draft.fields(), Some(fields()));
-    assert_eq!(draft.attestations(), [liveness("vfy-0002")]);
+    assert_eq!(draft.attestations(), [liveness("vfy-0002"), Attestation { owner: Some("zhangsan".into()), ..liveness("vfy-0003") }]);
     let list = draft.checklist().unwrap();
     let accepted = INDIVIDUAL[..3].iter().map(|s| (slot(s), true, MaterialState::Accepted));
     assert_eq!(states(&list), accepted.chain([(slot(INDIVIDUAL[3]), true, MaterialState::Missing)]).collect::<Vec<_>>());
@@ -126,7 +128,7 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     assert_eq!(v.package_id.as_deref(), Some(id.as_str()));
     let manifest: hexin_core::package::manifest::Manifest =
         serde_json::from_slice(&std::fs::read(exported.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest.attestations, [liveness("vfy-0002")]);
+    assert_eq!(manifest.attestations, [liveness("vfy-0002"), Attestation { owner: Some("zhangsan".into()), ..liveness("vfy-0003") }]);
 
     // A sealed package is no longer a draft.
     assert!(matches!(Draft::open(outbox, policy, &id), Err(Error::InvalidState { .. })));

@@ -636,7 +636,7 @@ fn windows_device_names_are_not_safe_file_names() {
 }
 
 fn liveness(reference: &str, issued_at: &str) -> Attestation {
-    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: issued_at.into() }
+    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: issued_at.into(), owner: None }
 }
 
 #[test]
@@ -666,6 +666,13 @@ fn attestations_are_sealed_under_the_digest_and_checked() {
     let v = verify(&malformed.to_canonical().unwrap(), &files, &Options::default());
     assert_eq!(codes(&v), vec![Code::ManifestInvalid], "{:?}", v.problems);
 
+    // A person's own check names them.
+    let theirs = Attestation { owner: Some("zhangsan".into()), ..liveness("vfy-7c1e-0003", "2026-11-27T23:59:00Z") };
+    let sealing_theirs = self::sealing().attested(vec![theirs.clone()]);
+    let package = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing_theirs).unwrap();
+    assert_eq!(package.manifest.attestations, [theirs]);
+    assert!(verify(&package.manifest_bytes, &in_memory(&package), &Options::default()).is_intact());
+
     // Without attestations the member is absent: packages sealed before it read the same.
     let plain = individual_package(None, (1280, 960));
     assert!(!String::from_utf8(plain.manifest_bytes).unwrap().contains("attestations"));
@@ -681,6 +688,8 @@ fn malformed_attestations_are_refused_at_sealing() {
         (vec![liveness(&"x".repeat(257), "2026-11-27T23:58:00Z")], "attestations[0]"),
         (vec![liveness("vfy-1", "2026-11-27T23:58:00+08:00")], "attestations[0]"),
         (vec![liveness("vfy-1", "2026-11-27T23:58:00Z"); 9], "attestations"),
+        (vec![Attestation { owner: Some("nobody".into()), ..liveness("vfy-1", "2026-11-27T23:58:00Z") }], "attestations[0]"),
+        (vec![Attestation { owner: Some("Zhang San".into()), ..liveness("vfy-1", "2026-11-27T23:58:00Z") }], "attestations[0]"),
     ];
     for (attestations, name) in cases {
         let sealing = sealing().attested(attestations);

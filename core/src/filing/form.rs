@@ -42,6 +42,7 @@ pub struct Filing {
     pub kind: FilingType,
     /// A new website under a filed subject: the subject's filing number, `京ICP备12345678号`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub subject_filing_number: Option<String>,
 }
 
@@ -87,9 +88,11 @@ pub struct SubjectFields {
     pub name: String,
     /// A unit: its unified social credit code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub credit_code: Option<String>,
     /// A unit: its legal representative's name, as on its certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub legal_representative: Option<String>,
     /// The id of the subject's responsible person (主体负责人) in `people`.
     pub responsible_person: String,
@@ -108,10 +111,12 @@ pub struct Person {
     pub phone: String,
     /// 应急联系电话: another number to reach this person; required where the policy says so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub emergency_phone: Option<String>,
     pub email: String,
     /// A unit: whether this person is its legal representative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub is_legal_representative: Option<bool>,
 }
 
@@ -145,6 +150,7 @@ pub struct Website {
     pub responsible_person: String,
     /// An access filing: the website's filing number, `京ICP备12345678号-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub filing_number: Option<String>,
 }
 

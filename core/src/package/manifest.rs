@@ -94,12 +94,20 @@ pub struct Attestation {
     pub reference: String,
     /// When the provider issued it, RFC 3339 UTC: `2026-11-30T12:00:00Z`.
     pub issued_at: String,
+    /// Whose it is, when it is a person's (a liveness check of a website's responsible person):
+    /// their id in the fields. Version 2 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub owner: Option<String>,
 }
 
 impl Attestation {
-    /// What is wrong with it: an empty or over-long member, a control character, or an
-    /// `issued_at` not in RFC 3339 UTC.
+    /// What is wrong with it: an empty or over-long member, a control character, an
+    /// `issued_at` not in RFC 3339 UTC, or an `owner` outside an id's form.
     pub fn problem(&self) -> Option<String> {
+        if self.owner.as_deref().is_some_and(|o| !crate::filing::form::is_valid_id(o)) {
+            return Some("owner must be a person's id: 1 to 32 of a-z, 0-9 and -".into());
+        }
         for (name, value) in [("provider", &self.provider), ("kind", &self.kind), ("reference", &self.reference)] {
             let n = value.chars().count();
             if n == 0 || n > MAX_ATTESTATION_TEXT || value.chars().any(char::is_control) {

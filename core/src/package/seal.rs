@@ -178,7 +178,8 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
         return Err(Error::InvalidArgument { name: "attestations".into(), reason });
     }
     for (i, a) in sealing.attestations.iter().enumerate() {
-        if let Some(reason) = a.problem() {
+        let unknown = a.owner.as_deref().filter(|o| submission.fields.person(o).is_none()).map(|o| format!("owner {o:?} is no person of the fields"));
+        if let Some(reason) = a.problem().or(unknown) {
             return Err(Error::InvalidArgument { name: format!("attestations[{i}]"), reason });
         }
     }

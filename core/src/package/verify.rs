@@ -284,8 +284,8 @@ fn check_entries(m: &Manifest, problems: &mut Vec<Problem>) {
 fn check_owners(m: &Manifest, problems: &mut Vec<Problem>) {
     match (&m.fields, m.version) {
         (SealedFields::First(_), 1) => {
-            if m.materials.iter().any(|e| e.owner.is_some()) {
-                problems.push(invalid("a version 1 manifest's materials have no owner"));
+            if m.materials.iter().any(|e| e.owner.is_some()) || m.attestations.iter().any(|a| a.owner.is_some()) {
+                problems.push(invalid("a version 1 manifest's materials and attestations have no owner"));
             }
         }
         (SealedFields::Current(fields), 2) => {
@@ -294,6 +294,11 @@ fn check_owners(m: &Manifest, problems: &mut Vec<Problem>) {
             for (at, id) in roles {
                 if fields.person(id).is_none() {
                     problems.push(invalid(&format!("{at} names no person of the fields")));
+                }
+            }
+            for (i, a) in m.attestations.iter().enumerate() {
+                if a.owner.as_deref().is_some_and(|o| fields.person(o).is_none()) {
+                    problems.push(invalid(&format!("attestations[{i}].owner names no person of the fields")));
                 }
             }
             for (i, e) in m.materials.iter().enumerate() {
