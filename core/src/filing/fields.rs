@@ -6,114 +6,22 @@
 //! whatever the string. Empty input gets the validator's own code; whether a field may be absent
 //! ([`Code::MissingField`]) is for the caller to decide.
 
-use crate::code::{Code, Message};
+use crate::code::Code;
 use crate::date::Date;
-
-/// Why a field value is not acceptable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Invalid {
-    pub code: Code,
-    pub message: Message,
-}
-
-impl std::fmt::Display for Invalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message.en)
-    }
-}
-
-impl std::error::Error for Invalid {}
-
-fn invalid(code: Code, zh: impl Into<String>, en: impl Into<String>) -> Invalid {
-    Invalid { code, message: Message::new(zh, en) }
-}
-
-/// What a valid resident ID number says about its holder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdNumber {
-    /// The six-digit GB/T 2260 region code of first registration.
-    pub region: String,
-    pub birth: Date,
-    /// The sequence number (17th digit) is odd for men and even for women.
-    pub male: bool,
-}
-
-impl IdNumber {
-    /// The province-level code: the first two digits of the region, e.g. `11` for Beijing.
-    pub fn province(&self) -> &str {
-        &self.region[..2]
-    }
-}
-
-/// Province-level codes (GB/T 2260) that begin ID numbers: the mainland provinces, plus 71, 81,
-/// 82 and 83 on residence permits for residents of Taiwan, Hong Kong and Macau.
-const PROVINCES: [&str; 35] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82", "83",
-];
-
-/// Birth dates in ID numbers start here.
-const EARLIEST_BIRTH: Date = Date { year: 1900, month: 1, day: 1 };
+pub use crate::filing::documents::IdNumber;
+use crate::filing::documents;
+pub use crate::filing::invalid::Invalid;
+use crate::filing::invalid::invalid;
 
 /// Validates a resident ID number (GB 11643-1999) against today's UTC date; see [`id_number_on`].
 pub fn id_number(s: &str) -> Result<IdNumber, Invalid> {
     id_number_on(s, Date::today_utc())
 }
 
-/// Validates a resident ID number (GB 11643-1999): 18 characters, 17 digits and a check
-/// character that is a digit or an upper-case `X`; a known province code; a birth date from
-/// 1900-01-01 to `today`; and the ISO 7064 MOD 11-2 check character.
-///
-/// A lower-case `x` is refused, with a message asking for `X`: the number is copied onto filing
-/// forms as typed. Spaces are refused too, not trimmed.
+/// Validates a mainland resident ID number (GB 11643-1999) against `today`, as
+/// [`documents::resident_id`] does, and returns what it says of its holder.
 pub fn id_number_on(s: &str, today: Date) -> Result<IdNumber, Invalid> {
-    let bad = |zh: String, en: String| invalid(Code::InvalidIdNumber, zh, en);
-    if s.chars().any(char::is_whitespace) {
-        return Err(bad("身份证号码中不能有空格，请删除空格后重新输入。".into(), "The ID number must not contain spaces: remove them and enter it again.".into()));
-    }
-    let n = s.chars().count();
-    if n != 18 {
-        return Err(bad(
-            format!("身份证号码应为 18 位，当前为 {n} 位，请核对后重新输入。"),
-            format!("The ID number must have 18 characters, not {n}: check it and enter it again."),
-        ));
-    }
-    let b = s.as_bytes();
-    if !b[..17].iter().all(u8::is_ascii_digit) {
-        return Err(bad("身份证号码前 17 位只能是数字（半角 0-9），请核对后重新输入。".into(), "The first 17 characters of the ID number must be the digits 0-9 (half-width): check it and enter it again.".into()));
-    }
-    // The first 17 bytes are digits, so the last character starts at byte 17.
-    if &s[17..] == "x" {
-        return Err(bad("身份证号码最后一位的 X 须为大写，请改为大写 X 后重新输入。".into(), "The ID number's final X must be upper-case: enter it as X.".into()));
-    }
-    if b.len() != 18 || !(b[17].is_ascii_digit() || b[17] == b'X') {
-        return Err(bad("身份证号码最后一位只能是数字或大写 X，请核对后重新输入。".into(), "The ID number's last character must be a digit or an upper-case X: check it and enter it again.".into()));
-    }
-    if !PROVINCES.contains(&&s[..2]) {
-        return Err(bad(
-            format!("身份证号码前两位“{}”不是有效的省份代码，请核对后重新输入。", &s[..2]),
-            format!("The ID number's first two digits \"{}\" are not a province code: check it and enter it again.", &s[..2]),
-        ));
-    }
-    let Some(birth) = Date::parse_yyyymmdd(&s[6..14]) else {
-        return Err(bad("身份证号码第 7 至 14 位的出生日期不是有效日期，请核对后重新输入。".into(), "The birth date in the ID number (characters 7 to 14) is not a real date: check it and enter it again.".into()));
-    };
-    if birth < EARLIEST_BIRTH || birth > today {
-        return Err(bad("身份证号码中的出生日期不在 1900 年至今天之间，请核对后重新输入。".into(), "The birth date in the ID number is not between 1900 and today: check it and enter it again.".into()));
-    }
-    if b[17] != id_check_char(&b[..17]) {
-        return Err(bad("身份证号码校验位不正确，请核对后重新输入。".into(), "The ID number's check character is wrong: check it and enter it again.".into()));
-    }
-    Ok(IdNumber { region: s[..6].to_owned(), birth, male: (b[16] - b'0') % 2 == 1 })
-}
-
-/// ISO 7064 MOD 11-2 over 17 ASCII digits.
-fn id_check_char(body: &[u8]) -> u8 {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
-    b"10X98765432"[(sum % 11) as usize]
+    documents::resident_id_number(s, today)
 }
 
 /// The 31 characters of a credit code, in value order 0..=30.
