@@ -2,7 +2,8 @@
 //!
 //! A document has `schema`, `id`, `version`, `[limits]`, `[defaults]` (a complete rule set) and
 //! optional `[materials.<kind>]` tables that override any part of the defaults for one kind, and
-//! `[requirements]`: which materials a submission needs by subject type and province.
+//! `[requirements]`: which materials a submission needs by subject type and province, and
+//! `[site_names.<subject>]`: the website naming rules for a subject type.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::capture::rules::{Limits, Rules};
 use crate::error::excerpt;
-use crate::filing::requirements::Requirements;
+use crate::filing::requirements::{Requirements, SubjectKind};
+use crate::filing::site_name::SiteNameRules;
 use crate::hash::hex;
 use crate::material::MaterialKind;
 use crate::Error;
@@ -32,6 +34,8 @@ pub struct Policy {
     pub limits: Limits,
     /// Which materials a submission needs; empty when the document has no `[requirements]`.
     pub requirements: Requirements,
+    /// Website naming rules by subject type; empty when the document has no `[site_names]`.
+    pub site_names: BTreeMap<SubjectKind, SiteNameRules>,
     rules: BTreeMap<MaterialKind, Rules>,
 }
 
@@ -47,6 +51,8 @@ struct Document {
     materials: BTreeMap<MaterialKind, Value>,
     #[serde(default)]
     requirements: Requirements,
+    #[serde(default)]
+    site_names: BTreeMap<SubjectKind, Value>,
 }
 
 impl Policy {
@@ -107,7 +113,14 @@ impl Policy {
             rules.insert(kind, resolved);
         }
         doc.requirements.validate().map_err(|(field, reason)| invalid(field, reason))?;
-        Ok(Policy { id: doc.id, version: doc.version, digest, limits: doc.limits, requirements: doc.requirements, rules })
+        let mut site_names = BTreeMap::new();
+        for (subject, value) in doc.site_names {
+            let at = format!("site_names.{}", subject.as_str());
+            let names: SiteNameRules = serde_path_to_error::deserialize(value).map_err(|e| path_error(&format!("{at}."), e))?;
+            names.validate(&at).map_err(|(field, reason)| invalid(field, reason))?;
+            site_names.insert(subject, names);
+        }
+        Ok(Policy { id: doc.id, version: doc.version, digest, limits: doc.limits, requirements: doc.requirements, site_names, rules })
     }
 
     /// The rules for one material kind.

@@ -1,5 +1,5 @@
 //! The filing's text and what it needs: [`fields`] validates each field, [`documents`] the ID
-//! documents' numbers and [`filing_number`] ICP filing numbers; a
+//! documents' numbers, [`filing_number`] ICP filing numbers and [`site_name`] website names; a
 //! [`submission`] holds them with the subject and [`province`], and [`requirements`] says which
 //! materials they need.
 
@@ -9,4 +9,5 @@ pub mod filing_number;
 pub mod invalid;
 pub mod province;
 pub mod requirements;
+pub mod site_name;
 pub mod submission;

@@ -11,7 +11,7 @@ use crate::problem::{Place, Problem};
 use crate::filing::province::{self, Province};
 
 /// Who files: a person or an organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum SubjectKind {
