@@ -202,44 +202,56 @@ mod tests {
 
     #[test]
     fn site_suffix_present_exactly_when_required() {
-        fails("京ICP备12345678号-1", "11", Site::None, "drop -1");
-        fails("京ICP备12345678号", "11", Site::Required, "京ICP备12345678号-1");
-        fails("蜀ICP备2022009760号-0", "51", Site::Required, "starts from 1");
-        fails("京ICP备12345678号-01", "11", Site::Required, "leading zero");
-        fails("京ICP备12345678号-", "11", Site::Required, "sequence number");
-        fails("京ICP备12345678号-1a", "11", Site::Required, "sequence number");
-        fails("京ICP备12345678号-99999999999", "11", Site::Required, "too large");
-        fails("滇ICP备09010050-5号", "53", Site::Required, "滇ICP备09010050号-5");
-        fails("京ICP备12345678号1", "11", Site::None, "shape");
+        for (number, province, site, needle) in [
+            ("京ICP备12345678号-1", "11", Site::None, "drop -1"),
+            ("京ICP备12345678号", "11", Site::Required, "京ICP备12345678号-1"),
+            ("蜀ICP备2022009760号-0", "51", Site::Required, "starts from 1"),
+            ("京ICP备12345678号-01", "11", Site::Required, "leading zero"),
+            ("京ICP备12345678号-", "11", Site::Required, "sequence number"),
+            ("京ICP备12345678号-1a", "11", Site::Required, "sequence number"),
+            ("京ICP备12345678号-99999999999", "11", Site::Required, "too large"),
+            ("滇ICP备09010050-5号", "53", Site::Required, "滇ICP备09010050号-5"),
+            ("京ICP备12345678号1", "11", Site::None, "shape"),
+        ] {
+            fails(number, province, site, needle);
+        }
     }
 
     #[test]
     fn shapes_refused() {
-        fails("", "11", Site::None, "Enter the filing number");
-        fails("京ICP备 12345678号", "11", Site::None, "spaces");
-        fails("京ICP备12345678号 ", "11", Site::None, "spaces");
-        fails("京ＩＣＰ备12345678号", "11", Site::None, "half-width");
-        fails("京ICP备１２３４５６７８号", "11", Site::None, "half-width");
-        fails("京ICP备12345678号－1", "11", Site::Required, "half-width");
-        fails("京icp备12345678号", "11", Site::None, "upper-case");
-        fails("京Icp备12345678号", "11", Site::None, "upper-case");
-        fails("京ICP证030173号", "11", Site::None, "licence");
-        fails("京icp证030173号", "11", Site::None, "licence");
-        fails("京ICP备12345号", "11", Site::None, "not 5");
-        fails("京ICP备12345678901号", "11", Site::None, "not 11");
-        fails("京ICP备12345678", "11", Site::None, "shape");
-        fails("京ICP12345678号", "11", Site::None, "shape");
-        fails("ICP备12345678号", "11", Site::None, "abbreviation");
-        fails("12345678", "11", Site::None, "abbreviation");
+        for (number, province, site, needle) in [
+            ("", "11", Site::None, "Enter the filing number"),
+            ("京ICP备 12345678号", "11", Site::None, "spaces"),
+            ("京ICP备12345678号 ", "11", Site::None, "spaces"),
+            ("京ＩＣＰ备12345678号", "11", Site::None, "half-width"),
+            ("京ICP备１２３４５６７８号", "11", Site::None, "half-width"),
+            ("京ICP备12345678号－1", "11", Site::Required, "half-width"),
+            ("京icp备12345678号", "11", Site::None, "upper-case"),
+            ("京Icp备12345678号", "11", Site::None, "upper-case"),
+            ("京ICP证030173号", "11", Site::None, "licence"),
+            ("京icp证030173号", "11", Site::None, "licence"),
+            ("京ICP备12345号", "11", Site::None, "not 5"),
+            ("京ICP备12345678901号", "11", Site::None, "not 11"),
+            ("京ICP备12345678", "11", Site::None, "shape"),
+            ("京ICP12345678号", "11", Site::None, "shape"),
+            ("ICP备12345678号", "11", Site::None, "abbreviation"),
+            ("12345678", "11", Site::None, "abbreviation"),
+        ] {
+            fails(number, province, site, needle);
+        }
     }
 
     #[test]
     fn the_abbreviation_must_be_the_filing_provinces() {
-        fails("沪ICP备12345678号", "11", Site::None, "a filing number of Shanghai, but the filing province is Beijing");
-        fails("川ICP备12345678号", "51", Site::None, "Sichuan begin with 蜀, not 川");
-        fails("甘ICP备12345678号", "62", Site::None, "Gansu begin with 陇");
-        fails("贵ICP备12345678号", "52", Site::None, "Guizhou begin with 黔");
-        fails("云ICP备12345678号", "53", Site::None, "Yunnan begin with 滇");
+        for (number, province, site, needle) in [
+            ("沪ICP备12345678号", "11", Site::None, "a filing number of Shanghai, but the filing province is Beijing"),
+            ("川ICP备12345678号", "51", Site::None, "Sichuan begin with 蜀, not 川"),
+            ("甘ICP备12345678号", "62", Site::None, "Gansu begin with 陇"),
+            ("贵ICP备12345678号", "52", Site::None, "Guizhou begin with 黔"),
+            ("云ICP备12345678号", "53", Site::None, "Yunnan begin with 滇"),
+        ] {
+            fails(number, province, site, needle);
+        }
     }
 
     /// Every province's abbreviation round-trips, and is refused for every other province.
