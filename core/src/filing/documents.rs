@@ -269,8 +269,8 @@ pub fn hk_macao_permit(s: &str) -> Result<Holder, Invalid> {
 ///
 /// Source: the Ministry of Public Security's announcement of the 2015 card (公安部公告, 2015-06):
 /// the number has 8 digits, one per person for life; a holder of an older booklet whose number had
-/// more than 8 characters keeps its first 8, and applications for the booklet stopped as the card
-/// was introduced (from 2015-07-06). The booklets (numbers of 8 digits, 2 for the issue count and
+/// more than 8 characters keeps its first 8, and applications for the booklet stopped where the
+/// card was introduced (Fujian and the Hong Kong and Macao agencies first, from 2015-07-06). The booklets (numbers of 8 digits, 2 for the issue count and
 /// a letter for the issuing office, 中新社 2008-09-11) were valid for five years, so none is still
 /// valid: a longer number is refused with a message asking for the card's 8 digits.
 pub fn taiwan_permit(s: &str) -> Result<Holder, Invalid> {
