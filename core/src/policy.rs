@@ -2,7 +2,8 @@
 //!
 //! A document has `schema`, `id`, `version`, `[limits]`, `[defaults]` (a complete rule set) and
 //! optional `[materials.<kind>]` tables that override any part of the defaults for one kind, and
-//! `[requirements]`: which materials a submission needs by subject type and province.
+//! `[requirements]`: the subject types accepted, which materials a filing needs and whose, and
+//! the website naming rules of each subject type.
 
 use std::collections::BTreeMap;
 

@@ -367,3 +367,28 @@ fn version_2_owners_and_roles_name_what_the_fields_have() {
         assert_eq!(v.problems.iter().map(|p| p.code).collect::<Vec<_>>(), [Code::ManifestInvalid], "{:?}", v.problems);
     }
 }
+
+/// An individual's website name is held to the policy's naming rules; a unit's is not. A credit
+/// code registered as another type of subject is a warning naming the codes expected.
+#[test]
+fn site_names_and_credit_code_types_follow_the_policy() {
+    let mut individual = Fields::from_json(include_str!("../../specimens/individual/fields.json")).unwrap();
+    individual.websites[0].name = "张三的公司".into();
+    assert_eq!(problems(SubjectKind::Individual, "11", individual.clone()), [at(Code::InvalidSiteName, "websites[0].name")]);
+    individual.websites[0].name = "MyBlog".into();
+    assert_eq!(problems(SubjectKind::Individual, "11", individual), [at(Code::InvalidSiteName, "websites[0].name")]);
+    let mut unit = enterprise();
+    unit.websites[0].name = "示例科技有限公司".into();
+    assert!(problems(SubjectKind::Enterprise, "44", unit).is_empty());
+
+    // A public institution's code (12…) declared as an enterprise, and the other way round.
+    let mut institution = enterprise();
+    institution.subject.credit_code = Some("12100000400012345P".into());
+    let policy = Policy::icp_default();
+    let submission = Submission::new(SubjectKind::Enterprise, "44", institution.clone()).unwrap();
+    let found = submission.problems(&policy.requirements, today());
+    assert_eq!(found.iter().map(|p| (p.code, p.severity, p.at.as_str())).collect::<Vec<_>>(), [(Code::CreditCodeMismatch, hexin_core::Severity::Warn, "subject.credit_code")]);
+    assert!(found[0].message.en.contains("91"), "{}", found[0].message.en);
+    assert!(problems(SubjectKind::PublicInstitution, "44", institution).is_empty());
+    assert_eq!(problems(SubjectKind::PublicInstitution, "44", enterprise()), [at(Code::CreditCodeMismatch, "subject.credit_code")]);
+}

@@ -13,14 +13,18 @@ use crate::filing::documents::DocumentType;
 use crate::filing::fields;
 use crate::filing::form::{Fields, FilingType, Person, SUBJECT};
 use crate::filing::province::{self, Province};
+use crate::filing::site_name::SiteNameRules;
 use crate::material::{MaterialKind, Slot};
 use crate::problem::{Place, Problem};
 
 /// Who files: a person, a company, or another kind of unit (the unit types of the MIIT filing
 /// system's 主办单位性质).
+///
+/// Read from its name as a string, so that a policy error inside `[requirements.subjects.X]` or
+/// `[requirements.site_names.X]` names the table (`requirements.site_names.individual.words[1]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", try_from = "String")]
 pub enum SubjectKind {
     /// 个人.
     Individual,
@@ -97,6 +101,13 @@ impl std::fmt::Display for SubjectKind {
     }
 }
 
+impl TryFrom<String> for SubjectKind {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
 impl std::str::FromStr for SubjectKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -127,6 +138,9 @@ pub struct Requirements {
     /// The rules, applied in order.
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Website naming rules by subject type (`invalid_site_name`).
+    #[serde(default)]
+    pub site_names: BTreeMap<SubjectKind, SiteNameRules>,
 }
 
 /// What the policy knows of one subject type.
@@ -227,6 +241,9 @@ impl Requirements {
             if let Some(bad) = rule.credit_code.iter().find(|p| !is_credit_prefix(p)) {
                 return Err((format!("requirements.subjects.{kind}.credit_code"), format!("{bad:?} is not two credit code characters")));
             }
+        }
+        for (kind, names) in &self.site_names {
+            names.validate(&format!("requirements.site_names.{kind}"))?;
         }
         for (i, rule) in self.rules.iter().enumerate() {
             let at = |f: &str| format!("requirements.rules[{i}].{f}");

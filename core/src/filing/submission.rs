@@ -9,6 +9,7 @@ use crate::filing::filing_number::{self, Site};
 use crate::filing::form::{self, Fields, FilingType, Person};
 use crate::filing::province::{self, Province};
 use crate::filing::requirements::{Filed, Requirements, SubjectKind};
+use crate::filing::site_name;
 use crate::material::Slot;
 use crate::problem::{Place, Problem};
 
@@ -209,7 +210,11 @@ impl Checker<'_> {
         let subject_named = fields::text(&f.subject.name).is_ok() && fields::is_visible(&f.subject.name);
         for (i, w) in f.websites.iter().enumerate() {
             let at = |m: &str| format!("websites[{i}].{m}");
-            self.required(&at("name"), &w.name, ("网站名称", "the website's name"));
+            if self.required(&at("name"), &w.name, ("网站名称", "the website's name")) {
+                if let Some(rules) = self.requirements.site_names.get(&self.subject) {
+                    self.check(&at("name"), site_name::site_name(&w.name, rules));
+                }
+            }
             if f.person(&w.responsible_person).is_none() {
                 self.unknown(&at("responsible_person"), &w.responsible_person);
             } else if !self.subject.is_unit() && w.responsible_person != f.subject.responsible_person {
