@@ -47,6 +47,7 @@ fn material_kinds() -> impl TypedValueParser<Value = MaterialKind> {
 }
 
 /// What happened to one file.
+#[expect(clippy::large_enum_variant, reason = "one per file, printed and dropped")]
 enum Outcome {
     Checked(Report),
     Refused(Error),
