@@ -297,19 +297,17 @@ fn photos_from_the_gallery_are_refused_where_the_policy_wants_the_camera() {
     args.drain(source..=source + 1);
     let (code, refused) = run(&args);
     assert_eq!(code, 1, "{refused}");
-    let problems: Vec<String> = refused["problems"].as_array().unwrap().iter().map(|p| format!("{} {}", p["code"].as_str().unwrap(), p["at"].as_str().unwrap())).collect();
-    let expected: Vec<String> = hexin_testing::specimens::INDIVIDUAL.iter().map(|slot| format!("capture_source_not_allowed {slot}")).collect();
-    let mut sorted = problems.clone();
-    sorted.sort();
-    let mut expected_sorted = expected.clone();
-    expected_sorted.sort();
-    assert_eq!(sorted, expected_sorted);
+    let mut problems: Vec<String> = refused["problems"].as_array().unwrap().iter().map(|p| format!("{} {}", p["code"].as_str().unwrap(), p["at"].as_str().unwrap())).collect();
+    problems.sort();
+    let mut expected: Vec<String> = hexin_testing::specimens::INDIVIDUAL.iter().map(|slot| format!("capture_source_not_allowed {slot}")).collect();
+    expected.sort();
+    assert_eq!(problems, expected);
     assert!(!out.exists());
 
     // Said outright, the same.
     let mut gallery = args.clone();
     gallery.extend(["--source".into(), "gallery".into()]);
-    assert_eq!(run(&gallery).1["problems"].as_array().unwrap().len(), problems.len());
+    assert_eq!(run(&gallery).1, refused);
 
     // A policy that takes the gallery seals them, and the manifest says where they came from.
     let dir = temp_dir("gallery-policy");
