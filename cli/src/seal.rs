@@ -27,7 +27,8 @@ pub struct Args {
     #[arg(long = "material", value_name = "KIND[@OWNER]=PATH", value_parser = parse_material, required = true)]
     materials: Vec<MaterialArg>,
     /// Where the photos came from: `camera` when the app that took them says so, else `gallery`
-    /// (a file on disk). The default policy wants ID documents and faces from the camera.
+    /// (a file on disk). The default policy wants every material but domain certificates,
+    /// pre-approval documents and `other` from the camera (capture_source_not_allowed).
     #[arg(long, value_enum, default_value_t = Source::Gallery)]
     source: Source,
     /// Directory to write the package to; created, and must be empty.
