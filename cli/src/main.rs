@@ -5,8 +5,10 @@ mod out;
 
 mod check;
 mod common;
+mod filing;
 mod outbox;
 mod progress;
+mod requirements;
 mod seal;
 mod upload;
 mod validate;
@@ -34,6 +36,8 @@ enum Command {
     Validate(validate::Args),
     /// Check, normalize and seal a submission into a package directory.
     Seal(seal::Args),
+    /// What a fields file still needs before it can be sealed: materials and problems, as a checklist.
+    Requirements(requirements::Args),
     /// Verify a package directory: files, hashes, digest and signature.
     Verify(verify::Args),
     /// Upload a sealed package through the outbox to a tus server; exit 0 once committed.
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Seal(args) => seal::run(args),
+        Command::Requirements(args) => requirements::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Upload(args) => upload::run(args),
         Command::Outbox(args) => outbox::run(args),
