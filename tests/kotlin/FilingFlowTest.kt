@@ -142,13 +142,9 @@ fun sampleFlowFilesAnEnterpriseWithTwoPeople() = runBlocking {
 /** What the Shanghai enterprise filing needs, in checklist order. */
 val ENTERPRISE_SHANGHAI = listOf(
     "business-license@subject",
-    "id-card-front@lisi",
-    "id-card-back@lisi",
-    "id-card-front@wangwu",
-    "id-card-back@wangwu",
-    "face-photo@wangwu",
-    "verification-form@www",
-    "authorization-letter@www",
+    "id-card-front@lisi", "id-card-back@lisi",
+    "id-card-front@wangwu", "id-card-back@wangwu", "face-photo@wangwu",
+    "verification-form@www", "authorization-letter@www",
 )
 
 /** The enterprise specimen's photo of [kind]; its verification form's page for the authorization letter. */

@@ -281,15 +281,16 @@ func sampleFlowFilesAnEnterpriseWithTwoPeople() async throws {
     guard case .delivered = flow.state.phase, let packageId = flow.state.packageId else { return expect(false, "\(flow.state)") }
     let data = try Data(contentsOf: serverPackages.appendingPathComponent(packageId).appendingPathComponent("manifest.json"))
     let materials = (try JSONSerialization.jsonObject(with: data) as! [String: Any])["materials"] as! [[String: Any]]
-    var sealed: [String: String] = [:]
-    for m in materials { sealed["\(m["kind"]!)@\(m["owner"]!)"] = m["sha256"] as? String }
-    let expected = ["business-license@subject", "id-card-front@lisi", "id-card-back@lisi", "id-card-front@wangwu", "id-card-back@wangwu",
-                    "face-photo@wangwu", "verification-form@www", "authorization-letter@www"]
-    expect(Set(sealed.keys) == Set(expected) && materials.count == 8, "\(sealed)")
+    // Each entry by its file (the slot's: `id-card-front.wangwu.jpg`): its owner and SHA-256.
+    var sealed: [String: (owner: String, sha256: String)] = [:]
+    for m in materials { sealed[m["file"] as! String] = (m["owner"] as! String, m["sha256"] as! String) }
+    expect(materials.count == 8 && Set(sealed.keys) == Set(enterpriseShanghai.map { slotFileName(slot: $0) })
+           && enterpriseShanghai.allSatisfy { sealed[slotFileName(slot: $0)]?.owner == $0.owner }, "\(sealed)")
     let policy = Policy.icpDefault()
     let lisi = try await checkPhoto(bytes: enterprisePhoto(.idCardFront), kind: .idCardFront, policy: policy).output!.sha256
     let wangwu = try await checkPhoto(bytes: own, kind: .idCardFront, policy: policy).output!.sha256
-    expect(sealed["id-card-front@lisi"] == lisi && sealed["id-card-front@wangwu"] == wangwu && lisi != wangwu, "\(sealed)")
+    let front = { (owner: String) in sealed[slotFileName(slot: Slot(kind: .idCardFront, owner: owner))]?.sha256 }
+    expect(front("lisi") == lisi && front("wangwu") == wangwu && lisi != wangwu, "\(sealed)")
     print("ok  sample flow, enterprise in Shanghai with two people: 8 steps by owner → retake of one ID card → sealed by owner → delivered")
 }
 
