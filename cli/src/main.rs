@@ -32,7 +32,8 @@ struct Cli {
 enum Command {
     /// Check captures against a policy and normalize the accepted ones.
     Check(check::Args),
-    /// Validate one field value: id-number, credit-code, phone, email or domain.
+    /// Validate one field value: an ID document's number, credit-code, phone, email, domain or
+    /// filing-number.
     Validate(validate::Args),
     /// Check, normalize and seal a submission into a package directory.
     Seal(seal::Args),
