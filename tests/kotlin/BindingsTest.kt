@@ -24,7 +24,10 @@ import org.hexin.slotFileName
 import org.hexin.subjectName
 import org.hexin.submissionProblems
 import org.hexin.validateDomain
+import org.hexin.validateDocumentNumber
+import org.hexin.validateFilingNumber
 import org.hexin.validateIdNumber
+import org.hexin.validateSiteName
 import org.hexin.validatePhone
 import org.hexin.verifyPackageDir
 import org.hexin.core.Attestation
@@ -135,7 +138,17 @@ fun validatesFields() {
     check(validateIdNumber("110105194912310021")?.code == Code.INVALID_ID_NUMBER)
     check(validatePhone("1380013800")?.code == Code.INVALID_PHONE)
     check(validateDomain("例子.中国") == null && validateDomain("-bad-.com")?.code == Code.INVALID_DOMAIN)
+    check(validateDocumentNumber(DocumentType.HMT_RESIDENCE_PERMIT, "810000199001010027") == null)
+    check(validateDocumentNumber(DocumentType.RESIDENT_ID, "810000199001010027")?.code == Code.INVALID_ID_NUMBER)
+    check(validateDocumentNumber(DocumentType.HK_MACAO_PERMIT, "H12345678") == null)
+    check(validateFilingNumber("沪ICP备12345678号-1", "31", true) == null)
+    check(validateFilingNumber("沪ICP备12345678号", "31", true)?.code == Code.INVALID_FILING_NUMBER)
+    check(validateFilingNumber("京ICP备12345678号", "上海", false)?.code == Code.INVALID_FILING_NUMBER)
+    assertThrows<HexinException.UnknownProvince> { validateFilingNumber("京ICP备12345678号", "Atlantis", false) }
     val policy = Policy.icpDefault()
+    check(validateSiteName("张三的公司", SubjectKind.INDIVIDUAL, policy)?.code == Code.INVALID_SITE_NAME)
+    check(validateSiteName("张三的技术博客", SubjectKind.INDIVIDUAL, policy) == null)
+    check(validateSiteName("示例科技有限公司", SubjectKind.ENTERPRISE, policy) == null)
     val fields = individualFields()
     val blank = fields.copy(websites = listOf(fields.websites[0].copy(name = "", domains = emptyList())))
     val problems = submissionProblems(SubjectKind.INDIVIDUAL, "11", blank, policy)
@@ -159,7 +172,7 @@ fun validatesFields() {
     check(defaultOwner(enterprise, MaterialKind.FACE_PHOTO) == "wangwu" && defaultOwner(enterprise, MaterialKind.BUSINESS_LICENSE) == "subject")
     check(subjectName(SubjectKind.PUBLIC_INSTITUTION).zh == "事业单位") { "${subjectName(SubjectKind.PUBLIC_INSTITUTION)}" }
     check(documentName(DocumentType.HK_MACAO_PERMIT).zh.contains("通行证")) { "${documentName(DocumentType.HK_MACAO_PERMIT)}" }
-    println("ok  fields: ID number, phone, domain, whole-form problems by path, rules across people, slot file names")
+    println("ok  fields: ID documents, filing numbers, site names, phone, domain, whole-form problems by path, rules across people, slot file names")
 }
 
 /** A P-256 key in the JVM, signing as an Android Keystore key would. */

@@ -114,6 +114,11 @@ func validatesFields() throws {
     expect(validateIdNumber(value: "110105194912310021")?.code == .invalidIdNumber, "bad check character accepted")
     expect(validateEmail(value: "not-an-email")?.code == .invalidEmail, "bad email accepted")
     expect(validateDomain(value: "例子.中国") == nil, "IDN refused")
+    expect(validateDocumentNumber(kind: .taiwanPermit, value: "12345678") == nil, "Taiwan permit refused")
+    expect(validateDocumentNumber(kind: .taiwanPermit, value: "1234567")?.code == .invalidIdNumber, "short Taiwan permit accepted")
+    expect(try validateFilingNumber(value: "沪ICP备12345678号-1", province: "31", website: true) == nil, "filing number refused")
+    expect(try validateFilingNumber(value: "京ICP备12345678号-1", province: "31", website: true)?.code == .invalidFilingNumber, "another province's number accepted")
+    expect(validateSiteName(name: "MyBlog", subject: .individual, policy: Policy.icpDefault())?.code == .invalidSiteName, "site name accepted")
     let problems = try submissionProblems(subject: .individual, province: "11", fields: individualFields(phone: "123"), policy: Policy.icpDefault())
     expect(problems.map(\.at) == ["people[0].phone"] && problems[0].code == .invalidPhone, "\(problems)")
     expect(problems[0].place == .field(path: "people[0].phone"), "\(problems[0].place)")
@@ -126,7 +131,7 @@ func validatesFields() throws {
     expect(defaultOwner(fields: enterpriseFields(), kind: .verificationForm) == "www", "default owner")
     expect(subjectName(kind: .lawFirm) == Message(zh: "律师执业机构", en: "law firm") && documentName(kind: .passport) == Message(zh: "护照", en: "passport"),
            "\(subjectName(kind: .lawFirm)) \(documentName(kind: .passport))")
-    print("ok  fields: ID number, email, domain, whole-form problems by path, rules across people, slot file names")
+    print("ok  fields: ID documents, filing numbers, site names, email, domain, whole-form problems by path, rules across people, slot file names")
 }
 
 func sealsUploadsCancelsAndResumes() async throws {
