@@ -87,6 +87,8 @@ done
 for example in specimens/*/; do
     cp "$example/fields.json" "fuzz/corpus/fields/seed-$(basename "$example").json"
 done
+cp core/tests/fixtures/fields-first-form.json fuzz/corpus/fields/seed-first-form.json
+cp core/tests/fixtures/v1-package/manifest.json fuzz/corpus/manifest/seed-v1.json
 
 # tus_response reads a request byte (0 OPTIONS .. 4 DELETE), a status (2 bytes, 100 + n % 900),
 # 8 bytes of a number (HEAD: the length; PATCH: offset << 24 | length), then header lines.

@@ -16,9 +16,10 @@ bindings=$libdir/../bindings
 work=$(mktemp -d /tmp/hexin-bindings.XXXXXX)
 trap 'kill ${TUS_SERVER:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 start_tus_server "$work/server"
-# The capture guide's recorded preview frames (raw luma + frames.json), replayed by both.
-cargo run -q -p hexin-testing --bin corpus -- --frames "$work/frames" >/dev/null
-export HEXIN_FRAMES=$work/frames HEXIN_ENDPOINT=$TUS_ENDPOINT HEXIN_SERVER_PACKAGES=$work/server/packages HEXIN_SPECIMENS=$repo/specimens/individual
+# The capture guide's recorded preview frames (raw luma + frames.json), replayed by both, and the
+# document corpus: a second ID card (the specimens share their photos) for a second person.
+cargo run -q -p hexin-testing --bin corpus -- --frames "$work/frames" --out "$work/corpus" >/dev/null
+export HEXIN_FRAMES=$work/frames HEXIN_CORPUS=$work/corpus HEXIN_ENDPOINT=$TUS_ENDPOINT HEXIN_SERVER_PACKAGES=$work/server/packages HEXIN_SPECIMENS=$repo/specimens
 HEXIN_REAL_PHOTOS=$(realpath "${HEXIN_REAL_PHOTOS:-$repo/../shared/fixtures/real-photos}")
 export HEXIN_REAL_PHOTOS HEXIN_SWIFT_MOUNTS=$HEXIN_REAL_PHOTOS
 
@@ -47,7 +48,7 @@ for language in $languages; do
             ios-sample/Logic/*.swift tests/swift/*.swift -o "$out/hexin-swift-tests"
         HEXIN_SWIFT_LD_PATH="$out:$libdir" hexin_swift env HEXIN_ENDPOINT="$HEXIN_ENDPOINT" \
             HEXIN_SERVER_PACKAGES="$HEXIN_SERVER_PACKAGES" HEXIN_SPECIMENS="$HEXIN_SPECIMENS" \
-            HEXIN_REAL_PHOTOS="$HEXIN_REAL_PHOTOS" HEXIN_WORK="$HEXIN_WORK" HEXIN_FRAMES="$HEXIN_FRAMES" "$out/hexin-swift-tests"
+            HEXIN_REAL_PHOTOS="$HEXIN_REAL_PHOTOS" HEXIN_WORK="$HEXIN_WORK" HEXIN_FRAMES="$HEXIN_FRAMES" HEXIN_CORPUS="$HEXIN_CORPUS" "$out/hexin-swift-tests"
         ;;
     *) echo "unknown language $language" >&2; exit 2 ;;
     esac

@@ -9,8 +9,8 @@ use hexin_core::input::read_capture;
 use hexin_core::package::manifest::{Attestation, Capture, CaptureSource};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::signature::Signer;
-use hexin_core::filing::submission::Fields;
-use hexin_core::{Error, MaterialKind, Report};
+use hexin_core::filing::form::Fields;
+use hexin_core::{Error, Report, Slot};
 
 use crate::outbox::Outbox;
 use crate::photo::Policy;
@@ -40,22 +40,24 @@ impl Draft {
         self.0.id().into()
     }
 
-    /// Checks a photo of `kind` taken now; if accepted, keeps it (replacing an earlier one of
-    /// the kind). The report says why when it is not.
-    pub async fn add_photo(&self, kind: MaterialKind, bytes: Vec<u8>, source: CaptureSource) -> Result<Report, Error> {
+    /// Checks a photo for `slot` (its kind, and whose: `subject` or a person's or website's id)
+    /// taken now; if accepted, keeps it (replacing an earlier one of the slot). The report says
+    /// why when it is not; `CaptureSourceNotAllowed` when the policy wants the camera and
+    /// `source` is the gallery.
+    pub async fn add_photo(&self, slot: Slot, bytes: Vec<u8>, source: CaptureSource) -> Result<Report, Error> {
         let draft = self.0.clone();
-        blocking(move || draft.add(kind, &bytes, Capture::at(source, unix_now()))).await
+        blocking(move || draft.add(&slot, &bytes, Capture::at(source, unix_now()))).await
     }
 
     /// As [`Draft::add_photo`], from a file.
-    pub async fn add_photo_file(&self, kind: MaterialKind, path: String, source: CaptureSource) -> Result<Report, Error> {
+    pub async fn add_photo_file(&self, slot: Slot, path: String, source: CaptureSource) -> Result<Report, Error> {
         let draft = self.0.clone();
-        blocking(move || draft.add(kind, &read_capture(Path::new(&path), &draft.policy().limits)?, Capture::at(source, unix_now()))).await
+        blocking(move || draft.add(&slot, &read_capture(Path::new(&path), &draft.policy().limits)?, Capture::at(source, unix_now()))).await
     }
 
-    /// Drops the capture of `kind`, if any.
-    pub fn remove(&self, kind: MaterialKind) -> Result<(), Error> {
-        guard(|| self.0.remove(kind))
+    /// Drops the capture of `slot`, if any.
+    pub fn remove(&self, slot: Slot) -> Result<(), Error> {
+        guard(|| self.0.remove(&slot))
     }
 
     /// Saves the form (checked by `checklist` and at sealing, so a half-filled one can be saved).
@@ -78,9 +80,9 @@ impl Draft {
         self.0.attestations()
     }
 
-    /// The report of the kept capture of `kind`.
-    pub fn report(&self, kind: MaterialKind) -> Option<Report> {
-        self.0.report(kind)
+    /// The report of the kept capture of `slot`.
+    pub fn report(&self, slot: Slot) -> Option<Report> {
+        self.0.report(&slot)
     }
 
     /// What the policy requires, what is captured, and everything sealing would refuse for now.

@@ -3,18 +3,49 @@
 use std::sync::Arc;
 
 use hexin_core::date::Date;
+use hexin_core::filing::documents::{self, DocumentType};
 use hexin_core::filing::fields::{self, Invalid};
+use hexin_core::filing::filing_number::{self, Site};
+use hexin_core::filing::province;
+use hexin_core::filing::site_name;
 use hexin_core::filing::requirements::SubjectKind;
-use hexin_core::filing::submission::{Fields, Submission};
+use hexin_core::filing::form::Fields;
+use hexin_core::filing::submission::Submission;
 use hexin_core::{Error, Problem};
 
 use crate::photo::Policy;
 use crate::runtime::guard;
 
-/// A resident ID number (GB 11643-1999: length, birth date, check character).
+/// A mainland resident ID number (GB 11643-1999: length, province, birth date, check character).
 #[uniffi::export]
 pub fn validate_id_number(value: String) -> Option<Invalid> {
     fields::id_number(&value).err()
+}
+
+/// The number of an ID document of type `kind` (docs/documents.md): a resident ID, a residence
+/// permit for Hong Kong, Macao and Taiwan residents, a travel permit, a permanent residence card,
+/// a passport.
+#[uniffi::export]
+pub fn validate_document_number(kind: DocumentType, value: String) -> Option<Invalid> {
+    documents::document_number(kind, &value, Date::today_utc()).err()
+}
+
+/// An ICP filing number made in `province` (GB/T 2260 code or name): a subject's
+/// (`京ICP备12345678号`), or a website's (`京ICP备12345678号-1`) when `website` is true.
+#[uniffi::export]
+pub fn validate_filing_number(value: String, province: String, website: bool) -> Result<Option<Invalid>, Error> {
+    guard(|| {
+        let site = if website { Site::Required } else { Site::None };
+        Ok(filing_number::filing_number(&value, province::find(&province)?, site).err())
+    })
+}
+
+/// A website's name for a subject of type `subject`, under `policy`'s naming rules (`None` when
+/// the policy has none for the type).
+#[uniffi::export]
+pub fn validate_site_name(name: String, subject: SubjectKind, policy: Arc<Policy>) -> Option<Invalid> {
+    let rules = policy.0.requirements.site_names.get(&subject)?;
+    site_name::site_name(&name, rules).err()
 }
 
 /// A unified social credit code (GB 32100-2015); the host may override this one.

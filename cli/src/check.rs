@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use hexin_core::{Error, Finding, MaterialKind, Report, Severity, Verdict};
 use serde_json::{json, Value};
 
@@ -19,10 +20,8 @@ use crate::{load_policy, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Material kind: id-card-front, id-card-back, business-license, face-photo,
-    /// verification-form, authorization-letter, domain-certificate, residence-permit,
-    /// pre-approval or other.
-    #[arg(long)]
+    /// Material kind.
+    #[arg(long, value_parser = material_kinds())]
     material: MaterialKind,
     /// Policy file (TOML or JSON); the embedded ICP policy by default.
     #[arg(long)]
@@ -42,7 +41,13 @@ pub struct Args {
     files: Vec<PathBuf>,
 }
 
+/// Every material kind by its kebab-case name, listed in `--help` and in the error for another.
+fn material_kinds() -> impl TypedValueParser<Value = MaterialKind> {
+    PossibleValuesParser::new(MaterialKind::ALL.map(MaterialKind::as_str)).try_map(|name| name.parse::<MaterialKind>())
+}
+
 /// What happened to one file.
+#[expect(clippy::large_enum_variant, reason = "one per file, printed and dropped")]
 enum Outcome {
     Checked(Report),
     Refused(Error),

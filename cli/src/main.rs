@@ -5,8 +5,10 @@ mod out;
 
 mod check;
 mod common;
+mod filing;
 mod outbox;
 mod progress;
+mod requirements;
 mod seal;
 mod upload;
 mod validate;
@@ -30,10 +32,13 @@ struct Cli {
 enum Command {
     /// Check captures against a policy and normalize the accepted ones.
     Check(check::Args),
-    /// Validate one field value: id-number, credit-code, phone, email or domain.
+    /// Validate one field value: an ID document's number, credit-code, phone, email, domain or
+    /// filing-number.
     Validate(validate::Args),
     /// Check, normalize and seal a submission into a package directory.
     Seal(seal::Args),
+    /// What a fields file still needs before it can be sealed: materials and problems, as a checklist.
+    Requirements(requirements::Args),
     /// Verify a package directory: files, hashes, digest and signature.
     Verify(verify::Args),
     /// Upload a sealed package through the outbox to a tus server; exit 0 once committed.
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Seal(args) => seal::run(args),
+        Command::Requirements(args) => requirements::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Upload(args) => upload::run(args),
         Command::Outbox(args) => outbox::run(args),

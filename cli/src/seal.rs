@@ -8,36 +8,32 @@ use std::process::ExitCode;
 use std::time::UNIX_EPOCH;
 
 use hexin_core::package::manifest::{Attestation, Capture, CaptureSource};
-use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::seal::{self, Material, Sealing};
 use hexin_core::package::signature::SoftwareKey;
-use hexin_core::filing::submission::{Fields, Submission};
-use hexin_core::{Error, MaterialKind};
+use hexin_core::{Error, Place};
 use serde_json::json;
 
 use crate::common::Lang;
-use crate::{load_policy, read_text, usage_error};
+use crate::filing::{parse_material, Filing, MaterialArg};
+use crate::{read_text, usage_error};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// individual or enterprise.
-    #[arg(long)]
-    subject: SubjectKind,
-    /// Filing province: GB/T 2260 code (32), or name (jiangsu, 江苏).
-    #[arg(long)]
-    province: String,
-    /// The fields document (JSON; schema in the README).
-    #[arg(long)]
-    fields: PathBuf,
-    /// A material as KIND=PATH, e.g. id-card-front=front.jpg; repeat for each.
-    #[arg(long = "material", value_parser = parse_material, required = true)]
-    materials: Vec<(MaterialKind, PathBuf)>,
+    #[command(flatten)]
+    filing: Filing,
+    /// A material as KIND[@OWNER]=PATH; repeat for each. OWNER is `subject` or a person's or
+    /// website's id in the fields; without it, the owner a one-person, one-website filing gives
+    /// the kind. Two people: id-card-front@lisi=lisi-front.jpg id-card-front@wangwu=wangwu-front.jpg.
+    #[arg(long = "material", value_name = "KIND[@OWNER]=PATH", value_parser = parse_material, required = true)]
+    materials: Vec<MaterialArg>,
+    /// Where the photos came from: `camera` when the app that took them says so, else `gallery`
+    /// (a file on disk). The default policy wants every material but domain certificates,
+    /// pre-approval documents and `other` from the camera (capture_source_not_allowed).
+    #[arg(long, value_enum, default_value_t = Source::Gallery)]
+    source: Source,
     /// Directory to write the package to; created, and must be empty.
     #[arg(long)]
     out: PathBuf,
-    /// Policy file (TOML or JSON); the embedded ICP policy by default.
-    #[arg(long)]
-    policy: Option<PathBuf>,
     /// Sign with this P-256 private key (PKCS#8 PEM).
     #[arg(long)]
     signing_key: Option<PathBuf>,
@@ -58,6 +54,24 @@ pub struct Args {
     lang: Lang,
 }
 
+/// How the photos reached hexin (`--source`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Source {
+    /// Taken in the app's camera screen.
+    Camera,
+    /// Picked from the photo library or a file.
+    Gallery,
+}
+
+impl From<Source> for CaptureSource {
+    fn from(source: Source) -> CaptureSource {
+        match source {
+            Source::Camera => CaptureSource::Camera,
+            Source::Gallery => CaptureSource::Gallery,
+        }
+    }
+}
+
 /// The modification time of `path` in seconds since the Unix epoch (negative before 1970).
 fn modified_secs(path: &Path) -> std::io::Result<i64> {
     let modified = fs::symlink_metadata(path)?.modified()?;
@@ -65,11 +79,6 @@ fn modified_secs(path: &Path) -> std::io::Result<i64> {
         Ok(after) => after.as_secs() as i64,
         Err(before) => -(before.duration().as_secs() as i64),
     })
-}
-
-fn parse_material(s: &str) -> Result<(MaterialKind, PathBuf), String> {
-    let (kind, path) = s.split_once('=').ok_or("expected KIND=PATH")?;
-    Ok((kind.parse()?, PathBuf::from(path)))
 }
 
 /// Splits PROVIDER:KIND:REFERENCE@ISSUED_AT at the last `@` and the first two `:` before it;
@@ -81,12 +90,12 @@ fn parse_attestation(s: &str) -> Result<Attestation, String> {
     let (Some(provider), Some(kind), Some(reference)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(form.into());
     };
-    Ok(Attestation { provider: provider.into(), kind: kind.into(), reference: reference.into(), issued_at: issued_at.into() })
+    Ok(Attestation { provider: provider.into(), kind: kind.into(), reference: reference.into(), issued_at: issued_at.into(), owner: None })
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let policy = match load_policy(args.policy.as_deref()) {
-        Ok(p) => p,
+    let (policy, submission) = match args.filing.load() {
+        Ok(loaded) => loaded,
         Err(e) => return usage_error(&e),
     };
     let key = match &args.signing_key {
@@ -96,27 +105,19 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return usage_error(&format!("--signing-key {}: {e}", path.display())),
         },
     };
-    let fields = match read_text(&args.fields).and_then(|t| Fields::from_json(&t).map_err(|e| e.to_string())) {
-        Ok(f) => f,
-        Err(e) => return usage_error(&format!("--fields {}: {e}", args.fields.display())),
-    };
-    let submission = match Submission::new(args.subject, &args.province, fields) {
-        Ok(s) => s,
-        Err(e) => return usage_error(&e.to_string()),
-    };
     let mut materials = vec![];
-    for (kind, path) in &args.materials {
-        let bytes = match hexin_core::input::read_capture(path, &policy.limits) {
+    for m in &args.materials {
+        let bytes = match hexin_core::input::read_capture(&m.path, &policy.limits) {
             Ok(b) => b,
             Err(e) => return usage_error(&e.to_string()),
         };
-        // A file on disk came from the library, not the app's camera; its time is its mtime.
-        let mtime = match modified_secs(path) {
+        // A file's capture time is its mtime.
+        let mtime = match modified_secs(&m.path) {
             Ok(secs) => secs,
-            Err(e) => return usage_error(&format!("{}: modification time: {e}", path.display())),
+            Err(e) => return usage_error(&format!("{}: modification time: {e}", m.path.display())),
         };
-        let capture = Capture::at(CaptureSource::Gallery, mtime);
-        materials.push(Material { kind: *kind, capture, checked: hexin_core::check(&bytes, *kind, &policy) });
+        let capture = Capture::at(args.source.into(), mtime);
+        materials.push(Material { slot: m.slot(&submission.fields), capture, checked: hexin_core::check(&bytes, m.kind, &policy) });
     }
     let sealing = match Sealing::new() {
         Ok(s) => s,
@@ -148,7 +149,7 @@ pub fn run(args: Args) -> ExitCode {
     }
     let m = &package.manifest;
     if args.json {
-        let files: Vec<_> = m.materials.iter().map(|e| json!({ "kind": e.kind, "file": e.file, "bytes": e.bytes, "sha256": e.sha256 })).collect();
+        let files: Vec<_> = m.materials.iter().map(|e| json!({ "kind": e.kind, "owner": e.owner, "file": e.file, "bytes": e.bytes, "sha256": e.sha256 })).collect();
         outln!(
             "{}",
             json!({ "sealed": true, "package_id": m.package_id, "digest": package.digest, "signed": key.is_some(), "dir": args.out.display().to_string(), "files": files, "warnings": m.warnings, "attestations": m.attestations })
@@ -157,7 +158,8 @@ pub fn run(args: Args) -> ExitCode {
         outln!("SEALED {} → {}", m.package_id, args.out.display());
         outln!("  digest {}{}", package.digest, if key.is_some() { " (signed)" } else { "" });
         for e in &m.materials {
-            outln!("  {:<20} {:<24} {:>8} bytes  {}x{}  q{}", e.kind.as_str(), e.file, e.bytes, e.width, e.height, e.check.quality);
+            let slot = Place::Material { kind: e.kind, owner: e.owner.clone() }.to_string();
+            outln!("  {slot:<30} {:<34} {:>8} bytes  {}x{}  q{}", e.file, e.bytes, e.width, e.height, e.check.quality);
         }
         for a in &m.attestations {
             outln!("  attested {} {} {} issued {}", a.provider, a.kind, a.reference, a.issued_at);

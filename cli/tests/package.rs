@@ -20,10 +20,11 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// `hexin seal` arguments for an example: its fields and every photo in it, by kind.
+/// `hexin seal` arguments for an example: its fields and every photo in it, by kind, taken with
+/// the app's camera.
 fn seal_args(example_name: &str, subject: &str, province: &str, out: &Path) -> Vec<String> {
     let dir = example(example_name);
-    let mut args: Vec<String> = ["seal", "--subject", subject, "--province", province, "--json"].map(String::from).to_vec();
+    let mut args: Vec<String> = ["seal", "--subject", subject, "--province", province, "--source", "camera", "--json"].map(String::from).to_vec();
     args.extend(["--fields".into(), dir.join("fields.json").display().to_string(), "--out".into(), out.display().to_string()]);
     let mut photos: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "jpg")).collect();
     photos.sort();
@@ -95,7 +96,7 @@ fn refusal_lists_every_reason_and_exits_1() {
     assert_eq!(refused["sealed"], false);
     let mut codes: Vec<String> = refused["problems"].as_array().unwrap().iter().map(|p| format!("{} {}", p["code"].as_str().unwrap(), p["at"].as_str().unwrap())).collect();
     codes.sort();
-    assert_eq!(codes, ["missing_material business-license", "missing_material domain-certificate"]);
+    assert_eq!(codes, ["missing_material business-license@subject", "missing_material domain-certificate@www"]);
     assert!(!out.exists(), "nothing is written for a refused submission");
 
     // Bad flags are usage errors.
@@ -196,4 +197,132 @@ fn malformed_attestations_are_refused_and_nothing_is_written() {
         assert!(stderr.starts_with(&format!("hexin: {error}")), "{flags:?}: {stderr}");
         assert!(!out.exists(), "nothing is written for a refused attestation");
     }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn slot_of(file: &Value) -> String {
+    format!("{}@{}", file["kind"].as_str().unwrap(), file["owner"].as_str().unwrap())
+}
+
+#[test]
+fn each_material_is_sealed_under_its_owner() {
+    let out = temp_dir("owners");
+    let mut args = seal_args("individual", "individual", "11", &out);
+    args.retain(|a| a != "--json");
+    let sealed = hexin(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(sealed.status.code(), Some(0), "{}", String::from_utf8_lossy(&sealed.stderr));
+    let text = stdout(&sealed);
+    for slot in hexin_testing::specimens::INDIVIDUAL {
+        let (kind, owner) = slot.split_once('@').unwrap();
+        let line = text.lines().find(|l| l.trim_start().starts_with(&format!("{slot} "))).unwrap_or_else(|| panic!("{slot}: {text}"));
+        assert!(line.contains(&format!("{kind}.{owner}.jpg")), "{line}");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+
+    // A website run by a second person: each person's ID card under their own id, from the
+    // same flags with owners.
+    let enterprise = example("enterprise");
+    let photo = |kind: &str| enterprise.join(format!("{kind}.jpg")).display().to_string();
+    let fields = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/two-people.json");
+    let mut args: Vec<String> = ["seal", "--subject", "enterprise", "--province", "44", "--source", "camera", "--json"].map(String::from).to_vec();
+    args.extend(["--fields".into(), fields.display().to_string(), "--out".into(), out.display().to_string()]);
+    let materials = [
+        "business-license",
+        "id-card-front@lisi",
+        "id-card-back@lisi",
+        "id-card-front@wangwu",
+        "id-card-back@wangwu",
+        "face-photo@wangwu",
+        "verification-form",
+    ];
+    for m in materials {
+        args.extend(["--material".into(), format!("{m}={}", photo(m.split('@').next().unwrap()))]);
+    }
+    let (code, sealed) = run(&args);
+    assert_eq!(code, 0, "{sealed}");
+    let mut slots: Vec<String> = sealed["files"].as_array().unwrap().iter().map(slot_of).collect();
+    slots.sort();
+    assert_eq!(
+        slots,
+        ["business-license@subject", "face-photo@wangwu", "id-card-back@lisi", "id-card-back@wangwu", "id-card-front@lisi", "id-card-front@wangwu", "verification-form@www"]
+    );
+    assert!(out.join("id-card-front.lisi.jpg").is_file() && out.join("id-card-front.wangwu.jpg").is_file());
+    assert_eq!(verify(&out, &[]).0, 0);
+    std::fs::remove_dir_all(&out).unwrap();
+
+    // The same in Shanghai, where a website run by someone other than the legal representative
+    // needs an authorization letter.
+    let province = args.iter().position(|a| a == "44").unwrap();
+    args[province] = "31".into();
+    let (code, refused) = run(&args);
+    assert_eq!(code, 1, "{refused}");
+    let problems: Vec<String> = refused["problems"].as_array().unwrap().iter().map(|p| format!("{} {}", p["code"].as_str().unwrap(), p["at"].as_str().unwrap())).collect();
+    assert_eq!(problems, ["missing_material authorization-letter@www"]);
+}
+
+#[test]
+fn an_owner_the_fields_do_not_have_is_refused_and_a_malformed_one_is_a_usage_error() {
+    let out = temp_dir("unknown-owner");
+    let front = example("individual").join("id-card-front.jpg").display().to_string();
+    let mut args = seal_args("individual", "individual", "11", &out);
+    args.extend(["--material".into(), format!("id-card-front@wangwu={front}")]);
+    let (code, refused) = run(&args);
+    assert_eq!(code, 1, "{refused}");
+    let problems = refused["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{refused}");
+    assert_eq!((&problems[0]["code"], &problems[0]["at"]), (&Value::from("unknown_reference"), &Value::from("id-card-front@wangwu")));
+    assert!(problems[0]["message"]["en"].as_str().unwrap().contains("`wangwu`"), "{refused}");
+    assert!(!out.exists());
+
+    for owner in ["", "Wang Wu", "-ww", "a@b", &"w".repeat(33)] {
+        let mut args = seal_args("individual", "individual", "11", &out);
+        args.extend(["--material".into(), format!("id-card-front@{owner}={front}")]);
+        let o = hexin(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{owner:?}: {stderr}");
+        assert!(stderr.contains(&format!("owner {owner:?}: expected `subject` or an id")), "{owner:?}: {stderr}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn photos_from_the_gallery_are_refused_where_the_policy_wants_the_camera() {
+    let out = temp_dir("gallery");
+    // The default source: a file on disk came from the gallery.
+    let mut args = seal_args("individual", "individual", "11", &out);
+    let source = args.iter().position(|a| a == "--source").unwrap();
+    args.drain(source..=source + 1);
+    let (code, refused) = run(&args);
+    assert_eq!(code, 1, "{refused}");
+    let mut problems: Vec<String> = refused["problems"].as_array().unwrap().iter().map(|p| format!("{} {}", p["code"].as_str().unwrap(), p["at"].as_str().unwrap())).collect();
+    problems.sort();
+    let mut expected: Vec<String> = hexin_testing::specimens::INDIVIDUAL.iter().map(|slot| format!("capture_source_not_allowed {slot}")).collect();
+    expected.sort();
+    assert_eq!(problems, expected);
+    assert!(!out.exists());
+
+    // Said outright, the same.
+    let mut gallery = args.clone();
+    gallery.extend(["--source".into(), "gallery".into()]);
+    assert_eq!(run(&gallery).1, refused);
+
+    // A policy that takes the gallery seals them, and the manifest says where they came from.
+    let dir = temp_dir("gallery-policy");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("gallery.toml");
+    let text = hexin_core::Policy::icp_default_source();
+    let camera_only = "[defaults]\nsources = [\"camera\"]";
+    assert!(text.contains(camera_only));
+    std::fs::write(&policy, text.replacen(camera_only, "[defaults]\nsources = [\"camera\", \"gallery\"]", 1)).unwrap();
+    args.extend(["--policy".into(), policy.display().to_string()]);
+    let (code, sealed) = run(&args);
+    assert_eq!(code, 0, "{sealed}");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let sources: Vec<&Value> = manifest["materials"].as_array().unwrap().iter().map(|m| &m["capture"]["source"]).collect();
+    assert_eq!(sources, [&Value::from("gallery"); 4]);
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
 }

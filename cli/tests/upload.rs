@@ -22,7 +22,7 @@ fn json_lines(out: &Output) -> Vec<Value> {
 fn sealed_example(dir: &Path) -> PathBuf {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
     let out = dir.join("package");
-    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11"].map(String::from).to_vec();
+    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11", "--source", "camera"].map(String::from).to_vec();
     args.extend(["--fields".into(), example.join("fields.json").display().to_string(), "--out".into(), out.display().to_string()]);
     for kind in ["id-card-front", "id-card-back", "face-photo", "verification-form"] {
         args.extend(["--material".into(), format!("{kind}={}", example.join(format!("{kind}.jpg")).display())]);

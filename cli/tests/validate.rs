@@ -91,9 +91,40 @@ fn invalid_values_exit_1_with_code_and_reason() {
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [&["validate", "passport", "E12345678"][..], &["validate", "phone"], &["validate", "phone", "13800138000", "--lang", "fr"]] {
+    for args in [&["validate", "driving-licence", "E12345678"][..], &["validate", "phone"], &["validate", "phone", "13800138000", "--lang", "fr"]] {
         let out = hexin(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty());
     }
+}
+
+/// The other ID documents and filing numbers: valid ones exit 0 without echoing the number (the
+/// JSON masks it), invalid ones exit 1 with their code; a filing number needs its province.
+#[test]
+fn documents_and_filing_numbers() {
+    for (kind, value) in [
+        ("hmt-residence-permit", "810000199001010027"),
+        ("hk-macao-permit", "H12345678"),
+        ("taiwan-permit", "12345678"),
+        ("passport", "E12345678"),
+    ] {
+        let out = hexin(&["validate", kind, value]);
+        assert_eq!(out.status.code(), Some(0), "{kind} {value}: {}", stdout(&out));
+        assert!(!stdout(&out).contains(&value[6..]), "{kind} echoed the number: {}", stdout(&out));
+        let line = json(&hexin(&["validate", kind, value, "--json"]));
+        assert_eq!((line["kind"].as_str(), line["valid"].as_bool()), (Some(kind), Some(true)));
+        assert!(line["value"].as_str().unwrap().ends_with('*'), "{line}");
+    }
+    for (kind, value) in [("hmt-residence-permit", "810000199001010028"), ("hk-macao-permit", "X12345678"), ("taiwan-permit", "1234567")] {
+        let out = hexin(&["validate", kind, value, "--json"]);
+        assert_eq!(out.status.code(), Some(1), "{kind} {value}");
+        assert_eq!(json(&out)["code"], "invalid_id_number");
+    }
+    let ok = hexin(&["validate", "filing-number", "沪ICP备12345678号-1", "--province", "31"]);
+    assert_eq!((ok.status.code(), stdout(&ok)), (Some(0), "valid: 沪ICP备12345678号-1\n".to_string()));
+    let other = hexin(&["validate", "filing-number", "京ICP备12345678号", "--province", "shanghai", "--json"]);
+    assert_eq!(other.status.code(), Some(1));
+    assert_eq!(json(&other)["code"], "invalid_filing_number");
+    assert_eq!(hexin(&["validate", "filing-number", "京ICP备12345678号"]).status.code(), Some(2));
+    assert_eq!(hexin(&["validate", "filing-number", "京ICP备12345678号", "--province", "99"]).status.code(), Some(2));
 }

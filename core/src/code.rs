@@ -105,6 +105,9 @@ pub enum Code {
     DuplicatePerson,
     /// A role or a material names a person or website the fields do not have.
     UnknownReference,
+    /// A role held by someone who may not hold it (an individual's website run by another person),
+    /// or a person no role names.
+    InvalidRole,
     /// A domain's declared registrant is not the filing subject.
     DomainRegistrantMismatch,
     /// The policy does not accept filings by this subject type.
@@ -231,6 +234,7 @@ impl Code {
             Code::DuplicatePhone => "duplicate_phone",
             Code::DuplicatePerson => "duplicate_person",
             Code::UnknownReference => "unknown_reference",
+            Code::InvalidRole => "invalid_role",
             Code::DomainRegistrantMismatch => "domain_registrant_mismatch",
             Code::SubjectNotAccepted => "subject_not_accepted",
             Code::DocumentNotAccepted => "document_not_accepted",

@@ -2,8 +2,10 @@
 //!
 //! Each capture is checked as it is taken; an accepted one is stored in the outbox at once, so
 //! it can start uploading while the applicant takes the next ([`crate::delivery::Uploader::upload_file`])
-//! and survives the app being killed ([`Draft::open`] picks up where it was). A retake that
-//! is accepted replaces the earlier capture of its kind; a rejected one changes nothing. The
+//! and survives the app being killed ([`Draft::open`] picks up where it was). Each capture has
+//! its [`Slot`]: its kind and whose it is (the subject's, a person's, a website's), so two
+//! people's ID cards are kept apart. A retake that is accepted replaces the earlier capture of
+//! the same slot; a rejected one changes nothing. The
 //! [`Checklist`] says where each material and field stands, and [`Draft::seal`] seals the package in place,
 //! ready for [`crate::delivery::Uploader::deliver`].
 //!
@@ -18,10 +20,13 @@ use crate::date::{unix_now, Date};
 use crate::package::manifest::{self, Attestation, Capture};
 use crate::outbox::{Outbox, PackageState};
 use crate::problem::{Place, Problem};
+use crate::filing::form::{self, Fields};
+use crate::filing::legacy;
 use crate::filing::requirements::SubjectKind;
+use crate::filing::submission::Submission;
+use crate::material::Slot;
 use crate::package::seal::{self, Material, Sealing};
 use crate::package::signature::Signer;
-use crate::filing::submission::{Fields, Person, SubjectFields, Submission, Website};
 use crate::{check, Error, MaterialKind, Policy, Report, Severity, Verdict};
 
 /// An application in progress, stored in an outbox under its package id.
@@ -38,7 +43,8 @@ pub struct Draft {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Checklist {
     /// The materials the policy requires of this subject, province and fields, in policy
-    /// order; then any captured that it no longer requires (they are sealed all the same).
+    /// order, each with its owner; then any captured that it no longer requires (they are
+    /// sealed all the same).
     pub materials: Vec<MaterialStatus>,
     /// Each field with a problem, in the order of `problems`, with all its problems in order.
     pub fields: Vec<FieldProblems>,
@@ -53,7 +59,10 @@ pub struct Checklist {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MaterialStatus {
-    pub kind: MaterialKind,
+    pub slot: Slot,
+    /// Whose it is, as the fields name them: the person's name, the website's name, the
+    /// subject's name (the owner's id while the name is blank).
+    pub owner_name: String,
     /// Whether the policy requires it of this application as it stands.
     pub required: bool,
     pub state: MaterialState,
@@ -77,7 +86,7 @@ pub enum MaterialState {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FieldProblems {
-    /// The field's path in the fields document: `responsible_person.id_number`.
+    /// The field's path in the fields document: `people[0].document.number`.
     pub path: String,
     pub problems: Vec<Problem>,
 }
@@ -98,6 +107,8 @@ struct Record {
     subject: SubjectKind,
     /// GB/T 2260 province code.
     province: String,
+    /// In either form of the document (drafts kept before the richer form have the first).
+    #[serde(deserialize_with = "any_fields")]
     fields: Option<Fields>,
     materials: Vec<Kept>,
     /// The provider's results to seal with the materials (absent in drafts kept before them).
@@ -110,6 +121,9 @@ struct Record {
 #[serde(deny_unknown_fields)]
 struct Kept {
     kind: MaterialKind,
+    /// Empty in drafts kept before materials had owners; [`Draft::open`] gives them one.
+    #[serde(default)]
+    owner: String,
     file: String,
     capture: Capture,
     report: Report,
@@ -135,7 +149,29 @@ impl Draft {
         }
         let record: Record = serde_json::from_slice(&outbox.draft(id)?)
             .map_err(|e| Error::OutboxCorrupt { reason: format!("draft {id}: {e}") })?;
-        Ok(Draft { outbox, policy, id: id.into(), record: Mutex::new(record) })
+        let draft = Draft { outbox, policy, id: id.into(), record: Mutex::new(record) };
+        draft.give_owners()?;
+        Ok(draft)
+    }
+
+    /// Gives each capture of a draft kept before materials had owners the owner it has in the
+    /// filing's upgraded form ([`Fields::default_owner`]), and its file that slot's name.
+    fn give_owners(&self) -> Result<(), Error> {
+        let mut record = self.lock();
+        let fields = record.fields.clone().unwrap_or_else(empty_fields);
+        let mut next = record.clone();
+        let mut renamed = vec![];
+        for kept in next.materials.iter_mut().filter(|m| m.owner.is_empty()) {
+            kept.owner = fields.default_owner(kept.kind);
+            let file = kept.slot().file_name(0);
+            self.outbox.put_file(&self.id, &file, &self.outbox.read_file(&self.id, &kept.file)?)?;
+            renamed.push(std::mem::replace(&mut kept.file, file));
+        }
+        if renamed.is_empty() {
+            return Ok(());
+        }
+        self.save(&mut record, |r| *r = next)?;
+        renamed.iter().try_for_each(|old| self.outbox.remove_file(&self.id, old))
     }
 
     /// The policy the captures are checked against.
@@ -148,35 +184,45 @@ impl Draft {
         &self.id
     }
 
-    /// Checks a capture of `kind`; if accepted, stores its normalized JPEG as [`file_name`],
-    /// replacing an earlier capture of the kind. Returns the check report either way. `Err`
-    /// means the bytes are not a readable image, or the outbox failed.
-    pub fn add(&self, kind: MaterialKind, bytes: &[u8], capture: Capture) -> Result<Report, Error> {
-        let report = check(bytes, kind, &self.policy)?;
+    /// Checks a capture for `slot`; if accepted, stores its normalized JPEG as
+    /// [`Slot::file_name`], replacing an earlier capture of the slot. Returns the check report
+    /// either way. `Err` means the policy wants the kind photographed in the app and `capture`
+    /// says it came from the gallery ([`Error::CaptureSourceNotAllowed`], nothing decoded), the
+    /// owner is not `subject` or an id's form ([`Error::InvalidArgument`]: it names files), the
+    /// bytes are not a readable image, or the outbox failed.
+    pub fn add(&self, slot: &Slot, bytes: &[u8], capture: Capture) -> Result<Report, Error> {
+        if !self.policy.rules(slot.kind).sources.contains(&capture.source) {
+            return Err(Error::CaptureSourceNotAllowed { kind: slot.kind });
+        }
+        if slot.owner != form::SUBJECT && !form::is_valid_id(&slot.owner) {
+            let reason = "must be `subject` or a person's or website's id: 1 to 32 of a-z, 0-9 and -".into();
+            return Err(Error::InvalidArgument { name: "owner".into(), reason });
+        }
+        let report = check(bytes, slot.kind, &self.policy)?;
         let Some(output) = report.output.as_ref().filter(|_| report.verdict == Verdict::Accept) else {
             return Ok(report);
         };
-        let file = kind.file_name(0);
+        let file = slot.file_name(0);
         let mut record = self.lock();
         self.outbox.put_file(&self.id, &file, &output.jpeg)?;
-        let mut kept = Kept { kind, file, capture, report: report.clone() };
+        let mut kept = Kept { kind: slot.kind, owner: slot.owner.clone(), file, capture, report: report.clone() };
         if let Some(output) = kept.report.output.as_mut() {
             output.jpeg = vec![]; // in the outbox; sealing needs only its hash and size
         }
         self.save(&mut record, |r| {
-            r.materials.retain(|m| m.kind != kind);
+            r.materials.retain(|m| &m.slot() != slot);
             r.materials.push(kept);
         })?;
         Ok(report)
     }
 
-    /// Drops the capture of `kind`, if any.
-    pub fn remove(&self, kind: MaterialKind) -> Result<(), Error> {
+    /// Drops the capture of `slot`, if any.
+    pub fn remove(&self, slot: &Slot) -> Result<(), Error> {
         let mut record = self.lock();
-        let Some(file) = record.materials.iter().find(|m| m.kind == kind).map(|m| m.file.clone()) else {
+        let Some(file) = record.materials.iter().find(|m| &m.slot() == slot).map(|m| m.file.clone()) else {
             return Ok(());
         };
-        self.save(&mut record, |r| r.materials.retain(|m| m.kind != kind))?;
+        self.save(&mut record, |r| r.materials.retain(|m| &m.slot() != slot))?;
         self.outbox.remove_file(&self.id, &file)
     }
 
@@ -187,8 +233,9 @@ impl Draft {
         self.save(&mut record, |r| r.fields = Some(fields))
     }
 
-    /// Keeps the provider's result (e.g. its liveness check) to seal with the materials. One of
-    /// the same provider and kind replaces the earlier one, as a retaken check does. Refuses with
+    /// Keeps the provider's result (e.g. its liveness check of a person) to seal with the
+    /// materials. One of the same provider, kind and owner replaces the earlier one, as a
+    /// retaken check does. Refuses with
     /// [`Error::InvalidArgument`] one outside the manifest's form, or one more than
     /// [`manifest::MAX_ATTESTATIONS`].
     pub fn attest(&self, attestation: Attestation) -> Result<(), Error> {
@@ -196,7 +243,7 @@ impl Draft {
             return Err(Error::InvalidArgument { name: "attestation".into(), reason });
         }
         let mut record = self.lock();
-        let same = |a: &Attestation| a.provider == attestation.provider && a.kind == attestation.kind;
+        let same = |a: &Attestation| a.provider == attestation.provider && a.kind == attestation.kind && a.owner == attestation.owner;
         if !record.attestations.iter().any(same) && record.attestations.len() == manifest::MAX_ATTESTATIONS {
             let reason = format!("a package holds at most {} attestations", manifest::MAX_ATTESTATIONS);
             return Err(Error::InvalidArgument { name: "attestation".into(), reason });
@@ -216,20 +263,24 @@ impl Draft {
         self.lock().fields.clone()
     }
 
-    /// The report of the accepted capture of `kind` (its JPEG left out: it is in the outbox).
-    pub fn report(&self, kind: MaterialKind) -> Option<Report> {
-        self.lock().materials.iter().find(|m| m.kind == kind).map(|m| m.report.clone())
+    /// The report of the accepted capture of `slot` (its JPEG left out: it is in the outbox).
+    pub fn report(&self, slot: &Slot) -> Option<Report> {
+        self.lock().materials.iter().find(|m| &m.slot() == slot).map(|m| m.report.clone())
     }
 
     /// Where the application stands, as of today.
     pub fn checklist(&self) -> Result<Checklist, Error> {
         let record = self.lock();
         let submission = record.submission()?;
-        let captured: Vec<MaterialKind> = record.materials.iter().map(|m| m.kind).collect();
+        let captured: Vec<Slot> = record.materials.iter().map(Kept::slot).collect();
         let (required, _) = submission.required_materials(&self.policy.requirements);
         let problems = seal::problems(&submission, &captured, &self.policy, Date::today_utc());
-        let extra = captured.iter().filter(|k| !required.contains(k));
-        let materials = required.iter().chain(extra).map(|&kind| record.status(kind, required.contains(&kind))).collect();
+        let extra = captured.iter().filter(|s| !required.contains(s));
+        let materials = required
+            .iter()
+            .chain(extra)
+            .map(|slot| record.status(slot, required.contains(slot), &submission.fields))
+            .collect();
         let ready_to_seal = !problems.iter().any(|p| p.severity == Severity::Block);
         Ok(Checklist { materials, fields: by_field(&problems), problems, ready_to_seal })
     }
@@ -245,7 +296,7 @@ impl Draft {
         let materials = record
             .materials
             .iter()
-            .map(|kept| Material { kind: kept.kind, capture: kept.capture.clone(), checked: Ok(kept.report.clone()) })
+            .map(|kept| Material { slot: kept.slot(), capture: kept.capture.clone(), checked: Ok(kept.report.clone()) })
             .collect();
         // Only the record's files: one a failed `remove` left behind is dropped at sealing.
         let mut stored = self.outbox.get(&self.id)?.files;
@@ -276,14 +327,14 @@ impl Record {
         serde_json::to_vec(self).map_err(|e| Error::storage("draft record", e))
     }
 
-    fn status(&self, kind: MaterialKind, required: bool) -> MaterialStatus {
-        let report = self.materials.iter().find(|m| m.kind == kind).map(|m| m.report.clone());
+    fn status(&self, slot: &Slot, required: bool, fields: &Fields) -> MaterialStatus {
+        let report = self.materials.iter().find(|m| &m.slot() == slot).map(|m| m.report.clone());
         let state = match &report {
             None => MaterialState::Missing,
             Some(r) if r.findings.is_empty() => MaterialState::Accepted,
             Some(_) => MaterialState::Warned,
         };
-        MaterialStatus { kind, required, state, report }
+        MaterialStatus { slot: slot.clone(), owner_name: fields.owner_name(&slot.owner).to_owned(), required, state, report }
     }
 
     /// The submission as it stands; absent fields count as empty, so each is reported missing.
@@ -305,9 +356,17 @@ fn by_field(problems: &[Problem]) -> Vec<FieldProblems> {
     fields
 }
 
+impl Kept {
+    fn slot(&self) -> Slot {
+        Slot::new(self.kind, self.owner.clone())
+    }
+}
+
+/// The fields of a draft that has none yet: a one-person, one-website filing with every field
+/// blank, so its checklist lists what such a filing needs.
 fn empty_fields() -> Fields {
-    let subject = SubjectFields { name: String::new(), credit_code: None, legal_representative: None };
-    let responsible_person = Person {
+    let subject = legacy::SubjectFields { name: String::new(), credit_code: None, legal_representative: None };
+    let person = legacy::Person {
         name: String::new(),
         id_number: String::new(),
         id_valid_until: String::new(),
@@ -315,7 +374,14 @@ fn empty_fields() -> Fields {
         email: String::new(),
         is_legal_representative: None,
     };
-    Fields { subject, responsible_person, website: Website { name: String::new(), domains: vec![] } }
+    let website = legacy::Website { name: String::new(), domains: vec![] };
+    legacy::Fields { subject, responsible_person: person, website }.into()
+}
+
+/// Reads a draft's fields in either form of the document.
+fn any_fields<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Fields>, D::Error> {
+    let Some(value) = Option::<serde_json::Value>::deserialize(d)? else { return Ok(None) };
+    Fields::from_json(&value.to_string()).map(Some).map_err(serde::de::Error::custom)
 }
 
 #[cfg(test)]
@@ -327,19 +393,19 @@ mod tests {
     #[test]
     fn field_problems_keep_every_problem_in_order() {
         let at = |code, place| Problem::block(code, place, Message::new("zh", "en"));
-        let id = Place::field("responsible_person.id_number");
+        let id = Place::field("people[0].document.number");
         let problems = [
             at(Code::InvalidIdNumber, id.clone()),
-            at(Code::MissingMaterial, Place::Material { kind: MaterialKind::FacePhoto }),
-            at(Code::InvalidPhone, Place::field("responsible_person.phone")),
+            at(Code::MissingMaterial, Place::Material { kind: MaterialKind::FacePhoto, owner: Some("p1".into()) }),
+            at(Code::InvalidPhone, Place::field("people[0].phone")),
             at(Code::NonLocalId, id),
         ];
         let fields = by_field(&problems);
         let found: Vec<(&str, Vec<Code>)> =
             fields.iter().map(|f| (f.path.as_str(), f.problems.iter().map(|p| p.code).collect())).collect();
         assert_eq!(found, [
-            ("responsible_person.id_number", vec![Code::InvalidIdNumber, Code::NonLocalId]),
-            ("responsible_person.phone", vec![Code::InvalidPhone]),
+            ("people[0].document.number", vec![Code::InvalidIdNumber, Code::NonLocalId]),
+            ("people[0].phone", vec![Code::InvalidPhone]),
         ]);
     }
 }

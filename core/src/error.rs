@@ -1,6 +1,7 @@
 //! The error type for input hexin refuses before any check can run.
 
 use crate::code::{Code, Message};
+use crate::material::MaterialKind;
 use crate::problem::Problem;
 
 /// Why an input or a policy could not be used. Every variant maps to a stable [`Code`].
@@ -28,6 +29,9 @@ pub enum Error {
     InvalidArgument { name: String, reason: String },
     #[error("unknown_province: {province}")]
     UnknownProvince { province: String },
+    /// The policy wants this material taken with the app's camera, and it came from the gallery.
+    #[error("capture_source_not_allowed: {kind} must be photographed in the app")]
+    CaptureSourceNotAllowed { kind: MaterialKind },
     #[error("seal_refused: {}", list(problems))]
     SealRefused { problems: Vec<Problem> },
     #[error("signing_failed: {reason}")]
@@ -160,6 +164,7 @@ impl Error {
             Error::InvalidFields { .. } => Code::InvalidFields,
             Error::InvalidArgument { .. } => Code::InvalidArgument,
             Error::UnknownProvince { .. } => Code::UnknownProvince,
+            Error::CaptureSourceNotAllowed { .. } => Code::CaptureSourceNotAllowed,
             Error::SealRefused { .. } => Code::SealRefused,
             Error::SigningFailed { .. } => Code::SigningFailed,
             Error::ManifestInvalid { .. } => Code::ManifestInvalid,
@@ -234,6 +239,10 @@ impl Error {
             Error::UnknownProvince { province } => Message::new(
                 format!("未知的备案省份代码“{province}”，请使用行政区划代码前两位（如 32 江苏）。"),
                 format!("Unknown filing province \"{province}\": use the first two digits of the region code (for example 32, Jiangsu)."),
+            ),
+            Error::CaptureSourceNotAllowed { kind } => Message::new(
+                format!("{}须在应用内用相机现场拍摄，不能从相册选取。", kind.zh()),
+                format!("The {} must be photographed with the app's camera, not picked from the gallery.", kind.en()),
             ),
             Error::SealRefused { problems } => Message::new(
                 format!("资料不完整或未通过检查，无法封装：{}", problems.iter().map(|p| p.message.zh.as_str()).collect::<Vec<_>>().join("；")),

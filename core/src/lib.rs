@@ -41,7 +41,7 @@ pub use capture::normalize::Output;
 pub use capture::{Report, Verdict};
 pub use code::{Code, Message, Severity};
 pub use error::{Error, FailureKind};
-pub use material::MaterialKind;
+pub use material::{MaterialKind, Slot};
 pub use policy::Policy;
 pub use problem::{Place, Problem};
 

@@ -176,6 +176,48 @@ impl MaterialKind {
     }
 }
 
+/// A material's place in a filing: its kind and what it belongs to, the subject (`subject`) or
+/// a person's or website's id in the fields. Written `kind@owner`: `id-card-front@p2`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    pub kind: MaterialKind,
+    pub owner: String,
+}
+
+impl Slot {
+    pub fn new(kind: MaterialKind, owner: impl Into<String>) -> Slot {
+        Slot { kind, owner: owner.into() }
+    }
+
+    /// The file the `nth` capture of this slot (0 for the first) is kept under, in the outbox
+    /// and in a sealed package: `id-card-front.p2.jpg`, then `id-card-front.p2_2.jpg`, … (an
+    /// owner's id has no `_`, so no two slots share a name).
+    pub fn file_name(&self, nth: usize) -> String {
+        match nth {
+            0 => format!("{}.{}.jpg", self.kind, self.owner),
+            n => format!("{}.{}_{}.jpg", self.kind, self.owner, n + 1),
+        }
+    }
+}
+
+impl std::fmt::Display for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.kind, self.owner)
+    }
+}
+
+impl std::str::FromStr for Slot {
+    type Err = String;
+
+    /// `kind@owner`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (kind, owner) = s.split_once('@').ok_or_else(|| format!("`{s}` is not KIND@OWNER"))?;
+        Ok(Slot { kind: kind.parse()?, owner: owner.to_owned() })
+    }
+}
+
 impl std::fmt::Display for MaterialKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

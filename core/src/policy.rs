@@ -2,7 +2,8 @@
 //!
 //! A document has `schema`, `id`, `version`, `[limits]`, `[defaults]` (a complete rule set) and
 //! optional `[materials.<kind>]` tables that override any part of the defaults for one kind, and
-//! `[requirements]`: which materials a submission needs by subject type and province.
+//! `[requirements]`: the subject types accepted, which materials a filing needs and whose, and
+//! the website naming rules of each subject type.
 
 use std::collections::BTreeMap;
 
@@ -17,8 +18,9 @@ use crate::hash::hex;
 use crate::material::MaterialKind;
 use crate::Error;
 
-/// The policy schema this SDK reads.
-pub const SCHEMA: u32 = 1;
+/// The policy schema this SDK reads. Schema 2 gave `[requirements]` its subject types and
+/// owner rules (docs/policy.md); a schema 1 document is refused with a message saying so.
+pub const SCHEMA: u32 = 2;
 
 const ICP_DEFAULT: &str = include_str!("../policies/icp-default.toml");
 
@@ -81,7 +83,8 @@ impl Policy {
             serde_path_to_error::deserialize(table).map_err(|e| path_error("", e))?
         };
         if doc.schema != SCHEMA {
-            return Err(invalid("schema", format!("this SDK reads schema {SCHEMA}, not {}", doc.schema)));
+            let upgrade = if doc.schema == 1 { ": schema 2 writes [requirements] as subject types and rules for each owner (docs/policy.md)" } else { "" };
+            return Err(invalid("schema", format!("this SDK reads schema {SCHEMA}, not {}{upgrade}", doc.schema)));
         }
         if doc.id.trim().is_empty() {
             return Err(invalid("id", "must not be empty"));
@@ -160,6 +163,7 @@ fn path_error<E: std::fmt::Display>(prefix: &str, e: serde_path_to_error::Error<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filing::requirements::SubjectKind;
     use crate::Severity;
 
     fn field_of(text: &str) -> String {
@@ -184,8 +188,9 @@ mod tests {
         // An override touches only what it names.
         assert_eq!(p.rules(MaterialKind::FacePhoto).checks.glare.threshold, id.checks.glare.threshold);
         assert_eq!(p.requirements.min_id_validity_days, 90);
-        assert!(p.requirements.enterprise.contains(&MaterialKind::BusinessLicense));
-        assert!(!p.requirements.individual.contains(&MaterialKind::BusinessLicense));
+        let license = |r: &&crate::filing::requirements::Rule| r.need.contains(&MaterialKind::BusinessLicense);
+        assert_eq!(p.requirements.rules.iter().find(license).map(|r| r.subjects.clone()), Some(vec![SubjectKind::Enterprise]));
+        assert!(SubjectKind::ALL.iter().all(|k| p.requirements.subjects.contains_key(k)));
         assert!(p.requirements.rules.iter().all(|r| !r.source.is_empty()));
     }
 
@@ -215,15 +220,22 @@ mod tests {
         assert_eq!(field_of(&missing), "defaults");
         let typo = ICP_DEFAULT.replace("color_required = true ", "colour_required = true ");
         assert_eq!(field_of(&typo), "defaults.colour_required");
-        assert_eq!(field_of(&ICP_DEFAULT.replace("schema = 1", "schema = 9")), "schema");
+        assert_eq!(field_of(&ICP_DEFAULT.replace("schema = 2", "schema = 9")), "schema");
+        let Err(Error::InvalidPolicy { reason, .. }) = Policy::parse(&ICP_DEFAULT.replace("schema = 2", "schema = 1")) else { panic!("schema 1 read") };
+        assert!(reason.contains("docs/policy.md"), "{reason}");
         assert_eq!(field_of("not [valid toml"), "document");
         assert_eq!(field_of("{\"schema\": 1"), "document");
         assert_eq!(field_of(""), "document");
+        let rule = |needle: &str| ICP_DEFAULT[..ICP_DEFAULT.find(needle).unwrap()].matches("[[requirements.rules]]").count() - 1;
         let bad_province = ICP_DEFAULT.replace("provinces = [\"43\"", "provinces = [\"99\"");
         assert_ne!(bad_province, ICP_DEFAULT);
-        assert_eq!(field_of(&bad_province), "requirements.rules[2].provinces");
-        let both = ICP_DEFAULT.replace("refuse = true", "refuse = true\nrequire = \"other\"");
-        assert_eq!(field_of(&both), "requirements.rules[3].require");
+        assert_eq!(field_of(&bad_province), format!("requirements.rules[{}].provinces", rule("provinces = [\"43\"")));
+        let both = ICP_DEFAULT.replace("refuse = {", "need = [\"other\"]\nrefuse = {");
+        assert_eq!(field_of(&both), format!("requirements.rules[{}].need", rule("refuse = {")));
+        let code = ICP_DEFAULT.replace("code = \"non_local_id\"", "code = \"blurry\"");
+        assert_eq!(field_of(&code), format!("requirements.rules[{}].refuse.code", rule("refuse = {")));
+        let prefix = ICP_DEFAULT.replace("credit_code = [\"52\"]", "credit_code = [\"5\"]");
+        assert_eq!(field_of(&prefix), "requirements.subjects.private-non-enterprise.credit_code");
     }
 
     /// Numbers a manifest could not carry exactly (beyond 2^53 - 1) are refused by name; they
@@ -235,8 +247,8 @@ mod tests {
         assert_eq!(field_of(&huge), "defaults.output_max_bytes");
         let at_bound = ICP_DEFAULT.replace("output_max_bytes = 2_000_000    # T3", "output_max_bytes = 9007199254740991");
         assert!(Policy::parse(&at_bound).is_ok());
-        let override_huge = format!("{ICP_DEFAULT}\n[materials.domain-certificate]\noutput_max_bytes = 9007199254740992\n");
-        assert_eq!(field_of(&override_huge), "materials.domain-certificate.output_max_bytes");
+        let override_huge = format!("{ICP_DEFAULT}\n[materials.law-firm-license]\noutput_max_bytes = 9007199254740992\n");
+        assert_eq!(field_of(&override_huge), "materials.law-firm-license.output_max_bytes");
         for line in ["max_input_bytes = 40_000_000", "max_input_pixels = 50_000_000"] {
             let name = line.split(' ').next().unwrap();
             assert!(ICP_DEFAULT.contains(line), "{line}");

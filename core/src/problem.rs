@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::code::{Code, Message, Severity};
-use crate::material::MaterialKind;
+use crate::material::{MaterialKind, Slot};
 
 /// One thing wrong with a submission or a package: a stable code, where it is, and what to do.
 ///
@@ -17,8 +17,8 @@ pub struct Problem {
     pub code: Code,
     /// `block` stops sealing or fails verification; `warn` is for the host to decide.
     pub severity: Severity,
-    /// `place` as text: a field path (`responsible_person.id_number`), a material kind
-    /// (`face-photo`), a file name (`manifest.json`), or `.` for the package.
+    /// `place` as text: a field path (`people[0].document.number`), a material
+    /// (`face-photo@p1`), a file name (`manifest.json`), or `.` for the package.
     pub at: String,
     #[serde(skip_serializing)]
     pub place: Place,
@@ -31,8 +31,9 @@ pub struct Problem {
 pub enum Place {
     /// A text field, by its path in the fields document: `website.domains[0]`.
     Field { path: String },
-    /// A material: missing, or its capture unreadable or refused.
-    Material { kind: MaterialKind },
+    /// A material: missing, or its capture unreadable or refused; whose, when the filing says
+    /// (a version 1 manifest's problems name only the kind).
+    Material { kind: MaterialKind, owner: Option<String> },
     /// A file of a package: `manifest.json`, `face-photo.jpg`.
     File { name: String },
     /// A member of a package's manifest, by its path: `seal.signature`.
@@ -41,12 +42,15 @@ pub enum Place {
     Package,
 }
 
-/// The top-level members of the fields document, which every field path starts with.
-const FIELD_ROOTS: [&str; 3] = ["subject", "responsible_person", "website"];
+/// The top-level members of the fields document, which every field path starts with (the
+/// first form's too: a version 1 manifest's warnings name them), and what follows them: a
+/// member's name, or a list's index.
+const FIELD_ROOTS: [(&str, char); 6] =
+    [("filing", '.'), ("subject", '.'), ("people", '['), ("websites", '['), ("responsible_person", '.'), ("website", '.')];
 
-/// The top-level members of a v1 manifest, but `subject`: a field path starts with that one.
-const MANIFEST_ROOTS: [&str; 10] =
-    ["schema", "version", "package_id", "created_at", "sdk", "policy", "fields", "warnings", "materials", "seal"];
+/// The top-level members of a manifest, but `subject`: a field path starts with that one.
+const MANIFEST_ROOTS: [&str; 11] =
+    ["schema", "version", "package_id", "created_at", "sdk", "policy", "fields", "warnings", "materials", "attestations", "seal"];
 
 impl Place {
     pub fn field(path: impl Into<String>) -> Place {
@@ -57,16 +61,18 @@ impl Place {
         Place::File { name: name.into() }
     }
 
-    /// The place an `at` string names: `.` is the package, a material kind's name the
-    /// material, a path under a member of the fields document a field, a path from a member of
+    /// The place an `at` string names: `.` is the package, `kind@owner` or a material kind's
+    /// name the material, a path under a member of the fields document a field, a path from a member of
     /// the manifest a manifest member, anything else a file.
     pub fn parse(at: &str) -> Place {
         let root = at.split(['.', '[']).next().unwrap_or(at);
         if at == "." {
             Place::Package
         } else if let Ok(kind) = at.parse() {
-            Place::Material { kind }
-        } else if FIELD_ROOTS.contains(&root) && root != at {
+            Place::Material { kind, owner: None }
+        } else if let Ok(slot) = at.parse::<Slot>() {
+            Place::Material { kind: slot.kind, owner: Some(slot.owner) }
+        } else if FIELD_ROOTS.iter().any(|&(r, next)| r == root && at[root.len()..].starts_with(next)) {
             Place::field(at)
         } else if MANIFEST_ROOTS.contains(&root) {
             Place::Manifest { path: at.into() }
@@ -80,7 +86,8 @@ impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Place::Field { path } => f.write_str(path),
-            Place::Material { kind } => f.write_str(kind.as_str()),
+            Place::Material { kind, owner: None } => f.write_str(kind.as_str()),
+            Place::Material { kind, owner: Some(owner) } => write!(f, "{kind}@{owner}"),
             Place::File { name } | Place::Manifest { path: name } => f.write_str(name),
             Place::Package => f.write_str("."),
         }
@@ -131,7 +138,10 @@ mod tests {
             Place::field("responsible_person.id_number"),
             Place::field("website.domains[2]"),
             Place::field("subject.credit_code"),
-            Place::Material { kind: MaterialKind::FacePhoto },
+            Place::Material { kind: MaterialKind::FacePhoto, owner: None },
+            Place::Material { kind: MaterialKind::FacePhoto, owner: Some("p2".into()) },
+            Place::field("people[1].document.number"),
+            Place::field("websites[0].domains[1].registrant"),
             Place::file("manifest.json"),
             Place::file(MaterialKind::IdCardFront.file_name(1)),
             Place::file("websites.txt"),

@@ -6,7 +6,7 @@
 //! test.
 
 use hexin_core::date::Date;
-use hexin_core::filing::fields::{credit_code, domain, email, id_number, id_number_on, id_validity, phone, IdNumber, Invalid};
+use hexin_core::filing::fields::{credit_code, credit_code_type, domain, email, id_number, id_number_on, id_validity, phone, IdNumber, Invalid};
 use hexin_core::Code;
 use proptest::prelude::*;
 
@@ -75,7 +75,7 @@ fn id_every_check_character() {
 #[test]
 fn id_sex_from_the_sequence_number() {
     assert!(id("320106202402290033").unwrap().male);
-    assert!(!id("830000198001010026").unwrap().male);
+    assert!(!id("540102198001010025").unwrap().male);
 }
 
 #[test]
@@ -98,12 +98,19 @@ fn id_birth_dates() {
 
 #[test]
 fn id_provinces() {
-    for v in ["810000198001010014", "830000198001010026", "710000198001010037", "500103198001010016"] {
+    for v in ["540102198001010025", "500103198001010016"] {
         assert!(id(v).is_ok(), "{v}");
     }
-    for v in ["100105198001010014", "160105198001010015", "99010519800101001X"] {
+    // Only the 31 mainland provinces: 71 (Taiwan) begins no resident ID, and 81/82/83 begin the
+    // residence permits of Hong Kong, Macao and Taiwan residents, accepted by
+    // `documents::hmt_residence_permit` since issue 14 (they were accepted here before).
+    for v in ["100105198001010014", "160105198001010015", "710000198001010037"] {
         fails(id(v), Code::InvalidIdNumber, "province");
     }
+    for v in ["810000198001010014", "830000198001010026"] {
+        fails(id(v), Code::InvalidIdNumber, "residence permit for Hong Kong, Macao and Taiwan residents");
+    }
+    fails(id("99010519800101001X"), Code::InvalidIdNumber, "permanent residence");
 }
 
 #[test]
@@ -333,6 +340,7 @@ fn id_validity_malformed() {
 fn all_validators(s: &str) {
     let _ = id_number_on(s, TODAY);
     let _ = credit_code(s);
+    let _ = credit_code_type(s, &["91".to_owned()]);
     let _ = phone(s);
     let _ = email(s);
     let _ = domain(s);
@@ -360,7 +368,7 @@ proptest! {
 
     /// For any well-formed body exactly one of the 11 check characters is accepted.
     #[test]
-    fn id_exactly_one_check_character(region in "(11|31|44|65|82)[0-9]{4}", days in 0i64..46_000, seq in "[0-9]{3}") {
+    fn id_exactly_one_check_character(region in "(11|31|44|54|65)[0-9]{4}", days in 0i64..46_000, seq in "[0-9]{3}") {
         let birth = Date::from_unix_days(Date::new(1900, 1, 1).unwrap().to_unix_days() + days);
         prop_assume!(birth <= TODAY);
         let body = format!("{region}{:04}{:02}{:02}{seq}", birth.year, birth.month, birth.day);
@@ -374,6 +382,35 @@ proptest! {
 #[test]
 fn id_validity_with_a_huge_minimum_does_not_overflow() {
     fails(id_validity("20300101", TODAY, u32::MAX), Code::IdExpiring, "4294967295 days");
+}
+
+#[test]
+fn credit_code_type_names_what_the_code_says() {
+    use hexin_core::filing::fields::CREDIT_CATEGORIES;
+    let expected = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(credit_code_type("91110108MA01234567", &expected(&["91", "92"])), Ok(()));
+    assert_eq!(credit_code_type("12110000400012345X", &expected(&["12"])), Ok(()));
+    assert_eq!(credit_code_type("91110108MA01234567", &[]), Ok(()), "nothing expected");
+    assert_eq!(credit_code_type("9", &expected(&["12"])), Ok(()), "too short: credit_code's to refuse");
+
+    let e = credit_code_type("91110108MA01234567", &expected(&["12"])).unwrap_err();
+    assert_eq!(e.code, Code::CreditCodeMismatch);
+    assert!(e.message.en.contains("\"91\" mean an enterprise, registered by market regulation"), "{}", e.message.en);
+    assert!(e.message.en.contains("expected 12 (a public institution"), "{}", e.message.en);
+    assert!(e.message.zh.contains("市场监管（工商）部门登记的企业") && e.message.zh.contains("12（机构编制部门登记的事业单位）"), "{}", e.message.zh);
+
+    let e = credit_code_type("31110000E12345678X", &expected(&["51", "52", "53"])).unwrap_err();
+    assert!(e.message.en.contains("a law firm") && e.message.en.contains("53 (a foundation"), "{}", e.message.en);
+    assert!(e.message.zh.contains("51（民政部门登记的社会团体）、52（"), "{}", e.message.zh);
+    let e = credit_code_type("Z1110000E12345678X", &expected(&["91"])).unwrap_err();
+    assert!(e.message.en.contains("no registration authority"), "{}", e.message.en);
+
+    let mut seen = std::collections::BTreeSet::new();
+    for (prefix, zh, en) in CREDIT_CATEGORIES {
+        assert!(seen.insert(prefix), "{prefix} twice");
+        assert!(prefix.len() == 2 && prefix.bytes().all(|b| b"0123456789ABCDEFGHJKLMNPQRTUWXY".contains(&b)), "{prefix}");
+        assert!(!zh.is_empty() && !en.is_empty());
+    }
 }
 
 #[test]

@@ -767,26 +767,7 @@ fn bad_ids_and_names_are_refused() {
 
 /// The individual specimen sealed and written to `dir`, as `hexin seal` does.
 fn sealed_example(dir: &Path) -> hexin_core::package::seal::Package {
-    use hexin_core::filing::requirements::SubjectKind;
-    use hexin_core::filing::submission::{Fields, Submission};
-    use hexin_core::package::manifest::{Capture, CaptureSource};
-    use hexin_core::package::seal::{seal, Material, Sealing};
-    use hexin_core::MaterialKind;
-
-    let specimen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
-    let policy = hexin_core::Policy::icp_default();
-    let fields = Fields::from_json(&fs::read_to_string(specimen.join("fields.json")).unwrap()).unwrap();
-    let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
-    let kinds = [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
-    let materials = kinds
-        .into_iter()
-        .map(|kind| {
-            let bytes = fs::read(specimen.join(format!("{}.jpg", kind.as_str()))).unwrap();
-            let capture = Capture::at(CaptureSource::Camera, hexin_core::date::unix_now());
-            Material { kind, capture, checked: hexin_core::check(&bytes, kind, &policy) }
-        })
-        .collect();
-    let package = seal(&submission, materials, &policy, &Sealing::new().unwrap()).unwrap();
+    let package = hexin_testing::specimens::individual_package(&hexin_core::package::seal::Sealing::new().unwrap());
     package.write_to(dir).unwrap();
     package
 }

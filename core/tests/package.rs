@@ -7,9 +7,11 @@ use hexin_core::package::manifest::{Attestation, Capture, CaptureSource, Manifes
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::package::seal::{seal, Material, Package, Sealing};
 use hexin_core::package::signature::{parse_public_key, SoftwareKey};
-use hexin_core::filing::submission::{Fields, Submission};
+use hexin_core::filing::form::{Domain, Fields};
+use hexin_core::filing::submission::Submission;
 use hexin_core::package::verify::{self, verify, verify_dir, Options};
-use hexin_core::{Code, Error, MaterialKind, Place, Policy};
+use hexin_core::package::manifest::SealedFields;
+use hexin_core::{Code, Error, MaterialKind, Place, Policy, Slot};
 use hexin_testing::synthetic::{camera_jpeg, defocus, document, for_kind, noisy, Scene};
 
 /// A fixed time: 2026-11-28T00:00:00Z.
@@ -28,16 +30,37 @@ fn photo(kind: MaterialKind, seed: u64, width: u32, height: u32) -> Vec<u8> {
     camera_jpeg(&noisy(for_kind(kind, Scene { seed, ..Scene::new(width, height) }), 2.0, seed))
 }
 
-fn material(kind: MaterialKind, bytes: &[u8], policy: &Policy) -> Material {
-    Material { kind, capture: Capture::at(CaptureSource::Camera, NOW - 60), checked: hexin_core::check(bytes, kind, policy) }
+fn slot(s: &str) -> Slot {
+    s.parse().unwrap()
 }
 
-fn materials(kinds: &[MaterialKind], size: (u32, u32), policy: &Policy) -> Vec<Material> {
-    kinds.iter().enumerate().map(|(i, &k)| material(k, &photo(k, i as u64 + 11, size.0, size.1), policy)).collect()
+fn slots(list: &[&str]) -> Vec<Slot> {
+    list.iter().map(|s| slot(s)).collect()
 }
 
-const INDIVIDUAL: [MaterialKind; 4] =
-    [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
+/// `slot` (`kind@owner`) captured with the camera, checked.
+fn material(slot_text: &str, bytes: &[u8], policy: &Policy) -> Material {
+    let slot = slot(slot_text);
+    let checked = hexin_core::check(bytes, slot.kind, policy);
+    Material { slot, capture: Capture::at(CaptureSource::Camera, NOW - 60), checked }
+}
+
+fn materials(list: &[&str], size: (u32, u32), policy: &Policy) -> Vec<Material> {
+    list.iter().enumerate().map(|(i, s)| material(s, &photo(slot(s).kind, i as u64 + 11, size.0, size.1), policy)).collect()
+}
+
+/// The individual specimen's materials: 张三 (`zhangsan`) runs the website `blog`.
+const INDIVIDUAL: [&str; 4] = ["id-card-front@zhangsan", "id-card-back@zhangsan", "face-photo@zhangsan", "verification-form@blog"];
+/// The enterprise specimen's: 李四 (`lisi`), the legal representative, runs `www`.
+const ENTERPRISE: [&str; 5] = ["id-card-front@lisi", "id-card-back@lisi", "face-photo@lisi", "verification-form@www", "business-license@subject"];
+
+/// The current form of a sealed manifest's fields.
+fn current(fields: &SealedFields) -> &Fields {
+    match fields {
+        SealedFields::Current(f) => f,
+        SealedFields::First(_) => panic!("sealed in the first form"),
+    }
+}
 
 fn sealing<'a>() -> Sealing<'a> {
     Sealing { package_id: "0123456789abcdef0123456789abcdef".into(), created_at: NOW, signer: None, attestations: vec![] }
@@ -207,12 +230,15 @@ fn manifest_edits_versions_and_garbage_get_their_codes() {
     // Pretty-printed: same content, not the sealed bytes.
     let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap();
     assert_eq!(check(&pretty), [Code::ManifestNotCanonical]);
-    assert_eq!(check(&text.replace("\"version\":1", "\"version\":2")), [Code::UnsupportedManifestVersion]);
-    assert_eq!(check(&text.replace("\"version\":1,", "")), [Code::UnsupportedManifestVersion]);
+    assert_eq!(check(&text.replace("\"version\":2", "\"version\":3")), [Code::UnsupportedManifestVersion]);
+    assert_eq!(check(&text.replace("\"version\":2,", "")), [Code::UnsupportedManifestVersion]);
+    // Version 1 over version 2's content: re-sealed, still not a version 1 manifest.
+    assert!(check(&text.replace("\"version\":2", "\"version\":1")).contains(&Code::ManifestInvalid));
     assert_eq!(check(""), [Code::ManifestInvalid]);
     assert_eq!(check("[]"), [Code::ManifestInvalid]);
     assert_eq!(check(&"[".repeat(100_000)), [Code::ManifestInvalid]);
-    let traversal = text.replacen("\"file\":\"id-card-front.jpg\"", "\"file\":\"../id-card-front.jpg\"", 1);
+    let traversal = text.replacen("\"file\":\"id-card-front.zhangsan.jpg\"", "\"file\":\"../id-card-front.zhangsan.jpg\"", 1);
+    assert_ne!(traversal, text);
     assert!(check(&traversal).contains(&Code::ManifestInvalid));
     let unknown_member = text.replacen("{\"created_at\"", "{\"comment\":\"x\",\"created_at\"", 1);
     assert_ne!(unknown_member, text);
@@ -226,26 +252,31 @@ fn manifest_edits_versions_and_garbage_get_their_codes() {
 fn sealing_refuses_with_every_reason() {
     let policy = Policy::icp_default();
     let mut fields = individual_fields();
-    fields.responsible_person.phone = "12345".into();
-    fields.responsible_person.id_valid_until = "20261231".into();
-    fields.website.domains.push("bad_domain".into());
+    fields.people[0].phone = "12345".into();
+    fields.people[0].document.valid_until = "20261231".into();
+    fields.websites[0].domains.push(Domain { name: "bad_domain".into(), registrant: "张三".into() });
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
     let blurry = camera_jpeg(&defocus(&document(Scene::new(1280, 960)), 6));
+    let mut gallery = material("face-photo@zhangsan", b"not an image", &policy);
+    gallery.capture.source = CaptureSource::Gallery;
     let given = vec![
-        material(MaterialKind::IdCardFront, &photo(MaterialKind::IdCardFront, 1, 1280, 960), &policy),
-        material(MaterialKind::IdCardBack, &blurry, &policy),
-        material(MaterialKind::FacePhoto, b"not an image", &policy),
+        material("id-card-front@zhangsan", &photo(MaterialKind::IdCardFront, 1, 1280, 960), &policy),
+        material("id-card-back@zhangsan", &blurry, &policy),
+        gallery,
+        material("other@nobody", &photo(MaterialKind::Other, 2, 1280, 960), &policy),
     ];
     let Err(Error::SealRefused { problems }) = seal(&submission, given, &policy, &sealing()) else { panic!("sealed") };
     let mut found: Vec<(Code, &str)> = problems.iter().map(|p| (p.code, p.at.as_str())).collect();
     found.sort();
     let mut expected = vec![
-        (Code::InvalidPhone, "responsible_person.phone"),
-        (Code::IdExpiring, "responsible_person.id_valid_until"),
-        (Code::InvalidDomain, "website.domains[2]"),
-        (Code::Blurry, "id-card-back"),
-        (Code::CorruptImage, "face-photo"),
-        (Code::MissingMaterial, "verification-form"),
+        (Code::InvalidPhone, "people[0].phone"),
+        (Code::IdExpiring, "people[0].document.valid_until"),
+        (Code::InvalidDomain, "websites[0].domains[2].name"),
+        (Code::Blurry, "id-card-back@zhangsan"),
+        (Code::CorruptImage, "face-photo@zhangsan"),
+        (Code::CaptureSourceNotAllowed, "face-photo@zhangsan"),
+        (Code::MissingMaterial, "verification-form@blog"),
+        (Code::UnknownReference, "other@nobody"),
     ];
     expected.sort();
     assert_eq!(found, expected);
@@ -261,33 +292,34 @@ fn province_rules_add_materials_and_refuse() {
     };
     // The example individual holds a Beijing ID (11…).
     let (beijing, none) = kinds(SubjectKind::Individual, "11", individual_fields());
-    assert_eq!(beijing, INDIVIDUAL);
+    assert_eq!(beijing, slots(&INDIVIDUAL));
     assert!(none.is_empty());
     // Shanghai: an ID from elsewhere needs a residence permit.
     let (shanghai, _) = kinds(SubjectKind::Individual, "shanghai", individual_fields());
-    assert!(shanghai.contains(&MaterialKind::ResidencePermit));
-    // Jiangsu: that, and a domain certificate for everyone.
+    assert!(shanghai.contains(&slot("residence-permit@zhangsan")));
+    // Jiangsu: that, and each website's domain certificate.
     let (jiangsu, _) = kinds(SubjectKind::Individual, "32", individual_fields());
-    assert!(jiangsu.contains(&MaterialKind::ResidencePermit) && jiangsu.contains(&MaterialKind::DomainCertificate));
+    assert!(jiangsu.contains(&slot("residence-permit@zhangsan")) && jiangsu.contains(&slot("domain-certificate@blog")));
     // Xinjiang accepts only local IDs for individuals.
     assert_eq!(kinds(SubjectKind::Individual, "65", individual_fields()).1, [Code::NonLocalId]);
     // Enterprise: the business licence; an authorization letter in Shanghai when the
     // responsible person is not the legal representative, not in Guangdong.
     let mut delegate = enterprise_fields();
-    delegate.responsible_person.is_legal_representative = Some(false);
+    delegate.people[0].is_legal_representative = Some(false);
     let (guangdong, _) = kinds(SubjectKind::Enterprise, "44", delegate.clone());
-    assert!(guangdong.contains(&MaterialKind::BusinessLicense) && !guangdong.contains(&MaterialKind::AuthorizationLetter));
+    // In policy order: the subject's certificate, the person's ID, the face, the website's form.
+    assert_eq!(guangdong, slots(&[ENTERPRISE[4], ENTERPRISE[0], ENTERPRISE[1], ENTERPRISE[2], ENTERPRISE[3]]));
     let (shanghai, _) = kinds(SubjectKind::Enterprise, "31", delegate);
-    assert!(shanghai.contains(&MaterialKind::AuthorizationLetter));
+    assert!(shanghai.contains(&slot("authorization-letter@www")));
     let (shanghai_legal, _) = kinds(SubjectKind::Enterprise, "31", enterprise_fields());
-    assert!(!shanghai_legal.contains(&MaterialKind::AuthorizationLetter));
+    assert!(!shanghai_legal.iter().any(|s| s.kind == MaterialKind::AuthorizationLetter));
 
     // Sealing an enterprise without its licence names it.
     let submission = Submission::new(SubjectKind::Enterprise, "44", enterprise_fields()).unwrap();
-    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing()) else {
+    let Err(Error::SealRefused { problems }) = seal(&submission, materials(&ENTERPRISE[..4], (1280, 960), &policy), &policy, &sealing()) else {
         panic!("sealed without a licence")
     };
-    assert_eq!(problems.iter().map(|p| (p.code, p.at.as_str())).collect::<Vec<_>>(), [(Code::MissingMaterial, "business-license")]);
+    assert_eq!(problems.iter().map(|p| (p.code, p.at.as_str())).collect::<Vec<_>>(), [(Code::MissingMaterial, "business-license@subject")]);
 }
 
 #[test]
@@ -298,9 +330,7 @@ fn credit_code_warning_is_sealed_not_refused() {
     let last = if code.ends_with('0') { '1' } else { '0' };
     fields.subject.credit_code = Some(format!("{}{last}", &code[..17]));
     let submission = Submission::new(SubjectKind::Enterprise, "44", fields).unwrap();
-    let mut kinds = INDIVIDUAL.to_vec();
-    kinds.push(MaterialKind::BusinessLicense);
-    let package = seal(&submission, materials(&kinds, (1280, 960), &policy), &policy, &sealing()).unwrap();
+    let package = seal(&submission, materials(&ENTERPRISE, (1280, 960), &policy), &policy, &sealing()).unwrap();
     assert_eq!(package.manifest.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), [Code::InvalidCreditCode]);
     // Read back from the sealed bytes, the warning is at its field again.
     let read: Manifest = serde_json::from_slice(&package.manifest_bytes).unwrap();
@@ -322,8 +352,7 @@ fn write_specimens() {
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specimens");
-    let mut kinds = INDIVIDUAL.to_vec();
-    kinds.push(MaterialKind::BusinessLicense);
+    let kinds = ENTERPRISE.map(|s| slot(s).kind);
     for (i, kind) in kinds.iter().enumerate() {
         let bytes = photo(*kind, i as u64 + 101, 1280, 960);
         for (dir, wanted) in [("individual", *kind != MaterialKind::BusinessLicense), ("enterprise", true)] {
@@ -404,30 +433,41 @@ fn submission_problems_name_each_missing_or_invalid_field() {
     let mut bare = enterprise_fields();
     bare.subject.credit_code = None;
     bare.subject.legal_representative = Some(" ".into());
-    bare.responsible_person.is_legal_representative = None;
-    bare.responsible_person.email = String::new();
-    bare.responsible_person.id_number = "440305198805120016".into();
-    bare.website.domains.clear();
+    bare.people[0].is_legal_representative = None;
+    bare.people[0].email = String::new();
+    bare.people[0].document.number = "440305198805120016".into();
+    bare.websites[0].domains.clear();
     let at = |code, at: &str| (code, at.to_string());
     let mut expected = vec![
         at(Code::MissingField, "subject.credit_code"),
         at(Code::MissingField, "subject.legal_representative"),
-        at(Code::MissingField, "responsible_person.is_legal_representative"),
-        at(Code::MissingField, "responsible_person.email"),
-        at(Code::MissingField, "website.domains"),
-        at(Code::InvalidIdNumber, "responsible_person.id_number"),
+        at(Code::MissingField, "people[0].is_legal_representative"),
+        at(Code::MissingField, "people[0].email"),
+        at(Code::MissingField, "websites[0].domains"),
+        at(Code::InvalidIdNumber, "people[0].document.number"),
     ];
     expected.sort();
     assert_eq!(problems(SubjectKind::Enterprise, bare.clone()), expected);
     // An individual needs none of the enterprise fields.
     let individual: Vec<Code> = problems(SubjectKind::Individual, bare).into_iter().map(|(c, _)| c).collect();
     assert_eq!(individual.iter().filter(|c| **c == Code::MissingField).count(), 2, "{individual:?}");
+    // Its website is another person's and its domain another's: both refused.
+    let mut delegated = individual_fields();
+    let mut other = delegated.people[0].clone();
+    (other.id, other.document.number, other.phone) = ("lisi".into(), "440305198805120015".into(), "13700137000".into());
+    delegated.people.push(other);
+    delegated.websites[0].responsible_person = "lisi".into();
+    delegated.websites[0].domains[0].registrant = "李四".into();
+    assert_eq!(problems(SubjectKind::Individual, delegated), [
+        at(Code::InvalidRole, "websites[0].responsible_person"),
+        at(Code::DomainRegistrantMismatch, "websites[0].domains[0].registrant"),
+    ]);
 
     // Unknown members and wrong types in the fields file name the path.
     let typo = include_str!("../../specimens/individual/fields.json").replace("\"phone\"", "\"mobile\"");
     let Err(e) = Fields::from_json(&typo) else { panic!("accepted a typo") };
     assert_eq!(e.code(), Code::InvalidFields);
-    assert!(e.to_string().contains("responsible_person"), "{e}");
+    assert!(e.to_string().contains("people[0]"), "{e}");
     assert_eq!(Fields::from_json("{").unwrap_err().code(), Code::InvalidFields);
 }
 
@@ -469,7 +509,7 @@ fn a_manifest_beyond_canonical_json_is_an_error() {
 fn seal_refuses_a_package_verify_would_refuse() {
     let policy = Policy::icp_default();
     let mut fields = individual_fields();
-    fields.website.name = "网".repeat(400_000);
+    fields.websites[0].name = "网".repeat(400_000);
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
     let Err(Error::SealRefused { problems }) = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing()) else {
         panic!("sealed a manifest verify refuses")
@@ -526,12 +566,12 @@ fn a_manifest_symlinked_out_of_the_package_is_not_intact() {
 fn text_fields_are_sealed_in_nfc() {
     let policy = Policy::icp_default();
     let mut fields = individual_fields();
-    fields.responsible_person.name = "Rene\u{301}e 李雷".into();
-    fields.website.name = "Cafe\u{301}".into();
+    fields.people[0].name = "Rene\u{301}e 李雷".into();
+    fields.websites[0].name = "Cafe\u{301}".into();
     let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
     let package = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing()).unwrap();
-    assert_eq!(package.manifest.fields.responsible_person.name, "Ren\u{e9}e 李雷");
-    assert_eq!(package.manifest.fields.website.name, "Caf\u{e9}");
+    assert_eq!(current(&package.manifest.fields).people[0].name, "Ren\u{e9}e 李雷");
+    assert_eq!(current(&package.manifest.fields).websites[0].name, "Caf\u{e9}");
 }
 
 /// Fields that would show a reviewer something else than what is sealed are refused: control
@@ -546,12 +586,12 @@ fn spoofing_fields_are_refused() {
     };
     for bad in ["李\u{202E}雷", "李\0雷", "\u{1b}[31m李雷", "李雷\u{7}", "李\r\n雷", "李\u{7f}", "李\u{85}雷", "\u{2066}李雷\u{2069}", "\u{200F}李雷"] {
         let mut f = individual_fields();
-        f.responsible_person.name = bad.into();
-        assert_eq!(problems(f), [(Code::InvalidText, "responsible_person.name".to_string())], "{bad:?}");
+        f.people[0].name = bad.into();
+        assert_eq!(problems(f), [(Code::InvalidText, "people[0].name".to_string())], "{bad:?}");
     }
     let mut f = individual_fields();
-    f.website.domains = vec!["example.cn\u{202E}".into()];
-    assert_eq!(problems(f), [(Code::InvalidText, "website.domains[0]".to_string())]);
+    f.websites[0].domains = vec![Domain { name: "example.cn\u{202E}".into(), registrant: "张三".into() }];
+    assert_eq!(problems(f), [(Code::InvalidText, "websites[0].domains[0].name".to_string())]);
     for invisible in ["\u{200B}", "\u{200D}\u{200C}", "\u{FEFF}", " \u{200B}\u{3000}\u{A0}", "\u{2060}\u{00AD}"] {
         let mut f = individual_fields();
         f.subject.name = invisible.into();
@@ -559,7 +599,7 @@ fn spoofing_fields_are_refused() {
     }
     let Err(e) = Submission::new(SubjectKind::Individual, "44", individual_fields()).and_then(|s| {
         let mut f = s.fields.clone();
-        f.responsible_person.name = "\u{202E}gnp.exe".into();
+        f.people[0].name = "\u{202E}gnp.exe".into();
         seal(&Submission { fields: f, ..s }, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing())
     }) else {
         panic!("sealed a right-to-left override")
@@ -590,13 +630,13 @@ fn windows_device_names_are_not_safe_file_names() {
     for name in ["CON", "con", "NUL.jpg", "nul.tar.gz", "aux.jpg", "Prn.jpeg", "COM1.jpg", "com9", "LPT1", "lpt0.x", "x.jpg.", "x."] {
         assert!(!is_safe_file_name(name), "{name}");
     }
-    for name in ["id-card-front.jpg", "console.jpg", "com10.jpg", "nully.jpg", "lpt.jpg", "a.b.c", "COM.jpg"] {
+    for name in ["id-card-front.jpg", "id-card-front.p2.jpg", "id-card-front.p2_2.jpg", "console.jpg", "com10.jpg", "nully.jpg", "lpt.jpg", "a.b.c", "COM.jpg"] {
         assert!(is_safe_file_name(name), "{name}");
     }
 }
 
 fn liveness(reference: &str, issued_at: &str) -> Attestation {
-    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: issued_at.into() }
+    Attestation { provider: "aliyun".into(), kind: "liveness".into(), reference: reference.into(), issued_at: issued_at.into(), owner: None }
 }
 
 #[test]
@@ -626,6 +666,13 @@ fn attestations_are_sealed_under_the_digest_and_checked() {
     let v = verify(&malformed.to_canonical().unwrap(), &files, &Options::default());
     assert_eq!(codes(&v), vec![Code::ManifestInvalid], "{:?}", v.problems);
 
+    // A person's own check names them.
+    let theirs = Attestation { owner: Some("zhangsan".into()), ..liveness("vfy-7c1e-0003", "2026-11-27T23:59:00Z") };
+    let sealing_theirs = self::sealing().attested(vec![theirs.clone()]);
+    let package = seal(&submission, materials(&INDIVIDUAL, (1280, 960), &policy), &policy, &sealing_theirs).unwrap();
+    assert_eq!(package.manifest.attestations, [theirs]);
+    assert!(verify(&package.manifest_bytes, &in_memory(&package), &Options::default()).is_intact());
+
     // Without attestations the member is absent: packages sealed before it read the same.
     let plain = individual_package(None, (1280, 960));
     assert!(!String::from_utf8(plain.manifest_bytes).unwrap().contains("attestations"));
@@ -641,6 +688,8 @@ fn malformed_attestations_are_refused_at_sealing() {
         (vec![liveness(&"x".repeat(257), "2026-11-27T23:58:00Z")], "attestations[0]"),
         (vec![liveness("vfy-1", "2026-11-27T23:58:00+08:00")], "attestations[0]"),
         (vec![liveness("vfy-1", "2026-11-27T23:58:00Z"); 9], "attestations"),
+        (vec![Attestation { owner: Some("nobody".into()), ..liveness("vfy-1", "2026-11-27T23:58:00Z") }], "attestations[0]"),
+        (vec![Attestation { owner: Some("Zhang San".into()), ..liveness("vfy-1", "2026-11-27T23:58:00Z") }], "attestations[0]"),
     ];
     for (attestations, name) in cases {
         let sealing = sealing().attested(attestations);

@@ -1,5 +1,6 @@
-//! A fields document on arbitrary text: `Fields::from_json` returns fields or `invalid_fields`,
-//! and the submission's problems never panic, whatever the strings; text that would spoof a
+//! A fields document on arbitrary text (either form): `Fields::from_json` returns fields or
+//! `invalid_fields`, and the submission's problems and requirements never panic for any subject
+//! type, whatever the strings (every validator runs on them); text that would spoof a
 //! reviewer never passes unreported, and NFC is a fixed point.
 #![no_main]
 
@@ -8,7 +9,8 @@ use std::sync::OnceLock;
 use hexin_core::date::Date;
 use hexin_core::filing::fields::{nfc, text};
 use hexin_core::filing::requirements::SubjectKind;
-use hexin_core::filing::submission::{Fields, Submission};
+use hexin_core::filing::form::Fields;
+use hexin_core::filing::submission::Submission;
 use hexin_core::{Code, Policy};
 use libfuzzer_sys::fuzz_target;
 
@@ -27,12 +29,13 @@ fuzz_target!(|data: &[u8]| {
     let normalized = fields.normalized();
     assert_eq!(normalized.normalized(), normalized, "NFC is not a fixed point");
     let today = Date::new(2026, 11, 28).expect("a real date");
-    for subject in [SubjectKind::Individual, SubjectKind::Enterprise] {
+    for subject in SubjectKind::ALL {
         let submission = Submission::new(subject, "11", fields.clone()).expect("11 is a province");
         let problems = submission.problems(&policy.requirements, today);
         let _ = submission.required_materials(&policy.requirements);
-        let p = &fields.responsible_person;
-        for (at, value) in [("responsible_person.name", &p.name), ("subject.name", &fields.subject.name), ("website.name", &fields.website.name)] {
+        let people = fields.people.iter().enumerate().map(|(i, p)| (format!("people[{i}].name"), &p.name));
+        let sites = fields.websites.iter().enumerate().map(|(i, w)| (format!("websites[{i}].name"), &w.name));
+        for (at, value) in people.chain(sites).chain([("subject.name".to_string(), &fields.subject.name)]) {
             if text(value).is_err() {
                 assert!(problems.iter().any(|q| q.code == Code::InvalidText && q.at == at), "{at} {value:?} passed");
             }

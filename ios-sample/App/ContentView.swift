@@ -4,14 +4,14 @@ import SwiftUI
 /// Renders the flow's state; no logic lives here.
 struct ContentView: View {
     @EnvironmentObject var model: FilingModel
-    @State private var shooting: MaterialKind?
+    @State private var shooting: Slot?
 
     var body: some View {
         NavigationStack {
             content
                 .navigationTitle("核验 hexin")
-                .sheet(item: $shooting) { kind in
-                    CameraView(kind: kind) { jpeg in shooting = nil; model.capture(kind, jpeg) }
+                .sheet(item: $shooting) { slot in
+                    CameraView(kind: slot.kind) { jpeg in shooting = nil; model.capture(slot, jpeg) }
                 }
         }
     }
@@ -20,12 +20,20 @@ struct ContentView: View {
         let state = model.state
         switch state.phase {
         case .notStarted:
-            Button("开始备案 · Start") { model.start() }
+            StartForm { subject, province in model.start(subject, province) }
         case .capturing:
             List {
                 if let error = state.error { Text(error).foregroundStyle(.red) }
-                ForEach(state.steps, id: \.kind) { step in StepRow(step: step) { shooting = step.kind } }
-                FieldsForm(problems: state.fieldProblems) { model.save($0) }
+                // The form first: the people and websites it names decide whose photos are asked for.
+                FieldsForm(subject: model.subject, problems: state.fieldProblems) { model.save($0) }
+                if let next = state.next {
+                    Button("下一张 · Next: \(next.ownerName) · \(next.title)") { shooting = next.slot }
+                }
+                ForEach(state.byOwner, id: \.owner) { owner in
+                    Section(owner.name) {
+                        ForEach(owner.steps, id: \.slot) { step in StepRow(step: step) { shooting = step.slot } }
+                    }
+                }
                 Button("提交 · Submit") { model.submit() }.disabled(!state.readyToSubmit)
             }
         case .sealing:
@@ -43,6 +51,23 @@ struct ContentView: View {
             }
         case let .delivered(digest):
             Text("已提交 · Delivered\n\(digest)").font(.footnote.monospaced())
+        }
+    }
+}
+
+/// The subject type and the province (GB/T 2260 code or name) of a new application.
+struct StartForm: View {
+    let start: (SubjectKind, String) -> Void
+    @State private var subject = SubjectKind.individual
+    @State private var province = "11"
+
+    var body: some View {
+        Form {
+            Picker("主体类型 · Subject", selection: $subject) {
+                ForEach(subjectKinds, id: \.self) { Text(subjectName(kind: $0).zh).tag($0) }
+            }
+            TextField("省份 Province (31 / 上海)", text: $province)
+            Button("开始备案 · Start") { start(subject, province) }
         }
     }
 }
@@ -69,27 +94,92 @@ struct StepRow: View {
     }
 }
 
+/// One person being entered; `id` is `p1`, `p2`, … in the order they were added.
+struct PersonInput: Identifiable {
+    let id: String
+    var name = "", document = DocumentType.residentId, number = "", validUntil = "", phone = "", email = ""
+    var legalRepresentative = false
+}
+
+/// One website being entered; `id` is `w1`, `w2`, …; `domains` comma-separated.
+struct WebsiteInput: Identifiable {
+    let id: String
+    var name = "", domains = "", responsiblePerson = "p1"
+}
+
+/// The filing form: the subject, its people and its websites, each field showing the SDK's
+/// problems with it (by path, `people[1].phone`) after saving. The first person is the subject's
+/// responsible person; each website names its own, any of the people (for an individual, the
+/// filer). Ids are `p1`…, `w1`…, as the draft's checklist assumes before the form is saved, so
+/// photos taken first stay where they are. Every domain's registrant is declared as the subject.
 struct FieldsForm: View {
+    let subject: SubjectKind
     let problems: [String: [String]]
     let save: (Fields) -> Void
-    @State private var name = "", idNumber = "", validUntil = "", phone = "", email = "", site = "", domain = ""
+    @State private var name = "", creditCode = "", legalRepresentative = ""
+    @State private var people = [PersonInput(id: "p1")]
+    @State private var websites = [WebsiteInput(id: "w1")]
+
+    private var unit: Bool { subject != .individual }
 
     var body: some View {
-        Section("资料 · Details") {
-            field("姓名 Name", "responsible_person.name", $name)
-            field("身份证号码 ID number", "responsible_person.id_number", $idNumber)
-            field("有效期至 Valid until", "responsible_person.id_valid_until", $validUntil)
-            field("手机 Mobile", "responsible_person.phone", $phone)
-            field("邮箱 Email", "responsible_person.email", $email)
-            field("网站名称 Website", "website.name", $site)
-            field("域名 Domain", "website.domains[0]", $domain)
-            Button("保存 · Save") {
-                save(Fields(subject: SubjectFields(name: name, creditCode: nil, legalRepresentative: nil),
-                            responsiblePerson: Person(name: name, idNumber: idNumber, idValidUntil: validUntil,
-                                                      phone: phone, email: email, isLegalRepresentative: nil),
-                            website: Website(name: site, domains: domain.isEmpty ? [] : [domain])))
+        Section("主体 · Subject") {
+            field(unit ? "单位名称 Name" : "姓名 Name", "subject.name", $name)
+            if unit {
+                field("统一社会信用代码 Credit code", "subject.credit_code", $creditCode)
+                field("法定代表人 Legal representative", "subject.legal_representative", $legalRepresentative)
             }
         }
+        ForEach($people) { $p in
+            let i = people.firstIndex { $0.id == p.id }!
+            Section(i == 0 ? "主体负责人 · Subject's responsible person" : "负责人 \(i + 1) · Person \(i + 1)") {
+                field("姓名 Name", "people[\(i)].name", $p.name)
+                Picker("证件 · Document", selection: $p.document) {
+                    ForEach(documentTypes, id: \.self) { Text(documentName(kind: $0).zh).tag($0) }
+                }
+                field("证件号码 Document number", "people[\(i)].document.number", $p.number)
+                field("有效期至 Valid until", "people[\(i)].document.valid_until", $p.validUntil)
+                field("手机 Mobile", "people[\(i)].phone", $p.phone)
+                field("邮箱 Email", "people[\(i)].email", $p.email)
+                if unit { Toggle("法定代表人 · Legal representative", isOn: $p.legalRepresentative) }
+            }
+        }
+        if unit { Button("添加负责人 · Add a person") { people.append(PersonInput(id: "p\(people.count + 1)")) } }
+        ForEach($websites) { $w in
+            let j = websites.firstIndex { $0.id == w.id }!
+            Section("网站 \(j + 1) · Website \(j + 1)") {
+                field("网站名称 Website", "websites[\(j)].name", $w.name)
+                VStack(alignment: .leading) {
+                    TextField("域名 Domains (a, b)", text: $w.domains)
+                    ForEach(problems.filter { $0.key.hasPrefix("websites[\(j)].domains") }.flatMap(\.value), id: \.self) {
+                        Text($0).font(.caption).foregroundStyle(.red)
+                    }
+                }
+                if unit {
+                    Picker("网站负责人 · Run by", selection: $w.responsiblePerson) {
+                        ForEach(people) { Text($0.name.isEmpty ? $0.id : $0.name).tag($0.id) }
+                    }
+                }
+            }
+        }
+        Button("添加网站 · Add a website") { websites.append(WebsiteInput(id: "w\(websites.count + 1)")) }
+        Button("保存 · Save") { save(fields) }
+    }
+
+    private var fields: Fields {
+        Fields(filing: Filing(kind: .new, subjectFilingNumber: nil),
+               subject: SubjectFields(name: name, creditCode: unit ? creditCode : nil,
+                                      legalRepresentative: unit ? legalRepresentative : nil, responsiblePerson: "p1"),
+               people: people.map { p in
+                   Person(id: p.id, name: p.name, document: IdDocument(kind: p.document, number: p.number, validUntil: p.validUntil),
+                          phone: p.phone, emergencyPhone: nil, email: p.email, isLegalRepresentative: unit ? p.legalRepresentative : nil)
+               },
+               websites: websites.map { w in
+                   let domains = w.domains.split(whereSeparator: { $0 == "," || $0 == "，" })
+                       .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                   return Website(id: w.id, name: w.name, domains: domains.map { Domain(name: $0, registrant: name) },
+                                  responsiblePerson: unit ? w.responsiblePerson : "p1", filingNumber: nil)
+               })
     }
 
     private func field(_ label: String, _ path: String, _ text: Binding<String>) -> some View {
@@ -100,6 +190,11 @@ struct FieldsForm: View {
     }
 }
 
-extension MaterialKind: Identifiable {
+/// Every subject type and ID document, for the pickers (uniffi's Swift enums are not `CaseIterable`).
+let subjectKinds: [SubjectKind] = [.individual, .enterprise, .government, .publicInstitution, .socialOrganization,
+                                   .privateNonEnterprise, .foundation, .lawFirm, .otherUnit]
+let documentTypes: [DocumentType] = [.residentId, .hmtResidencePermit, .hkMacaoPermit, .taiwanPermit, .permanentResidence, .passport]
+
+extension Slot: Identifiable {
     public var id: Self { self }
 }

@@ -6,6 +6,8 @@ import Security
 @MainActor
 final class FilingModel: ObservableObject {
     @Published private(set) var state = FilingState()
+    /// The subject type chosen at the start, for the form.
+    @Published private(set) var subject = SubjectKind.individual
     let flow: FilingFlow
 
     init() {
@@ -13,9 +15,12 @@ final class FilingModel: ObservableObject {
         flow.onChange = { [weak self] state in Task { @MainActor in self?.state = state } }
     }
 
-    func start() { Task { await flow.start(subject: .individual, province: "11") } }
-    func capture(_ kind: MaterialKind, _ jpeg: Data) { Task { await flow.capture(kind: kind, photo: jpeg) } }
-    func retake(_ kind: MaterialKind) { flow.retake(kind: kind) }
+    func start(_ subject: SubjectKind, _ province: String) {
+        self.subject = subject
+        Task { await flow.start(subject: subject, province: province) }
+    }
+    func capture(_ slot: Slot, _ jpeg: Data) { Task { await flow.capture(slot: slot, photo: jpeg) } }
+    func retake(_ slot: Slot) { flow.retake(slot: slot) }
     func save(_ fields: Fields) { Task { await flow.updateFields(fields) } }
     func submit() { Task { await flow.submit() } }
     func pause() { flow.pause() }

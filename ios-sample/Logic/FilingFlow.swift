@@ -8,11 +8,20 @@ extension Message {
     func text(_ lang: Lang) -> String { lang == .zh ? zh : en }
 }
 
-/// One material the applicant is asked for, and where it stands.
+/// One material the applicant is asked for: its `slot` (kind, and whose: `subject`, a person's or
+/// a website's id), whose it is by name (`ownerName`, e.g. 王五), and where it stands.
 public struct Step: Equatable {
-    public let kind: MaterialKind
+    public let slot: Slot
+    public let ownerName: String
     public let title: String
     public var status: StepStatus
+}
+
+/// The steps of one owner (the subject, a person, a website), in checklist order.
+public struct OwnerSteps: Equatable {
+    public let owner: String
+    public let name: String
+    public let steps: [Step]
 }
 
 public enum StepStatus: Equatable {
@@ -39,7 +48,7 @@ public enum Phase: Equatable {
 public struct FilingState: Equatable {
     public var packageId: String?
     public var steps: [Step] = []
-    /// Problems with the fields by field path, e.g. `responsible_person.id_number`: all of a
+    /// Problems with the fields by field path, e.g. `people[1].document.number`: all of a
     /// field's problems, blocking ones and warnings, in the order the SDK found them.
     public var fieldProblems: [String: [String]] = [:]
     /// The SDK would seal the application now: every required material kept, no field blocking.
@@ -49,11 +58,29 @@ public struct FilingState: Equatable {
     public var error: String?
 
     public var readyToSubmit: Bool { phase == .capturing && readyToSeal }
+
+    /// The steps grouped by owner, each owner where its first step is: a checklist screen's sections.
+    public var byOwner: [OwnerSteps] {
+        var owners: [String] = []
+        var grouped: [String: [Step]] = [:]
+        for step in steps {
+            if grouped[step.slot.owner] == nil { owners.append(step.slot.owner) }
+            grouped[step.slot.owner, default: []].append(step)
+        }
+        return owners.map { OwnerSteps(owner: $0, name: grouped[$0]![0].ownerName, steps: grouped[$0]!) }
+    }
+
+    /// The material to take next: the first step not accepted yet, in checklist order.
+    public var next: Step? {
+        steps.first { if case .accepted = $0.status { return false } else { return true } }
+    }
 }
 
 /// The filing flow over the hexin SDK, Foundation only: the SwiftUI shell renders `state` (told
-/// through `onChange`) and forwards taps and photos. Each accepted photo is kept in the outbox and
-/// starts uploading while the next is taken; `submit` seals and delivers; `pause` and
+/// through `onChange`) and forwards taps and photos. The steps are the draft's checklist: a
+/// material per kind and owner, so each person's ID document, each website person's face and
+/// each website's forms are asked for in turn (`state.next`). Each accepted photo is kept in the
+/// outbox and starts uploading while the next is taken; `submit` seals and delivers; `pause` and
 /// `resumeUpload` control the upload; `reopen` picks a draft up after the app was killed.
 public final class FilingFlow: Listener, @unchecked Sendable {
     private let outbox: Outbox
@@ -64,7 +91,7 @@ public final class FilingFlow: Listener, @unchecked Sendable {
     private var _state = FilingState()
     private var draft: Draft?
     private var delivery: DeliveryTask?
-    private var early: [MaterialKind: Task<Void, Never>] = [:]
+    private var early: [Slot: Task<Void, Never>] = [:]
 
     /// Called with every new state, on whatever thread changed it.
     public var onChange: ((FilingState) -> Void)?
@@ -88,27 +115,37 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         await guarded { try self.open(Draft.open(outbox: self.outbox, policy: self.policy, id: packageId)) }
     }
 
-    /// Checks a photo of `kind`; accepted ones are kept and start uploading at once.
-    public func capture(kind: MaterialKind, photo: Data, fromCamera: Bool = true) async {
+    /// Checks a photo for `slot`; accepted ones are kept (replacing only that slot's earlier one)
+    /// and start uploading at once. A photo picked from the gallery (`fromCamera` false) is
+    /// refused where the policy wants the camera: `state.error` says so, the step is as it was.
+    public func capture(slot: Slot, photo: Data, fromCamera: Bool = true) async {
         await guarded {
             let draft = try self.requireDraft()
-            self.setStep(kind, .checking)
-            let report = try await draft.addPhoto(kind: kind, bytes: photo, source: fromCamera ? .camera : .gallery)
+            let before = self.state.steps.first { $0.slot == slot }?.status ?? .pending
+            self.setStep(slot, .checking)
+            let report: Report
+            do {
+                report = try await draft.addPhoto(slot: slot, bytes: photo, source: fromCamera ? .camera : .gallery)
+            } catch {
+                self.setStep(slot, before)
+                throw error
+            }
             if report.verdict == .accept {
-                self.uploadEarly(packageId: draft.id(), kind: kind)
+                self.uploadEarly(packageId: draft.id(), slot: slot)
                 try self.refresh(draft)
             } else {
                 // A rejected retake leaves an earlier accepted photo in place; show why it failed.
                 let reasons = report.findings.filter { $0.severity == .block }.map { $0.message.text(self.lang) }
-                self.setStep(kind, .rejected(reasons: reasons))
+                self.setStep(slot, .rejected(reasons: reasons))
             }
         }
     }
 
-    /// Asks for `kind` again; the kept photo stays until a new one is accepted.
-    public func retake(kind: MaterialKind) { setStep(kind, .pending) }
+    /// Asks for `slot` again; the kept photo stays until a new one is accepted.
+    public func retake(slot: Slot) { setStep(slot, .pending) }
 
-    /// Saves the form; problems appear in `fieldProblems`.
+    /// Saves the form (the subject, the people, the websites); problems appear in
+    /// `fieldProblems`, and the steps follow the people and websites it names.
     public func updateFields(_ fields: Fields) async {
         await guarded {
             let draft = try self.requireDraft()
@@ -178,15 +215,15 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         }
     }
 
-    private func uploadEarly(packageId: String, kind: MaterialKind) {
+    private func uploadEarly(packageId: String, slot: Slot) {
         let uploader = self.uploader!
         let task = Task {
             // Best effort: whatever is not on the server yet goes with the delivery.
-            _ = try? await uploader.uploadFile(id: packageId, name: materialFileName(kind: kind))
+            _ = try? await uploader.uploadFile(id: packageId, name: slotFileName(slot: slot))
         }
         lock.withLock {
-            early[kind]?.cancel()
-            early[kind] = task
+            early[slot]?.cancel()
+            early[slot] = task
         }
     }
 
@@ -202,14 +239,14 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         let list = try draft.checklist()
         update { s in
             s.steps = list.materials.map { m in
-                let previous = s.steps.first { $0.kind == m.kind }?.status
+                let previous = s.steps.first { $0.slot == m.slot }?.status
                 let status: StepStatus
                 switch (previous, m.report) {
                 case (.rejected?, _), (.checking?, nil): status = previous!
                 case let (_, report?): status = self.accepted(report)
                 default: status = .pending
                 }
-                return Step(kind: m.kind, title: materialName(kind: m.kind).text(self.lang), status: status)
+                return Step(slot: m.slot, ownerName: m.ownerName, title: materialName(kind: m.slot.kind).text(self.lang), status: status)
             }
             s.fieldProblems = Dictionary(uniqueKeysWithValues: list.fields.map { f in
                 (f.path, f.problems.map { $0.message.text(self.lang) })
@@ -223,8 +260,10 @@ public final class FilingFlow: Listener, @unchecked Sendable {
                   bytes: report.output?.bytes ?? 0, warnings: report.findings.map { $0.message.text(lang) })
     }
 
-    private func setStep(_ kind: MaterialKind, _ status: StepStatus) {
-        update { s in s.steps = s.steps.map { $0.kind == kind ? Step(kind: kind, title: $0.title, status: status) : $0 } }
+    private func setStep(_ slot: Slot, _ status: StepStatus) {
+        update { s in
+            for i in s.steps.indices where s.steps[i].slot == slot { s.steps[i].status = status }
+        }
     }
 
     private func requireDraft() throws -> Draft {

@@ -11,7 +11,8 @@
 //! - [`invariants`]: what every answer of `check` and `Policy::parse` must satisfy, asserted
 //!   the same way by the property tests and the fuzz targets;
 //! - [`quality`]: the bisection the quality search is measured against; [`scoring`]: a corpus
-//!   scored by codes, per-code false accepts and false rejects.
+//!   scored by codes, per-code false accepts and false rejects;
+//! - [`specimens`]: the shipped specimens' fields and photos, and the individual's package.
 
 pub mod corpus;
 pub mod desks;
@@ -24,4 +25,5 @@ pub mod people;
 pub mod quality;
 pub mod scene;
 pub mod scoring;
+pub mod specimens;
 pub mod synthetic;

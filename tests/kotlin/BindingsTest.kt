@@ -16,19 +16,31 @@ import org.hexin.Uploader
 import org.hexin.checkPhoto
 import org.hexin.checkPhotoFile
 import org.hexin.codeName
+import org.hexin.defaultOwner
+import org.hexin.documentName
 import org.hexin.errorCode
 import org.hexin.errorMessage
+import org.hexin.slotFileName
+import org.hexin.subjectName
 import org.hexin.submissionProblems
 import org.hexin.validateDomain
+import org.hexin.validateDocumentNumber
+import org.hexin.validateFilingNumber
 import org.hexin.validateIdNumber
+import org.hexin.validateSiteName
 import org.hexin.validatePhone
 import org.hexin.verifyPackageDir
 import org.hexin.core.Attestation
 import org.hexin.core.CaptureSource
 import org.hexin.core.Code
+import org.hexin.core.DocumentType
+import org.hexin.core.Domain
 import org.hexin.core.Event
 import org.hexin.core.Fields
+import org.hexin.core.Filing
+import org.hexin.core.FilingType
 import org.hexin.core.HexinException
+import org.hexin.core.IdDocument
 import org.hexin.core.Listener
 import org.hexin.core.MaterialKind
 import org.hexin.core.MaterialState
@@ -36,7 +48,9 @@ import org.hexin.core.PackageState
 import org.hexin.core.Person
 import org.hexin.core.Place
 import org.hexin.core.Signer
+import org.hexin.core.Slot
 import org.hexin.core.SubjectFields
+import org.hexin.core.Severity
 import org.hexin.core.SubjectKind
 import org.hexin.core.Verdict
 import org.hexin.core.Website
@@ -47,17 +61,43 @@ val realPhotos = File(env("HEXIN_REAL_PHOTOS"))
 val work = File(env("HEXIN_WORK"))
 val endpoint = env("HEXIN_ENDPOINT")
 val serverPackages = File(env("HEXIN_SERVER_PACKAGES"))
+val corpus = File(env("HEXIN_CORPUS"))
 
-val INDIVIDUAL = listOf(MaterialKind.ID_CARD_FRONT, MaterialKind.ID_CARD_BACK, MaterialKind.FACE_PHOTO, MaterialKind.VERIFICATION_FORM)
-
-/** The individual example's fields (specimens/individual/fields.json). */
-fun exampleFields() = Fields(
-    SubjectFields("张三", null, null),
-    Person("张三", "11010519491231002X", "长期", "13800138000", "zhangsan@example.com", null),
-    Website("张三的个人博客", listOf("example.com", "例子.测试")),
+/** The individual's materials, 张三 (`person`) running the website `site`. */
+fun individual(person: String = "zhangsan", site: String = "blog") = listOf(
+    Slot(MaterialKind.ID_CARD_FRONT, person),
+    Slot(MaterialKind.ID_CARD_BACK, person),
+    Slot(MaterialKind.FACE_PHOTO, person),
+    Slot(MaterialKind.VERIFICATION_FORM, site),
 )
 
-fun photo(kind: MaterialKind) = File(specimens, "${kind.name.lowercase().replace('_', '-')}.jpg").readBytes()
+/** The individual specimen's fields (specimens/individual/fields.json), under other ids if asked. */
+fun individualFields(person: String = "zhangsan", site: String = "blog") = Fields(
+    Filing(FilingType.NEW, null),
+    SubjectFields("张三", null, null, person),
+    listOf(Person(person, "张三", IdDocument(DocumentType.RESIDENT_ID, "11010519491231002X", "长期"), "13800138000", "13900139000", "zhangsan@example.com", null)),
+    listOf(Website(site, "张三的个人博客", listOf(Domain("example.com", "张三"), Domain("例子.测试", "张三")), person, null)),
+)
+
+/**
+ * The enterprise specimen (specimens/enterprise/fields.json) filing in Shanghai, its website
+ * `www` run by 王五 (`wangwu`), who is not the legal representative 李四 (`lisi`).
+ */
+fun enterpriseFields() = Fields(
+    Filing(FilingType.NEW, null),
+    SubjectFields("示例科技有限公司", "91440300MA5HEXN01A", "李四", "lisi"),
+    listOf(
+        Person("lisi", "李四", IdDocument(DocumentType.RESIDENT_ID, "440305198805120015", "20380512"), "+86 139-0000-0000", "13700137000", "lisi@example.com", true),
+        Person("wangwu", "王五", IdDocument(DocumentType.RESIDENT_ID, "310101199001010012", "20380512"), "13600136000", null, "wangwu@example.com", false),
+    ),
+    listOf(Website("www", "示例科技官网", listOf(Domain("example.org", "示例科技有限公司")), "wangwu", null)),
+)
+
+/** A specimen photo: specimens/[specimen]/<kind>.jpg. */
+fun photo(kind: MaterialKind, specimen: String = "individual") =
+    File(specimens, "$specimen/${kind.name.lowercase().replace('_', '-')}.jpg").readBytes()
+
+fun slot(text: String) = text.split('@').let { (kind, owner) -> Slot(MaterialKind.valueOf(kind.uppercase().replace('-', '_')), owner) }
 
 inline fun <reified E : HexinException> assertThrows(block: () -> Unit): E {
     try {
@@ -98,13 +138,41 @@ fun validatesFields() {
     check(validateIdNumber("110105194912310021")?.code == Code.INVALID_ID_NUMBER)
     check(validatePhone("1380013800")?.code == Code.INVALID_PHONE)
     check(validateDomain("例子.中国") == null && validateDomain("-bad-.com")?.code == Code.INVALID_DOMAIN)
+    check(validateDocumentNumber(DocumentType.HMT_RESIDENCE_PERMIT, "810000199001010027") == null)
+    check(validateDocumentNumber(DocumentType.RESIDENT_ID, "810000199001010027")?.code == Code.INVALID_ID_NUMBER)
+    check(validateDocumentNumber(DocumentType.HK_MACAO_PERMIT, "H12345678") == null)
+    check(validateFilingNumber("沪ICP备12345678号-1", "31", true) == null)
+    check(validateFilingNumber("沪ICP备12345678号", "31", true)?.code == Code.INVALID_FILING_NUMBER)
+    check(validateFilingNumber("京ICP备12345678号", "上海", false)?.code == Code.INVALID_FILING_NUMBER)
+    assertThrows<HexinException.UnknownProvince> { validateFilingNumber("京ICP备12345678号", "Atlantis", false) }
     val policy = Policy.icpDefault()
-    val problems = submissionProblems(SubjectKind.INDIVIDUAL, "11", exampleFields().copy(website = Website("", emptyList())), policy)
-    check(problems.map { it.at }.containsAll(listOf("website.name", "website.domains"))) { "$problems" }
+    check(validateSiteName("张三的公司", SubjectKind.INDIVIDUAL, policy)?.code == Code.INVALID_SITE_NAME)
+    check(validateSiteName("张三的技术博客", SubjectKind.INDIVIDUAL, policy) == null)
+    check(validateSiteName("示例科技有限公司", SubjectKind.ENTERPRISE, policy) == null)
+    val fields = individualFields()
+    val blank = fields.copy(websites = listOf(fields.websites[0].copy(name = "", domains = emptyList())))
+    val problems = submissionProblems(SubjectKind.INDIVIDUAL, "11", blank, policy)
+    check(problems.map { it.at }.containsAll(listOf("websites[0].name", "websites[0].domains"))) { "$problems" }
     check(problems.all { it.place == Place.Field(it.at) }) { "$problems" }
-    check(submissionProblems(SubjectKind.INDIVIDUAL, "11", exampleFields(), policy).isEmpty())
-    assertThrows<HexinException.UnknownProvince> { submissionProblems(SubjectKind.INDIVIDUAL, "Atlantis", exampleFields(), policy) }
-    println("ok  fields: ID number, phone, domain, whole-form problems by path")
+    check(submissionProblems(SubjectKind.INDIVIDUAL, "11", fields, policy).isEmpty())
+    assertThrows<HexinException.UnknownProvince> { submissionProblems(SubjectKind.INDIVIDUAL, "Atlantis", fields, policy) }
+
+    // Rules across people: a second person with the first one's phone, a website naming nobody.
+    val enterprise = enterpriseFields()
+    check(submissionProblems(SubjectKind.ENTERPRISE, "31", enterprise, policy).none { it.severity == Severity.BLOCK })
+    val twice = enterprise.copy(
+        people = listOf(enterprise.people[0], enterprise.people[1].copy(phone = enterprise.people[0].phone)),
+        websites = listOf(enterprise.websites[0].copy(responsiblePerson = "zhaoliu")),
+    )
+    val across = submissionProblems(SubjectKind.ENTERPRISE, "31", twice, policy).map { it.code to it.at }
+    check(across.containsAll(listOf(Code.DUPLICATE_PHONE to "people[1].phone", Code.UNKNOWN_REFERENCE to "websites[0].responsible_person"))) { "$across" }
+
+    // The names and the slot's file an app shows and uploads.
+    check(slotFileName(slot("id-card-front@wangwu")) == "id-card-front.wangwu.jpg")
+    check(defaultOwner(enterprise, MaterialKind.FACE_PHOTO) == "wangwu" && defaultOwner(enterprise, MaterialKind.BUSINESS_LICENSE) == "subject")
+    check(subjectName(SubjectKind.PUBLIC_INSTITUTION).zh == "事业单位") { "${subjectName(SubjectKind.PUBLIC_INSTITUTION)}" }
+    check(documentName(DocumentType.HK_MACAO_PERMIT).zh.contains("通行证")) { "${documentName(DocumentType.HK_MACAO_PERMIT)}" }
+    println("ok  fields: ID documents, filing numbers, site names, phone, domain, whole-form problems by path, rules across people, slot file names")
 }
 
 /** A P-256 key in the JVM, signing as an Android Keystore key would. */
@@ -134,20 +202,33 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
     val policy = Policy.icpDefault()
     val outbox = Outbox(File(work, "kotlin-outbox").path, ByteArray(32) { 7 }, null, null)
     val draft = Draft.start(outbox, policy, SubjectKind.INDIVIDUAL, "北京")
+    // Before any fields the checklist is a one-person, one-website filing's: `p1` and `w1`.
     val empty = draft.checklist()
-    check(empty.materials.map { it.kind } == INDIVIDUAL && empty.materials.all { it.required && it.state == MaterialState.MISSING })
-    check(empty.problems.any { it.code == Code.MISSING_MATERIAL && it.place == Place.Material(MaterialKind.FACE_PHOTO) })
-    val rejected = draft.addPhotoFile(MaterialKind.ID_CARD_FRONT, File(realPhotos, "camera/DSCN0010.jpg").path, CaptureSource.GALLERY)
-    check(rejected.verdict == Verdict.REJECT && draft.report(MaterialKind.ID_CARD_FRONT) == null)
-    for (kind in INDIVIDUAL) check(draft.addPhoto(kind, photo(kind), CaptureSource.CAMERA).verdict == Verdict.ACCEPT)
+    check(empty.materials.map { it.slot } == individual("p1", "w1") && empty.materials.all { it.required && it.state == MaterialState.MISSING }) { "${empty.materials}" }
+    check(empty.problems.any { it.code == Code.MISSING_MATERIAL && it.place == Place.Material(MaterialKind.FACE_PHOTO, "p1") && it.at == "face-photo@p1" })
+    val slots = individual("p1", "w1")
+    val rejected = draft.addPhotoFile(slots[0], File(realPhotos, "camera/DSCN0010.jpg").path, CaptureSource.CAMERA)
+    check(rejected.verdict == Verdict.REJECT && draft.report(slots[0]) == null)
+
+    // Documents and faces must come from the camera (the default policy): a gallery pick is
+    // refused before it is read, and nothing is kept.
+    for (s in slots) {
+        val refused = assertThrows<HexinException.CaptureSourceNotAllowed> { runBlocking { draft.addPhoto(s, photo(s.kind), CaptureSource.GALLERY) } }
+        check(refused.kind == s.kind && errorCode(refused) == Code.CAPTURE_SOURCE_NOT_ALLOWED && errorMessage(refused).en.contains("camera")) { "$refused" }
+    }
+    check(slots.all { draft.report(it) == null } && outbox.get(draft.id()).files.isEmpty())
+    for (s in slots) check(draft.addPhoto(s, photo(s.kind), CaptureSource.CAMERA).verdict == Verdict.ACCEPT)
+    check(outbox.get(draft.id()).files.map { it.name }.sorted() == slots.map(::slotFileName).sorted())
+    // An owner that is not an id's form would name a file: refused.
+    check(assertThrows<HexinException.InvalidArgument> { runBlocking { draft.addPhoto(Slot(MaterialKind.ID_CARD_FRONT, "../x"), photo(MaterialKind.ID_CARD_FRONT), CaptureSource.CAMERA) } }.name == "owner")
     val captured = draft.checklist()
     check(captured.materials.all { it.state != MaterialState.MISSING && it.report?.verdict == Verdict.ACCEPT } && !captured.readyToSeal)
     check(captured.fields.isNotEmpty() && captured.fields.all { f -> f.problems.all { it.code == Code.MISSING_FIELD && it.at == f.path } })
     assertThrows<HexinException.SealRefused> { runBlocking { draft.seal(null) } }.also { refused ->
         check(refused.problems.all { it.code == Code.MISSING_FIELD }) { "${refused.problems}" }
     }
-    draft.setFields(exampleFields())
-    check(draft.checklist().let { it.problems.isEmpty() && it.fields.isEmpty() && it.readyToSeal })
+    draft.setFields(individualFields(person = "p1", site = "w1"))
+    check(draft.checklist().let { it.problems.isEmpty() && it.fields.isEmpty() && it.readyToSeal && it.materials.map { m -> m.ownerName } == listOf("张三", "张三", "张三", "张三的个人博客") })
 
     // The provider's liveness result (its SDK ran at the face step), sealed under the signature.
     val liveness = Attestation("aliyun", "liveness", "vfy-kotlin-0001", "2026-11-30T09:15:00Z")
@@ -204,8 +285,8 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
 fun aPanicComesBackAsAnError() = runBlocking {
     val outbox = Outbox(File(work, "kotlin-panic").path, null, null, null)
     val draft = Draft.start(outbox, Policy.icpDefault(), SubjectKind.INDIVIDUAL, "11")
-    for (kind in INDIVIDUAL) draft.addPhoto(kind, photo(kind), CaptureSource.CAMERA)
-    draft.setFields(exampleFields())
+    draft.setFields(individualFields())
+    for (s in individual()) draft.addPhoto(s, photo(s.kind), CaptureSource.CAMERA)
     val sealed = draft.seal(null)
     val throwing = object : Listener {
         override fun onEvent(event: Event) {

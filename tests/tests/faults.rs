@@ -7,14 +7,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hexin_core::delivery::{Event, Listener, Uploader};
-use hexin_core::package::manifest::{Capture, CaptureSource};
 use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
-use hexin_core::filing::requirements::SubjectKind;
-use hexin_core::package::seal::{seal, Material, Package, Sealing};
-use hexin_core::filing::submission::{Fields, Submission};
+use hexin_core::package::seal::{Package, Sealing};
 use hexin_core::tus::{TusClient, UploadConfig};
 use hexin_core::package::verify::{verify_dir, Options};
-use hexin_core::{Code, Error, MaterialKind, Policy};
+use hexin_core::{Code, Error};
 use hexin_e2e::{sha256_file, FaultProxy, TusServer};
 use tokio_util::sync::CancellationToken;
 
@@ -22,19 +19,7 @@ const CHUNK: usize = 16 * 1024;
 
 /// The individual example, checked and sealed.
 fn example_package() -> Package {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
-    let policy = Policy::icp_default();
-    let fields = Fields::from_json(&std::fs::read_to_string(dir.join("fields.json")).unwrap()).unwrap();
-    let submission = Submission::new(SubjectKind::Individual, "11", fields).unwrap();
-    let kinds = [MaterialKind::IdCardFront, MaterialKind::IdCardBack, MaterialKind::FacePhoto, MaterialKind::VerificationForm];
-    let materials = kinds
-        .iter()
-        .map(|&kind| {
-            let bytes = std::fs::read(dir.join(format!("{kind}.jpg"))).unwrap();
-            Material { kind, capture: Capture::at(CaptureSource::Camera, 1_795_824_000), checked: hexin_core::check(&bytes, kind, &policy) }
-        })
-        .collect();
-    seal(&submission, materials, &policy, &Sealing::new().unwrap()).unwrap()
+    hexin_testing::specimens::individual_package(&Sealing::new().unwrap())
 }
 
 /// An action run on each event, to inject a fault at the right moment.

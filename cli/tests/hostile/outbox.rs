@@ -91,7 +91,7 @@ fn a_stranger_file_in_blobs_is_kept_and_outbox_files_are_private() {
 /// Seals the individual example into `out` with `hexin seal`; returns its package id and manifest.
 fn sealed_example(case: &Case, out: &str) -> (String, Vec<u8>) {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
-    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11", "--out", out].map(String::from).to_vec();
+    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11", "--source", "camera", "--out", out].map(String::from).to_vec();
     args.extend(["--fields".into(), example.join("fields.json").display().to_string()]);
     for kind in ["id-card-front", "id-card-back", "face-photo", "verification-form"] {
         args.extend(["--material".into(), format!("{kind}={}", example.join(format!("{kind}.jpg")).display())]);

@@ -24,17 +24,17 @@ fn example_fields() -> String {
     std::fs::read_to_string(example("fields.json")).unwrap()
 }
 
-/// The example's fields with the responsible person's name set to `name`.
+/// The example's fields with its one person's name set to `name`.
 fn fields_with_name(name: &str) -> String {
     let mut fields: serde_json::Value = serde_json::from_str(&example_fields()).unwrap();
-    fields["responsible_person"]["name"] = name.into();
+    fields["people"][0]["name"] = name.into();
     fields.to_string()
 }
 
 /// `hexin seal` of the individual example with `fields` into `out`, plus `extra` arguments.
 fn seal_args(case: &Case, fields: &str, out: &str, extra: &[&str]) -> Vec<String> {
     case.write("fields.json", fields.as_bytes());
-    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11", "--fields", "fields.json", "--out", out].map(String::from).to_vec();
+    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11", "--source", "camera", "--fields", "fields.json", "--out", out].map(String::from).to_vec();
     for kind in KINDS {
         args.extend(["--material".into(), format!("{kind}={}", example(&format!("{kind}.jpg")).display())]);
     }
@@ -116,7 +116,7 @@ fn spoofing_text_is_not_sealed() {
     for (value, code) in cases {
         let run = case.hexin(seal_args(&case, &fields_with_name(value), "pkg", &["--json"]));
         run.assert_refused(1, code);
-        assert!(run.stdout.contains("responsible_person.name"), "{value:?}: {run:#?}");
+        assert!(run.stdout.contains("people[0].name"), "{value:?}: {run:#?}");
         assert_nothing_named(&case, "pkg");
     }
 }

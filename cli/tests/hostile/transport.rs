@@ -12,7 +12,7 @@ use crate::harness::{Case, Run};
 /// Seals the individual example into the case's `package/` with `hexin seal`.
 fn seal_example(case: &Case) {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specimens/individual");
-    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11", "--out", "package"].map(String::from).to_vec();
+    let mut args: Vec<String> = ["seal", "--subject", "individual", "--province", "11", "--source", "camera", "--out", "package"].map(String::from).to_vec();
     args.extend(["--fields".into(), example.join("fields.json").display().to_string()]);
     for kind in ["id-card-front", "id-card-back", "face-photo", "verification-form"] {
         args.extend(["--material".into(), format!("{kind}={}", example.join(format!("{kind}.jpg")).display())]);

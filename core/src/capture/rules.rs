@@ -179,10 +179,33 @@ pub struct QualityRange {
     pub max: u8,
 }
 
+/// How the photo reached the SDK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "lowercase")]
+pub enum CaptureSource {
+    /// Taken in the app's camera screen.
+    Camera,
+    /// Picked from the photo library or a file.
+    Gallery,
+}
+
+impl CaptureSource {
+    pub const ALL: [CaptureSource; 2] = [CaptureSource::Camera, CaptureSource::Gallery];
+}
+
+fn any_source() -> Vec<CaptureSource> {
+    CaptureSource::ALL.to_vec()
+}
+
 /// The resolved rules for one material kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
+    /// How a capture may reach the SDK; both when absent. A draft refuses a capture from
+    /// elsewhere, and sealing a material from elsewhere (`capture_source_not_allowed`).
+    #[serde(default = "any_source")]
+    pub sources: Vec<CaptureSource>,
     pub formats: Vec<Format>,
     pub min_short_side: u32,
     pub min_long_side: u32,
@@ -252,6 +275,9 @@ impl Rules {
         let field = |name: &str| format!("{at}.{name}");
         if r.formats.is_empty() {
             return Err(invalid(field("formats"), "must list at least one format"));
+        }
+        if r.sources.is_empty() {
+            return Err(invalid(field("sources"), "must list at least one capture source"));
         }
         if r.min_short_side > r.min_long_side {
             return Err(invalid(field("min_short_side"), "must not exceed min_long_side"));

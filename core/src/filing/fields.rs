@@ -6,114 +6,22 @@
 //! whatever the string. Empty input gets the validator's own code; whether a field may be absent
 //! ([`Code::MissingField`]) is for the caller to decide.
 
-use crate::code::{Code, Message};
+use crate::code::Code;
 use crate::date::Date;
-
-/// Why a field value is not acceptable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Invalid {
-    pub code: Code,
-    pub message: Message,
-}
-
-impl std::fmt::Display for Invalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message.en)
-    }
-}
-
-impl std::error::Error for Invalid {}
-
-fn invalid(code: Code, zh: impl Into<String>, en: impl Into<String>) -> Invalid {
-    Invalid { code, message: Message::new(zh, en) }
-}
-
-/// What a valid resident ID number says about its holder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdNumber {
-    /// The six-digit GB/T 2260 region code of first registration.
-    pub region: String,
-    pub birth: Date,
-    /// The sequence number (17th digit) is odd for men and even for women.
-    pub male: bool,
-}
-
-impl IdNumber {
-    /// The province-level code: the first two digits of the region, e.g. `11` for Beijing.
-    pub fn province(&self) -> &str {
-        &self.region[..2]
-    }
-}
-
-/// Province-level codes (GB/T 2260) that begin ID numbers: the mainland provinces, plus 71, 81,
-/// 82 and 83 on residence permits for residents of Taiwan, Hong Kong and Macau.
-const PROVINCES: [&str; 35] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82", "83",
-];
-
-/// Birth dates in ID numbers start here.
-const EARLIEST_BIRTH: Date = Date { year: 1900, month: 1, day: 1 };
+pub use crate::filing::documents::IdNumber;
+use crate::filing::documents;
+pub use crate::filing::invalid::Invalid;
+use crate::filing::invalid::invalid;
 
 /// Validates a resident ID number (GB 11643-1999) against today's UTC date; see [`id_number_on`].
 pub fn id_number(s: &str) -> Result<IdNumber, Invalid> {
     id_number_on(s, Date::today_utc())
 }
 
-/// Validates a resident ID number (GB 11643-1999): 18 characters, 17 digits and a check
-/// character that is a digit or an upper-case `X`; a known province code; a birth date from
-/// 1900-01-01 to `today`; and the ISO 7064 MOD 11-2 check character.
-///
-/// A lower-case `x` is refused, with a message asking for `X`: the number is copied onto filing
-/// forms as typed. Spaces are refused too, not trimmed.
+/// Validates a mainland resident ID number (GB 11643-1999) against `today`, as
+/// [`documents::resident_id`] does, and returns what it says of its holder.
 pub fn id_number_on(s: &str, today: Date) -> Result<IdNumber, Invalid> {
-    let bad = |zh: String, en: String| invalid(Code::InvalidIdNumber, zh, en);
-    if s.chars().any(char::is_whitespace) {
-        return Err(bad("身份证号码中不能有空格，请删除空格后重新输入。".into(), "The ID number must not contain spaces: remove them and enter it again.".into()));
-    }
-    let n = s.chars().count();
-    if n != 18 {
-        return Err(bad(
-            format!("身份证号码应为 18 位，当前为 {n} 位，请核对后重新输入。"),
-            format!("The ID number must have 18 characters, not {n}: check it and enter it again."),
-        ));
-    }
-    let b = s.as_bytes();
-    if !b[..17].iter().all(u8::is_ascii_digit) {
-        return Err(bad("身份证号码前 17 位只能是数字（半角 0-9），请核对后重新输入。".into(), "The first 17 characters of the ID number must be the digits 0-9 (half-width): check it and enter it again.".into()));
-    }
-    // The first 17 bytes are digits, so the last character starts at byte 17.
-    if &s[17..] == "x" {
-        return Err(bad("身份证号码最后一位的 X 须为大写，请改为大写 X 后重新输入。".into(), "The ID number's final X must be upper-case: enter it as X.".into()));
-    }
-    if b.len() != 18 || !(b[17].is_ascii_digit() || b[17] == b'X') {
-        return Err(bad("身份证号码最后一位只能是数字或大写 X，请核对后重新输入。".into(), "The ID number's last character must be a digit or an upper-case X: check it and enter it again.".into()));
-    }
-    if !PROVINCES.contains(&&s[..2]) {
-        return Err(bad(
-            format!("身份证号码前两位“{}”不是有效的省份代码，请核对后重新输入。", &s[..2]),
-            format!("The ID number's first two digits \"{}\" are not a province code: check it and enter it again.", &s[..2]),
-        ));
-    }
-    let Some(birth) = Date::parse_yyyymmdd(&s[6..14]) else {
-        return Err(bad("身份证号码第 7 至 14 位的出生日期不是有效日期，请核对后重新输入。".into(), "The birth date in the ID number (characters 7 to 14) is not a real date: check it and enter it again.".into()));
-    };
-    if birth < EARLIEST_BIRTH || birth > today {
-        return Err(bad("身份证号码中的出生日期不在 1900 年至今天之间，请核对后重新输入。".into(), "The birth date in the ID number is not between 1900 and today: check it and enter it again.".into()));
-    }
-    if b[17] != id_check_char(&b[..17]) {
-        return Err(bad("身份证号码校验位不正确，请核对后重新输入。".into(), "The ID number's check character is wrong: check it and enter it again.".into()));
-    }
-    Ok(IdNumber { region: s[..6].to_owned(), birth, male: (b[16] - b'0') % 2 == 1 })
-}
-
-/// ISO 7064 MOD 11-2 over 17 ASCII digits.
-fn id_check_char(body: &[u8]) -> u8 {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
-    b"10X98765432"[(sum % 11) as usize]
+    documents::resident_id_number(s, today)
 }
 
 /// The 31 characters of a credit code, in value order 0..=30.
@@ -154,6 +62,78 @@ pub fn credit_code(s: &str) -> Result<(), Invalid> {
         return Err(bad("统一社会信用代码校验位不正确，请对照营业执照核对；如确认与执照一致，可继续提交。".into(), "The unified social credit code's check character is wrong: compare it with the business licence, and continue if it matches exactly.".into()));
     }
     Ok(())
+}
+
+/// The registration authority (first character) and entity category (second) of unified social
+/// credit codes: the two-character prefix, then what it means in Chinese and in English.
+///
+/// GB 32100-2015 (法人和其他组织统一社会信用代码编码规则) fixes the structure: 登记管理部门码,
+/// 机构类别码, the GB/T 2260 region of the registering office, the GB 11714 organization code and
+/// a check character. The values are the allocation in use since the code system started
+/// (国发〔2015〕33号): authorities 1 机构编制, 2 外交, 3 司法行政, 4 文化, 5 民政, 6 旅游, 7 宗教,
+/// 8 工会, 9 工商 (now market regulation), A 中央军委改革和编制办公室, N 农业, Y 其他, each with its
+/// categories, 9 meaning "other" under an authority. The table is as public references reproduce
+/// it; the category examples of 国发〔2015〕33号 (机构编制: 1 机关, 2 事业单位, 3 群众团体; 民政:
+/// 1 社会团体, 2 民办非企业单位, 3 基金会; 工商: 1 企业, 2 个体工商户, 3 农民专业合作社) agree with it.
+pub const CREDIT_CATEGORIES: [(&str, &str, &str); 36] = [
+    ("11", "机构编制部门登记的机关", "a government agency, registered by the organization establishment authority"),
+    ("12", "机构编制部门登记的事业单位", "a public institution, registered by the organization establishment authority"),
+    ("13", "中央编办直接管理机构编制的群众团体", "a mass organization whose establishment the central establishment office manages"),
+    ("19", "机构编制部门登记的其他机构", "another body registered by the organization establishment authority"),
+    ("21", "外交部门登记的外国常驻新闻机构", "a resident foreign news organization, registered by foreign affairs"),
+    ("29", "外交部门登记的其他机构", "another body registered by foreign affairs"),
+    ("31", "司法行政部门登记的律师执业机构", "a law firm, registered by justice administration"),
+    ("32", "司法行政部门登记的公证处", "a notary office, registered by justice administration"),
+    ("33", "司法行政部门登记的基层法律服务所", "a grassroots legal service office, registered by justice administration"),
+    ("34", "司法行政部门登记的司法鉴定机构", "a forensic appraisal institution, registered by justice administration"),
+    ("35", "司法行政部门登记的仲裁委员会", "an arbitration commission, registered by justice administration"),
+    ("39", "司法行政部门登记的其他机构", "another body registered by justice administration"),
+    ("41", "文化部门登记的外国在华文化中心", "a foreign cultural centre in China, registered by culture authorities"),
+    ("49", "文化部门登记的其他机构", "another body registered by culture authorities"),
+    ("51", "民政部门登记的社会团体", "a social organization, registered by civil affairs"),
+    ("52", "民政部门登记的民办非企业单位", "a private non-enterprise unit, registered by civil affairs"),
+    ("53", "民政部门登记的基金会", "a foundation, registered by civil affairs"),
+    ("59", "民政部门登记的其他机构", "another body registered by civil affairs"),
+    ("61", "旅游部门登记的外国旅游部门常驻代表机构", "a resident office of a foreign tourism authority, registered by tourism authorities"),
+    ("62", "旅游部门登记的港澳台地区旅游部门常驻内地（大陆）代表机构", "a resident office of a Hong Kong, Macao or Taiwan tourism authority, registered by tourism authorities"),
+    ("69", "旅游部门登记的其他机构", "another body registered by tourism authorities"),
+    ("71", "宗教事务部门登记的宗教活动场所", "a place of religious activity, registered by religious affairs"),
+    ("72", "宗教事务部门登记的宗教院校", "a religious school, registered by religious affairs"),
+    ("79", "宗教事务部门登记的其他机构", "another body registered by religious affairs"),
+    ("81", "工会登记的基层工会", "a grassroots trade union, registered by the trade unions"),
+    ("89", "工会登记的其他机构", "another body registered by the trade unions"),
+    ("91", "市场监管（工商）部门登记的企业", "an enterprise, registered by market regulation"),
+    ("92", "市场监管（工商）部门登记的个体工商户", "an individual business, registered by market regulation"),
+    ("93", "市场监管（工商）部门登记的农民专业合作社", "a farmers' cooperative, registered by market regulation"),
+    ("A1", "中央军委改革和编制办公室登记的军队事业单位", "a military public institution, registered by the CMC reform and establishment office"),
+    ("A9", "中央军委改革和编制办公室登记的其他机构", "another body registered by the CMC reform and establishment office"),
+    ("N1", "农业部门登记的组级集体经济组织", "a group-level collective economic organization, registered by agriculture authorities"),
+    ("N2", "农业部门登记的村级集体经济组织", "a village-level collective economic organization, registered by agriculture authorities"),
+    ("N3", "农业部门登记的乡镇级集体经济组织", "a township-level collective economic organization, registered by agriculture authorities"),
+    ("N9", "农业部门登记的其他集体经济组织", "another collective economic organization, registered by agriculture authorities"),
+    ("Y1", "其他登记管理部门登记的机构", "a body registered by another registration authority"),
+];
+
+/// Checks that a credit code's first two characters, its registration authority and entity
+/// category ([`CREDIT_CATEGORIES`]), are one of `expected` (the declared subject type's, e.g.
+/// `["91"]` for an enterprise, `["12"]` for a public institution). Refuses with
+/// [`Code::CreditCodeMismatch`], a warning: the message says what the code's prefix means and
+/// lists the expected ones. Nothing is expected when `expected` is empty, and a code of fewer than
+/// two characters is left to [`credit_code`].
+pub fn credit_code_type(code: &str, expected: &[String]) -> Result<(), Invalid> {
+    let prefix: String = code.chars().take(2).collect();
+    if expected.is_empty() || prefix.chars().count() < 2 || expected.contains(&prefix) {
+        return Ok(());
+    }
+    let meaning = |p: &str| CREDIT_CATEGORIES.iter().find(|(c, _, _)| *c == p).map(|&(_, zh, en)| (zh, en));
+    let (zh, en) = meaning(&prefix).unwrap_or(("未列入 GB 32100-2015 的登记管理部门和机构类别", "no registration authority and category of GB 32100-2015"));
+    let zh_list: Vec<String> = expected.iter().map(|p| meaning(p).map_or(p.clone(), |(zh, _)| format!("{p}（{zh}）"))).collect();
+    let en_list: Vec<String> = expected.iter().map(|p| meaning(p).map_or(p.clone(), |(_, en)| format!("{p} ({en})"))).collect();
+    Err(invalid(
+        Code::CreditCodeMismatch,
+        format!("统一社会信用代码前两位“{prefix}”表示{zh}，与所选主体类型不符（应为 {}）。请核对代码或主体类型。", zh_list.join("、")),
+        format!("The credit code's first two characters \"{prefix}\" mean {en}, which does not match the subject type (expected {}): check the code or the subject type.", en_list.join("; ")),
+    ))
 }
 
 /// Validates a mainland China mobile number and returns its 11 digits, e.g. `13800138000`.

@@ -1,17 +1,17 @@
-//! A submission: who files, where, and the text fields of the filing.
-//!
-//! The fields document is JSON (schema in docs/fields.md, example in `specimens/*/fields.json`).
-
-use serde::{Deserialize, Serialize};
+//! A submission: who files, where, and the fields document ([`Fields`]), checked as a whole.
 
 use crate::code::{Code, Message};
 use crate::date::Date;
-use crate::error::{excerpt, Error};
+use crate::error::Error;
+use crate::filing::documents;
 use crate::filing::fields::{self, Invalid};
-use crate::material::MaterialKind;
-use crate::problem::{Place, Problem};
+use crate::filing::filing_number::{self, Site};
+use crate::filing::form::{self, Fields, FilingType, Person};
 use crate::filing::province::{self, Province};
-use crate::filing::requirements::{Facts, Requirements, SubjectKind};
+use crate::filing::requirements::{Filed, Requirements, SubjectKind};
+use crate::filing::site_name;
+use crate::material::Slot;
+use crate::problem::{Place, Problem};
 
 /// What one applicant hands in besides the photos.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,175 +27,276 @@ impl Submission {
         Ok(Submission { subject, province: province::find(province)?, fields })
     }
 
+    /// The filing as the requirements see it.
+    pub fn filed(&self) -> Filed<'_> {
+        Filed { subject: self.subject, province: self.province, fields: &self.fields }
+    }
+
     /// Every problem with the fields on `today`: blocking ones, and warnings the host may
-    /// override (`invalid_credit_code`).
+    /// override (`invalid_credit_code`, `credit_code_mismatch`).
     ///
     /// Every text field is first held to [`fields::text`] (`invalid_text`: control and
     /// text-direction characters); a required one with no visible character is `missing_field`.
     pub fn problems(&self, requirements: &Requirements, today: Date) -> Vec<Problem> {
-        let (f, mut out) = (&self.fields, vec![]);
-        let p = &f.responsible_person;
-        let checks: [(&str, &str, (&str, &str)); 6] = [
-            ("subject.name", &f.subject.name, ("主体名称", "the subject's name")),
-            ("responsible_person.name", &p.name, ("负责人姓名", "the responsible person's name")),
-            ("responsible_person.id_number", &p.id_number, ("负责人身份证号码", "the responsible person's ID number")),
-            ("responsible_person.id_valid_until", &p.id_valid_until, ("身份证有效期", "the ID's validity end date")),
-            ("responsible_person.phone", &p.phone, ("负责人手机号码", "the responsible person's mobile number")),
-            ("responsible_person.email", &p.email, ("负责人电子邮箱", "the responsible person's email")),
-        ];
-        let present: Vec<bool> = checks.iter().map(|(at, value, label)| required(&mut out, at, value, *label)).collect();
-        let mut results: Vec<(&str, Result<(), Invalid>)> = vec![];
-        if present[2] {
-            results.push(("responsible_person.id_number", fields::id_number_on(&p.id_number, today).map(drop)));
+        let mut c = Checker { out: vec![], today, requirements, fields: &self.fields, subject: self.subject, province: self.province };
+        c.subject();
+        c.filing();
+        c.ids();
+        for (i, p) in self.fields.people.iter().enumerate() {
+            c.person(i, p);
         }
-        if present[3] {
-            let min_days = requirements.min_id_validity_days;
-            results.push(("responsible_person.id_valid_until", fields::id_validity(&p.id_valid_until, today, min_days)));
-        }
-        if present[4] {
-            results.push(("responsible_person.phone", fields::phone(&p.phone).map(drop)));
-        }
-        if present[5] {
-            results.push(("responsible_person.email", fields::email(&p.email).map(drop)));
-        }
-        if self.subject == SubjectKind::Enterprise {
-            let credit_code = ("subject.credit_code", ("统一社会信用代码", "the unified social credit code"));
-            if required(&mut out, credit_code.0, f.subject.credit_code.as_deref().unwrap_or(""), credit_code.1) {
-                if let Some(Err(e)) = f.subject.credit_code.as_deref().map(fields::credit_code) {
-                    out.push(Problem::warn(e.code, Place::field(credit_code.0), e.message));
-                }
-            }
-            let legal_representative = f.subject.legal_representative.as_deref().unwrap_or("");
-            required(&mut out, "subject.legal_representative", legal_representative, ("法定代表人姓名", "the legal representative's name"));
-            if p.is_legal_representative.is_none() {
-                out.push(missing("responsible_person.is_legal_representative", ("负责人是否为法定代表人", "whether the responsible person is the legal representative")));
-            }
-        }
-        required(&mut out, "website.name", &f.website.name, ("网站名称", "the website's name"));
-        if f.website.domains.is_empty() {
-            out.push(missing("website.domains", ("网站域名", "the website's domain")));
-        }
-        let mut domains: Vec<(String, Result<(), Invalid>)> = vec![];
-        for (i, d) in f.website.domains.iter().enumerate() {
-            let at = format!("website.domains[{i}]");
-            if required(&mut out, &at, d, ("网站域名", "the website's domain")) {
-                domains.push((at, fields::domain(d).map(drop)));
-            }
-        }
-        let named = results.into_iter().map(|(at, r)| (at.to_string(), r)).chain(domains);
-        out.extend(named.filter_map(|(at, r)| r.err().map(|e| Problem::block(e.code, Place::field(at), e.message))));
-        out
+        c.across_people();
+        c.websites();
+        c.out
     }
 
     /// The materials the policy requires of this submission, and any outright refusal by a
-    /// province rule (`non_local_id`).
-    pub fn required_materials(&self, requirements: &Requirements) -> (Vec<MaterialKind>, Vec<Problem>) {
-        let person = &self.fields.responsible_person;
-        let id = fields::id_number(&person.id_number).ok();
-        let facts = Facts {
-            subject: self.subject,
-            province: self.province,
-            id_province: id.as_ref().map(|id| id.province()),
-            legal_representative: person.is_legal_representative.unwrap_or(true),
-        };
-        requirements.evaluate(&facts)
+    /// rule (`non_local_id`, `document_not_accepted`, `subject_not_accepted`).
+    pub fn required_materials(&self, requirements: &Requirements) -> (Vec<Slot>, Vec<Problem>) {
+        requirements.evaluate(&self.filed())
     }
 }
 
-/// Whether the required text `value` at `at` can be checked further; if not, why is in `out`:
-/// `invalid_text` (see [`fields::text`]) or `missing_field` (nothing visible).
-fn required(out: &mut Vec<Problem>, at: &str, value: &str, label: (&str, &str)) -> bool {
-    match fields::text(value) {
-        Err(e) => out.push(Problem::block(e.code, Place::field(at), e.message)),
-        Ok(()) if !fields::is_visible(value) => out.push(missing(at, label)),
-        Ok(()) => return true,
+/// Collects the problems of one submission.
+struct Checker<'a> {
+    out: Vec<Problem>,
+    today: Date,
+    requirements: &'a Requirements,
+    fields: &'a Fields,
+    subject: SubjectKind,
+    province: &'a Province,
+}
+
+impl Checker<'_> {
+    fn subject(&mut self) {
+        let s = &self.fields.subject;
+        let name = if self.subject.is_unit() { ("主体名称", "the subject's name") } else { ("姓名", "your name") };
+        self.required("subject.name", &s.name, name);
+        if self.fields.person(&s.responsible_person).is_none() {
+            self.unknown("subject.responsible_person", &s.responsible_person);
+        }
+        if !self.subject.is_unit() {
+            return;
+        }
+        let at = "subject.credit_code";
+        let code = s.credit_code.as_deref().unwrap_or("");
+        if self.required(at, code, ("统一社会信用代码", "the unified social credit code")) {
+            match fields::credit_code(code) {
+                Err(e) => self.out.push(Problem::warn(e.code, Place::field(at), e.message)),
+                Ok(()) => {
+                    let expected = self.requirements.subjects.get(&self.subject).map(|r| r.credit_code.as_slice()).unwrap_or(&[]);
+                    if let Err(e) = fields::credit_code_type(code, expected) {
+                        self.out.push(Problem::warn(e.code, Place::field(at), e.message));
+                    }
+                }
+            }
+        }
+        let legal_representative = s.legal_representative.as_deref().unwrap_or("");
+        self.required("subject.legal_representative", legal_representative, ("法定代表人姓名", "the legal representative's name"));
     }
-    false
+
+    fn filing(&mut self) {
+        let at = "filing.subject_filing_number";
+        let number = self.fields.filing.subject_filing_number.as_deref();
+        match (self.fields.filing.kind, number) {
+            (FilingType::NewWebsite, None) => self.out.push(missing(at, ("主体备案号", "the subject's filing number"))),
+            (FilingType::New, Some(_)) => self.out.push(Problem::block(Code::InvalidFilingNumber, Place::field(at), Message::new(
+                "首次备案尚无主体备案号，请删除；如主体已备案，请选择“新增网站”。",
+                "A new filing has no subject filing number yet: remove it, or choose a new website if the subject is already filed.",
+            ))),
+            (_, Some(n)) => {
+                if self.required(at, n, ("主体备案号", "the subject's filing number")) {
+                    let checked = filing_number::filing_number(n, self.province, Site::None).map(drop);
+                    self.check(at, checked);
+                }
+            }
+            (_, None) => {}
+        }
+    }
+
+    /// People's and websites' ids: well formed and each used once.
+    fn ids(&mut self) {
+        let people = self.fields.people.iter().enumerate().map(|(i, p)| (format!("people[{i}].id"), &p.id));
+        let sites = self.fields.websites.iter().enumerate().map(|(i, w)| (format!("websites[{i}].id"), &w.id));
+        let mut seen: Vec<&str> = vec![];
+        for (at, id) in people.chain(sites) {
+            if !form::is_valid_id(id) {
+                self.out.push(Problem::block(Code::InvalidFields, Place::field(at), Message::new(
+                    "编号应为 1 至 32 个小写字母、数字或“-”，不能是“subject”。",
+                    "An id must be 1 to 32 lower-case letters, digits or hyphens, and not `subject`.",
+                )));
+            } else if seen.contains(&id.as_str()) {
+                self.out.push(Problem::block(Code::InvalidFields, Place::field(at), Message::new(
+                    format!("编号“{id}”已被使用，每个人员和网站的编号须各不相同。"),
+                    format!("The id `{id}` is used twice: every person and website needs its own."),
+                )));
+            } else {
+                seen.push(id);
+            }
+        }
+    }
+
+    fn person(&mut self, i: usize, p: &Person) {
+        let at = |f: &str| format!("people[{i}].{f}");
+        let (doc_zh, doc_en) = (p.document.kind.zh(), p.document.kind.en());
+        self.required(&at("name"), &p.name, ("负责人姓名", "the person's name"));
+        if self.required(&at("document.number"), &p.document.number, (&format!("{doc_zh}号码"), &format!("the {doc_en} number"))) {
+            self.check(&at("document.number"), documents::document_number(p.document.kind, &p.document.number, self.today).map(drop));
+        }
+        if self.required(&at("document.valid_until"), &p.document.valid_until, ("证件有效期", "the document's validity end date")) {
+            let min_days = self.requirements.min_id_validity_days;
+            self.check(&at("document.valid_until"), fields::id_validity(&p.document.valid_until, self.today, min_days));
+        }
+        if self.required(&at("phone"), &p.phone, ("手机号码", "the mobile number")) {
+            self.check(&at("phone"), fields::phone(&p.phone).map(drop));
+        }
+        match p.emergency_phone.as_deref() {
+            None if self.requirements.emergency_phone => self.out.push(missing(&at("emergency_phone"), ("应急联系电话", "an emergency phone"))),
+            None => {}
+            Some(e) if self.required(&at("emergency_phone"), e, ("应急联系电话", "an emergency phone")) => {
+                self.check(&at("emergency_phone"), fields::phone(e).map(drop));
+            }
+            Some(_) => {}
+        }
+        if self.required(&at("email"), &p.email, ("电子邮箱", "the email address")) {
+            self.check(&at("email"), fields::email(&p.email).map(drop));
+        }
+        if self.subject.is_unit() && p.is_legal_representative.is_none() {
+            self.out.push(missing(&at("is_legal_representative"), ("是否为法定代表人", "whether this person is the legal representative")));
+        }
+        if !self.fields.responsible_ids().contains(&p.id.as_str()) {
+            self.out.push(Problem::block(Code::InvalidRole, Place::field(at("id")), Message::new(
+                "此人不是主体或任何网站的负责人，请删除或为其指定角色。",
+                "This person is responsible for neither the subject nor any website: remove them or give them a role.",
+            )));
+        }
+    }
+
+    /// The rules that span people: one document number per person; responsible persons'
+    /// phones differ from each other and from every emergency phone, and each emergency phone
+    /// from its own person's.
+    fn across_people(&mut self) {
+        let people = &self.fields.people;
+        let norm = |s: &str| fields::phone(s).ok();
+        for (i, p) in people.iter().enumerate() {
+            let number = p.document.number.trim();
+            if !number.is_empty() && people[..i].iter().any(|q| q.document.kind == p.document.kind && q.document.number.trim() == number) {
+                self.out.push(Problem::block(Code::DuplicatePerson, Place::field(format!("people[{i}].document.number")), Message::new(
+                    "同一人只能填写一次：请删除重复的人员，并在网站负责人处引用已填写的人员。",
+                    "The same person is written twice: remove the copy and refer to the person already written (a website's responsible person may be the subject's).",
+                )));
+            }
+            let phone = norm(&p.phone);
+            if phone.is_some() && people[..i].iter().any(|q| norm(&q.phone) == phone) {
+                self.out.push(duplicate_phone(format!("people[{i}].phone"), "与其他负责人的手机号码相同，每位负责人须使用不同的号码。", "is another responsible person's mobile number: each needs their own."));
+            }
+            let Some(emergency) = p.emergency_phone.as_deref().and_then(norm) else { continue };
+            let at = format!("people[{i}].emergency_phone");
+            if phone.as_ref() == Some(&emergency) {
+                self.out.push(duplicate_phone(at, "与本人的手机号码相同，请填写另一个号码。", "is the person's own mobile number: give another one."));
+            } else if people.iter().any(|q| norm(&q.phone).as_ref() == Some(&emergency)) {
+                self.out.push(duplicate_phone(at, "是另一位负责人的手机号码，请填写另一个号码。", "is another responsible person's mobile number: give another one."));
+            }
+        }
+    }
+
+    fn websites(&mut self) {
+        let f = self.fields;
+        if f.websites.is_empty() {
+            self.out.push(missing("websites", ("网站信息", "a website")));
+        }
+        let mut domains: Vec<String> = vec![];
+        // A registrant is compared with the subject's name only once there is one to compare with.
+        let subject_named = fields::text(&f.subject.name).is_ok() && fields::is_visible(&f.subject.name);
+        for (i, w) in f.websites.iter().enumerate() {
+            let at = |m: &str| format!("websites[{i}].{m}");
+            if self.required(&at("name"), &w.name, ("网站名称", "the website's name")) {
+                if let Some(rules) = self.requirements.site_names.get(&self.subject) {
+                    self.check(&at("name"), site_name::site_name(&w.name, rules));
+                }
+            }
+            if f.person(&w.responsible_person).is_none() {
+                self.unknown(&at("responsible_person"), &w.responsible_person);
+            } else if !self.subject.is_unit() && w.responsible_person != f.subject.responsible_person {
+                self.out.push(Problem::block(Code::InvalidRole, Place::field(at("responsible_person")), Message::new(
+                    "个人备案的网站负责人须为备案人本人。",
+                    "An individual's website is run by the individual: name the subject's responsible person.",
+                )));
+            }
+            if w.domains.is_empty() {
+                self.out.push(missing(&at("domains"), ("网站域名", "the website's domain")));
+            }
+            for (j, d) in w.domains.iter().enumerate() {
+                let at = |m: &str| format!("websites[{i}].domains[{j}].{m}");
+                if self.required(&at("name"), &d.name, ("网站域名", "the website's domain")) {
+                    match fields::domain(&d.name) {
+                        Err(e) => self.out.push(Problem::block(e.code, Place::field(at("name")), e.message)),
+                        Ok(name) if domains.contains(&name) => self.out.push(Problem::block(Code::InvalidDomain, Place::field(at("name")), Message::new(
+                            format!("域名 {name} 已填写过，每个域名只能属于一个网站，且只填写一次。"),
+                            format!("The domain {name} is listed twice: each domain belongs to one website, once."),
+                        ))),
+                        Ok(name) => domains.push(name),
+                    }
+                }
+                let registrant = self.required(&at("registrant"), &d.registrant, ("域名持有者", "the domain's registrant"));
+                if registrant && subject_named && fields::nfc(d.registrant.trim()) != fields::nfc(f.subject.name.trim()) {
+                    self.out.push(Problem::block(Code::DomainRegistrantMismatch, Place::field(at("registrant")), Message::new(
+                        "域名持有者须与备案主体名称一致，请将域名过户到主体名下，或核对填写的名称。",
+                        "The domain's registrant must be the filing subject: transfer the domain to the subject, or check the names.",
+                    )));
+                }
+            }
+            self.site_filing_number(i, w.filing_number.as_deref());
+        }
+    }
+
+    fn site_filing_number(&mut self, i: usize, number: Option<&str>) {
+        let at = format!("websites[{i}].filing_number");
+        match (self.fields.filing.kind, number) {
+            (FilingType::Access, None) => self.out.push(missing(&at, ("网站备案号", "the website's filing number"))),
+            (FilingType::Access, Some(n)) => {
+                if self.required(&at, n, ("网站备案号", "the website's filing number")) {
+                    self.check(&at, filing_number::filing_number(n, self.province, Site::Required).map(drop));
+                }
+            }
+            (_, Some(_)) => self.out.push(Problem::block(Code::InvalidFilingNumber, Place::field(at), Message::new(
+                "新网站尚无网站备案号，请删除；如网站已在其他服务商备案，请选择“接入备案”。",
+                "A new website has no filing number yet: remove it, or choose an access filing if the website is filed with another provider.",
+            ))),
+            (_, None) => {}
+        }
+    }
+
+    /// Whether the required text `value` at `at` can be checked further; if not, why is in
+    /// `out`: `invalid_text` (see [`fields::text`]) or `missing_field` (nothing visible).
+    fn required(&mut self, at: &str, value: &str, label: (&str, &str)) -> bool {
+        match fields::text(value) {
+            Err(e) => self.out.push(Problem::block(e.code, Place::field(at), e.message)),
+            Ok(()) if !fields::is_visible(value) => self.out.push(missing(at, label)),
+            Ok(()) => return true,
+        }
+        false
+    }
+
+    fn check(&mut self, at: &str, result: Result<(), Invalid>) {
+        if let Err(e) = result {
+            self.out.push(Problem::block(e.code, Place::field(at), e.message));
+        }
+    }
+
+    fn unknown(&mut self, at: &str, id: &str) {
+        let id: String = id.chars().take(40).collect();
+        self.out.push(Problem::block(Code::UnknownReference, Place::field(at), Message::new(
+            format!("找不到编号为“{id}”的人员，请在人员中填写此人，或改为已填写人员的编号。"),
+            format!("No person has the id `{id}`: add the person, or refer to one already written."),
+        )));
+    }
 }
 
 fn missing(at: &str, (zh, en): (&str, &str)) -> Problem {
     Problem::block(Code::MissingField, Place::field(at), Message::new(format!("请填写{zh}。"), format!("Fill in {en}.")))
 }
 
-/// The text fields of a filing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(deny_unknown_fields)]
-pub struct Fields {
-    pub subject: SubjectFields,
-    pub responsible_person: Person,
-    pub website: Website,
-}
-
-/// The filing subject.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(deny_unknown_fields)]
-pub struct SubjectFields {
-    /// The applicant's name (individual) or the organization's registered name (enterprise).
-    pub name: String,
-    /// Enterprise: the unified social credit code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_code: Option<String>,
-    /// Enterprise: the legal representative's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_representative: Option<String>,
-}
-
-/// The person responsible for the filing, whose ID card and face are captured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(deny_unknown_fields)]
-pub struct Person {
-    pub name: String,
-    pub id_number: String,
-    /// The ID card's validity end date, `YYYYMMDD` or `长期`.
-    pub id_valid_until: String,
-    pub phone: String,
-    pub email: String,
-    /// Enterprise: whether this person is the legal representative.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_legal_representative: Option<bool>,
-}
-
-/// The site being filed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(deny_unknown_fields)]
-pub struct Website {
-    pub name: String,
-    pub domains: Vec<String>,
-}
-
-impl Fields {
-    /// Reads a fields document: one JSON object and nothing after it; the error names the field
-    /// that is wrong and quotes at most a few hundred characters of the input.
-    pub fn from_json(text: &str) -> Result<Fields, Error> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let fields: Fields = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-            let path = e.path().to_string();
-            let at = if path == "." { String::new() } else { format!("{path}: ") };
-            Error::InvalidFields { reason: excerpt(&format!("{at}{}", e.into_inner())) }
-        })?;
-        de.end().map_err(|e| Error::InvalidFields { reason: format!("after the fields object: {e}") })?;
-        Ok(fields)
-    }
-
-    /// Every text field in Unicode NFC ([`fields::nfc`]), the form they are sealed in.
-    pub fn normalized(&self) -> Fields {
-        let (s, p, w) = (&self.subject, &self.responsible_person, &self.website);
-        let opt = |o: &Option<String>| o.as_deref().map(fields::nfc);
-        Fields {
-            subject: SubjectFields { name: fields::nfc(&s.name), credit_code: opt(&s.credit_code), legal_representative: opt(&s.legal_representative) },
-            responsible_person: Person {
-                name: fields::nfc(&p.name),
-                id_number: fields::nfc(&p.id_number),
-                id_valid_until: fields::nfc(&p.id_valid_until),
-                phone: fields::nfc(&p.phone),
-                email: fields::nfc(&p.email),
-                is_legal_representative: p.is_legal_representative,
-            },
-            website: Website { name: fields::nfc(&w.name), domains: w.domains.iter().map(|d| fields::nfc(d)).collect() },
-        }
-    }
+fn duplicate_phone(at: String, zh: &str, en: &str) -> Problem {
+    Problem::block(Code::DuplicatePhone, Place::field(at), Message::new(format!("此号码{zh}"), format!("This number {en}")))
 }

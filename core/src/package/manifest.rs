@@ -1,4 +1,8 @@
-//! Manifest v1: the sealed description of a package (schema in docs/manifest.md).
+//! The manifest: the sealed description of a package (schema in docs/manifest.md).
+//!
+//! This SDK writes version 2 (people, websites, the filing type, and each material's owner) and
+//! verifies versions 1 and 2: version 1 sealed the first form of the fields
+//! ([`crate::filing::legacy`]) and materials without owners.
 //!
 //! A package is a directory holding `manifest.json` and one file per material. The manifest is
 //! written in its RFC 8785 canonical form; its `seal.digest` is the SHA-256 of the canonical bytes
@@ -12,11 +16,13 @@ use crate::capture::checks::{Finding, Metrics};
 use crate::capture::placement::Document;
 use crate::material::MaterialKind;
 use crate::capture::rules::Rules;
+pub use crate::capture::rules::CaptureSource;
 use crate::policy::Policy;
 use crate::problem::Problem;
 use crate::filing::requirements::SubjectKind;
 use crate::package::signature::Signature;
-use crate::filing::submission::Fields;
+use crate::filing::form::Fields;
+use crate::filing::legacy;
 use crate::canonical;
 use crate::date::parse_rfc3339_utc;
 use crate::{Error, Verdict};
@@ -25,8 +31,10 @@ use crate::{Error, Verdict};
 pub const FILE_NAME: &str = "manifest.json";
 /// The `schema` value of every hexin manifest.
 pub const SCHEMA: &str = "hexin.manifest";
-/// The manifest version this SDK writes and verifies.
-pub const VERSION: u32 = 1;
+/// The manifest version this SDK writes.
+pub const VERSION: u32 = 2;
+/// The manifest versions this SDK verifies.
+pub const VERSIONS: [u32; 2] = [1, VERSION];
 
 /// A package's manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +42,7 @@ pub const VERSION: u32 = 1;
 pub struct Manifest {
     /// Always [`SCHEMA`].
     pub schema: String,
-    /// Always [`VERSION`] for what this SDK writes.
+    /// [`VERSION`] for what this SDK writes; 1 for the first form.
     pub version: u32,
     /// 32 lowercase hex characters, random.
     pub package_id: String,
@@ -43,7 +51,7 @@ pub struct Manifest {
     pub sdk: Sdk,
     pub policy: PolicyRef,
     pub subject: SubjectRef,
-    pub fields: Fields,
+    pub fields: SealedFields,
     /// Field warnings the host chose to seal anyway (e.g. `invalid_credit_code`).
     pub warnings: Vec<Problem>,
     pub materials: Vec<Entry>,
@@ -54,6 +62,16 @@ pub struct Manifest {
     /// Absent only while the manifest is being sealed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal: Option<Seal>,
+}
+
+/// The fields as sealed: the fields document in the version's form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SealedFields {
+    /// Version 2.
+    Current(Fields),
+    /// Version 1: one responsible person, one website.
+    First(legacy::Fields),
 }
 
 /// The most attestations a package carries.
@@ -76,12 +94,20 @@ pub struct Attestation {
     pub reference: String,
     /// When the provider issued it, RFC 3339 UTC: `2026-11-30T12:00:00Z`.
     pub issued_at: String,
+    /// Whose it is, when it is a person's (a liveness check of a website's responsible person):
+    /// their id in the fields. Version 2 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub owner: Option<String>,
 }
 
 impl Attestation {
-    /// What is wrong with it: an empty or over-long member, a control character, or an
-    /// `issued_at` not in RFC 3339 UTC.
+    /// What is wrong with it: an empty or over-long member, a control character, an
+    /// `issued_at` not in RFC 3339 UTC, or an `owner` outside an id's form.
     pub fn problem(&self) -> Option<String> {
+        if self.owner.as_deref().is_some_and(|o| !crate::filing::form::is_valid_id(o)) {
+            return Some("owner must be a person's id: 1 to 32 of a-z, 0-9 and -".into());
+        }
         for (name, value) in [("provider", &self.provider), ("kind", &self.kind), ("reference", &self.reference)] {
             let n = value.chars().count();
             if n == 0 || n > MAX_ATTESTATION_TEXT || value.chars().any(char::is_control) {
@@ -134,6 +160,10 @@ pub struct SubjectRef {
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub kind: MaterialKind,
+    /// Version 2: whom or what the material belongs to, `subject` or a person's or website's id
+    /// in the fields. Absent in version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// A plain file name inside the package directory.
     pub file: String,
     pub media_type: String,
@@ -155,16 +185,6 @@ pub struct Capture {
     pub time: String,
 }
 
-/// How the photo reached the SDK.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[serde(rename_all = "lowercase")]
-pub enum CaptureSource {
-    /// Taken in the app's camera screen.
-    Camera,
-    /// Picked from the photo library or a file.
-    Gallery,
-}
 
 /// The check report of a material, with the thresholds it was held to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

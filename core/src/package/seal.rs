@@ -5,11 +5,11 @@ use std::path::Path;
 
 use crate::date::{rfc3339_utc, unix_now, Date};
 use crate::error::Error;
-use crate::package::manifest::{self, Attestation, Capture, CheckRecord, Entry, Manifest, PolicyRef, Sdk, Seal, SubjectRef, Thresholds};
-use crate::material::MaterialKind;
+use crate::package::manifest::{self, Attestation, Capture, CheckRecord, Entry, Manifest, PolicyRef, SealedFields, Sdk, Seal, SubjectRef, Thresholds};
+use crate::material::Slot;
 use crate::hash::{hex, is_hex, sha256_hex};
 use crate::policy::Policy;
-use crate::Severity;
+use crate::{Code, Message, Severity};
 use crate::problem::{Place, Problem};
 use crate::filing::requirements;
 use crate::package::signature::{self, Signer};
@@ -19,7 +19,8 @@ use crate::{Report, Verdict};
 
 /// One captured material and the outcome of checking it.
 pub struct Material {
-    pub kind: MaterialKind,
+    /// Its kind and owner.
+    pub slot: Slot,
     pub capture: Capture,
     /// What [`crate::check`] returned for the capture.
     pub checked: Result<Report, Error>,
@@ -177,23 +178,28 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
         return Err(Error::InvalidArgument { name: "attestations".into(), reason });
     }
     for (i, a) in sealing.attestations.iter().enumerate() {
-        if let Some(reason) = a.problem() {
+        let unknown = a.owner.as_deref().filter(|o| submission.fields.person(o).is_none()).map(|o| format!("owner {o:?} is no person of the fields"));
+        if let Some(reason) = a.problem().or(unknown) {
             return Err(Error::InvalidArgument { name: format!("attestations[{i}]"), reason });
         }
     }
     let today = Date::from_unix_days(sealing.created_at.div_euclid(86_400));
-    let present: Vec<MaterialKind> = materials.iter().map(|m| m.kind).collect();
+    let present: Vec<Slot> = materials.iter().map(|m| m.slot.clone()).collect();
     let mut problems = problems(submission, &present, policy, today);
     let mut accepted = vec![];
     for m in materials {
+        let place = Place::Material { kind: m.slot.kind, owner: Some(m.slot.owner.clone()) };
+        if let Some(problem) = source_refused(&m, policy) {
+            problems.push(problem);
+        }
         match m.checked {
-            Err(e) => problems.push(Problem::block(e.code(), Place::Material { kind: m.kind }, e.message())),
+            Err(e) => problems.push(Problem::block(e.code(), place, e.message())),
             Ok(report) if report.verdict == Verdict::Reject || report.output.is_none() => {
                 for f in report.findings.iter().filter(|f| f.severity == Severity::Block) {
-                    problems.push(Problem::block(f.code, Place::Material { kind: m.kind }, f.message.clone()));
+                    problems.push(Problem::block(f.code, place.clone(), f.message.clone()));
                 }
             }
-            Ok(report) => accepted.push((m.kind, m.capture, report)),
+            Ok(report) => accepted.push((m.slot, m.capture, report)),
         }
     }
     let (blocking, warnings): (Vec<Problem>, Vec<Problem>) = problems.into_iter().partition(|p| p.severity == Severity::Block);
@@ -203,11 +209,14 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
 
     let mut entries: Vec<Entry> = vec![];
     let mut files = vec![];
-    for (kind, capture, report) in accepted {
+    for (slot, capture, report) in accepted {
         let Some(output) = report.output else { continue };
-        let file = kind.file_name(entries.iter().filter(|e| e.kind == kind).count());
+        let same = |e: &&Entry| e.kind == slot.kind && e.owner.as_deref() == Some(slot.owner.as_str());
+        let file = slot.file_name(entries.iter().filter(same).count());
+        let kind = slot.kind;
         entries.push(Entry {
             kind,
+            owner: Some(slot.owner),
             file: file.clone(),
             media_type: "image/jpeg".into(),
             bytes: output.bytes,
@@ -235,7 +244,7 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
         sdk: Sdk { name: "hexin".into(), version: env!("CARGO_PKG_VERSION").into() },
         policy: PolicyRef::of(policy),
         subject: SubjectRef { kind: submission.subject, province: submission.province.code.into() },
-        fields: submission.fields.normalized(),
+        fields: SealedFields::Current(submission.fields.normalized()),
         warnings,
         materials: entries,
         attestations: sealing.attestations.clone(),
@@ -258,17 +267,35 @@ fn verified(manifest_bytes: &[u8], files: &dyn verify::Files) -> Result<(), Erro
     Ok(())
 }
 
-/// What stands in the way of sealing `submission` with materials of the kinds `present`, all
-/// accepted, on `today`: field problems, province refusals and missing materials. Warnings
-/// (severity `warn`) do not refuse.
-pub fn problems(submission: &Submission, present: &[MaterialKind], policy: &Policy, today: Date) -> Vec<Problem> {
+/// What stands in the way of sealing `submission` with materials in the slots `present`, all
+/// accepted, on `today`: field problems, refusals, missing materials, and materials whose owner
+/// the fields do not have. Warnings (severity `warn`) do not refuse.
+pub fn problems(submission: &Submission, present: &[Slot], policy: &Policy, today: Date) -> Vec<Problem> {
     let mut problems = submission.problems(&policy.requirements, today);
     let (needed, refusals) = submission.required_materials(&policy.requirements);
     problems.extend(refusals);
-    problems.extend(requirements::missing(&needed, present));
+    problems.extend(requirements::missing(&needed, present, &submission.fields));
+    for slot in present.iter().filter(|s| submission.fields.owner(&s.owner).is_none()) {
+        let owner: String = slot.owner.chars().take(40).collect();
+        problems.push(Problem::block(Code::UnknownReference, Place::Material { kind: slot.kind, owner: Some(slot.owner.clone()) }, Message::new(
+            format!("材料{}所属的“{owner}”不是主体，也不是填写的任何人员或网站。", slot.kind.zh()),
+            format!("The {} belongs to `{owner}`, which is neither the subject nor any person or website in the fields.", slot.kind.en()),
+        )));
+    }
     problems
 }
 
+/// `capture_source_not_allowed` when the policy wants the material taken in the app's camera
+/// and it was picked from the gallery.
+fn source_refused(m: &Material, policy: &Policy) -> Option<Problem> {
+    let source = m.capture.source;
+    if policy.rules(m.slot.kind).sources.contains(&source) {
+        return None;
+    }
+    let place = Place::Material { kind: m.slot.kind, owner: Some(m.slot.owner.clone()) };
+    let refused = Error::CaptureSourceNotAllowed { kind: m.slot.kind };
+    Some(Problem::block(refused.code(), place, refused.message()))
+}
 
 /// A random 128-bit package id, as 32 lowercase hex characters.
 pub fn new_package_id() -> Result<String, Error> {

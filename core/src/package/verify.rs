@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::canonical;
 use crate::input;
 use crate::code::{Code, Message};
-use crate::package::manifest::{self, is_safe_file_name, Manifest};
+use crate::package::manifest::{self, is_safe_file_name, Manifest, SealedFields};
 use crate::hash::{hex, is_hex};
 use crate::problem::{Place, Problem};
 use crate::package::signature::{self, manifest_key_form};
@@ -211,14 +211,14 @@ fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<(Value, Manifest)>
         return None;
     }
     match value.get("version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(manifest::VERSION as u64) => {}
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| manifest::VERSIONS.iter().any(|&known| u64::from(known) == v)) => {}
         other => {
             let found = other.map(|v| v.to_string().chars().take(20).collect::<String>()).unwrap_or_else(|| "none".into());
             problems.push(problem(
                 Code::UnsupportedManifestVersion,
                 Place::Manifest { path: "version".into() },
                 &format!("资料包清单版本 {found} 不受支持，请升级核验程序。"),
-                &format!("Manifest version {found} is not supported by this verifier ({}): upgrade it.", manifest::VERSION),
+                &format!("Manifest version {found} is not supported by this verifier (it reads {:?}): upgrade it.", manifest::VERSIONS),
             ));
             return None;
         }
@@ -239,17 +239,18 @@ fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<(Value, Manifest)>
             return None;
         }
     };
-    // Members the schema does not know, or values it would write differently, are not v1.
+    // Members the schema does not know, or values it would write differently, are outside it.
     // (Compared canonically: JCS writes 55.0 as 55, which reads back as an integer.)
     let rewritten = serde_json::to_value(&manifest).ok().and_then(|v| canonical::to_vec(&v));
     if rewritten.is_none() || rewritten != canonical {
-        problems.push(invalid("members or values outside the v1 schema"));
+        problems.push(invalid(&format!("members or values outside the version {} schema", manifest.version)));
         return None;
     }
     Some((value, manifest))
 }
 
 fn check_entries(m: &Manifest, problems: &mut Vec<Problem>) {
+    check_owners(m, problems);
     if !is_hex(&m.package_id, 32) {
         problems.push(invalid("package_id is not 32 lowercase hex characters"));
     }
@@ -274,6 +275,39 @@ fn check_entries(m: &Manifest, problems: &mut Vec<Problem>) {
         if !is_hex(&e.sha256, 64) {
             problems.push(invalid(&format!("materials[{i}].sha256 is not 64 lowercase hex characters")));
         }
+    }
+}
+
+/// Version 1 seals the first form of the fields and materials without owners; version 2 the
+/// current form, whose roles name its people, and each material's owner is the subject or a
+/// person or website in it.
+fn check_owners(m: &Manifest, problems: &mut Vec<Problem>) {
+    match (&m.fields, m.version) {
+        (SealedFields::First(_), 1) => {
+            if m.materials.iter().any(|e| e.owner.is_some()) || m.attestations.iter().any(|a| a.owner.is_some()) {
+                problems.push(invalid("a version 1 manifest's materials and attestations have no owner"));
+            }
+        }
+        (SealedFields::Current(fields), 2) => {
+            let roles = std::iter::once(("fields.subject.responsible_person".to_string(), &fields.subject.responsible_person))
+                .chain(fields.websites.iter().enumerate().map(|(i, w)| (format!("fields.websites[{i}].responsible_person"), &w.responsible_person)));
+            for (at, id) in roles {
+                if fields.person(id).is_none() {
+                    problems.push(invalid(&format!("{at} names no person of the fields")));
+                }
+            }
+            for (i, a) in m.attestations.iter().enumerate() {
+                if a.owner.as_deref().is_some_and(|o| fields.person(o).is_none()) {
+                    problems.push(invalid(&format!("attestations[{i}].owner names no person of the fields")));
+                }
+            }
+            for (i, e) in m.materials.iter().enumerate() {
+                if e.owner.as_deref().and_then(|o| fields.owner(o)).is_none() {
+                    problems.push(invalid(&format!("materials[{i}].owner is not the subject or a person or website of the fields")));
+                }
+            }
+        }
+        (_, version) => problems.push(invalid(&format!("fields are not in the version {version} form"))),
     }
 }
 

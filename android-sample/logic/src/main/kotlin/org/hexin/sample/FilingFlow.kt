@@ -12,18 +12,18 @@ import org.hexin.Draft
 import org.hexin.Outbox
 import org.hexin.Policy
 import org.hexin.Uploader
-import org.hexin.materialFileName
 import org.hexin.materialName
+import org.hexin.slotFileName
 import org.hexin.core.Attestation
 import org.hexin.core.CaptureSource
 import org.hexin.core.Event
 import org.hexin.core.Fields
 import org.hexin.core.HexinException
 import org.hexin.core.Listener
-import org.hexin.core.MaterialKind
 import org.hexin.core.Message
 import org.hexin.core.Report
 import org.hexin.core.Severity
+import org.hexin.core.Slot
 import org.hexin.core.SubjectKind
 import org.hexin.core.Verdict
 
@@ -32,8 +32,14 @@ enum class Lang { ZH, EN }
 
 fun Message.text(lang: Lang): String = if (lang == Lang.ZH) zh else en
 
-/** One material the applicant is asked for, and where it stands. */
-data class Step(val kind: MaterialKind, val title: String, val status: StepStatus)
+/**
+ * One material the applicant is asked for: its [slot] (kind, and whose: `subject`, a person's or
+ * a website's id), whose it is by name ([ownerName], e.g. 王五), and where it stands.
+ */
+data class Step(val slot: Slot, val ownerName: String, val title: String, val status: StepStatus)
+
+/** The steps of one owner (the subject, a person, a website), in checklist order. */
+data class OwnerSteps(val owner: String, val name: String, val steps: List<Step>)
 
 sealed interface StepStatus {
     data object Pending : StepStatus
@@ -60,7 +66,7 @@ data class FilingState(
     val packageId: String? = null,
     val steps: List<Step> = emptyList(),
     /**
-     * Problems with the fields by field path, e.g. `responsible_person.id_number`: all of a field's
+     * Problems with the fields by field path, e.g. `people[1].document.number`: all of a field's
      * problems, blocking ones and warnings, in the order the SDK found them.
      */
     val fieldProblems: Map<String, List<String>> = emptyMap(),
@@ -72,13 +78,23 @@ data class FilingState(
 ) {
     val readyToSubmit: Boolean
         get() = phase == Phase.Capturing && readyToSeal
+
+    /** The steps grouped by owner, each owner where its first step is: a checklist screen's sections. */
+    val byOwner: List<OwnerSteps>
+        get() = steps.groupBy { it.slot.owner }.map { (owner, steps) -> OwnerSteps(owner, steps.first().ownerName, steps) }
+
+    /** The material to take next: the first step not accepted yet, in checklist order. */
+    val next: Step?
+        get() = steps.firstOrNull { it.status !is StepStatus.Accepted }
 }
 
 /**
  * The filing flow over the hexin SDK, with no platform imports: the Android and iOS shells only
- * render [state] and forward taps and photos. Each accepted photo is kept in the outbox and starts
- * uploading while the next is taken; [submit] seals and delivers; [pause] and [resumeUpload]
- * control the upload; after the app is killed, [reopen] picks the draft up again.
+ * render [state] and forward taps and photos. The steps are the draft's checklist: a material
+ * per kind and owner, so each person's ID document, each website person's face and each
+ * website's forms are asked for in turn ([FilingState.next]). Each accepted photo is kept in the
+ * outbox and starts uploading while the next is taken; [submit] seals and delivers; [pause] and
+ * [resumeUpload] control the upload; after the app is killed, [reopen] picks the draft up again.
  */
 class FilingFlow(
     private val outbox: Outbox,
@@ -93,7 +109,7 @@ class FilingFlow(
 
     private var draft: Draft? = null
     private var delivery: DeliveryTask? = null
-    private val early = mutableMapOf<MaterialKind, Job>()
+    private val early = mutableMapOf<Slot, Job>()
 
     /** Starts a new application. */
     suspend fun start(subject: SubjectKind, province: String) = guard {
@@ -105,24 +121,37 @@ class FilingFlow(
         open(Draft.open(outbox, policy, packageId))
     }
 
-    /** Checks a photo of [kind]; accepted ones are kept and start uploading at once. */
-    suspend fun capture(kind: MaterialKind, photo: ByteArray, fromCamera: Boolean = true) = guard {
+    /**
+     * Checks a photo for [slot]; accepted ones are kept (replacing only that slot's earlier one)
+     * and start uploading at once. A photo picked from the gallery ([fromCamera] false) is
+     * refused where the policy wants the camera: [FilingState.error] says so, the step is as it was.
+     */
+    suspend fun capture(slot: Slot, photo: ByteArray, fromCamera: Boolean = true) = guard {
         val draft = requireDraft()
-        setStep(kind, StepStatus.Checking)
-        val report = draft.addPhoto(kind, photo, if (fromCamera) CaptureSource.CAMERA else CaptureSource.GALLERY)
+        val before = _state.value.steps.find { it.slot == slot }?.status ?: StepStatus.Pending
+        setStep(slot, StepStatus.Checking)
+        val report = try {
+            draft.addPhoto(slot, photo, if (fromCamera) CaptureSource.CAMERA else CaptureSource.GALLERY)
+        } catch (e: HexinException) {
+            setStep(slot, before)
+            throw e
+        }
         if (report.verdict == Verdict.ACCEPT) {
-            uploadEarly(draft.id(), kind)
+            uploadEarly(draft.id(), slot)
             refresh(draft)
         } else {
             // A rejected retake leaves an earlier accepted photo in place; show why it failed.
-            setStep(kind, StepStatus.Rejected(report.blocking()))
+            setStep(slot, StepStatus.Rejected(report.blocking()))
         }
     }
 
-    /** Asks for [kind] again; the kept photo stays until a new one is accepted. */
-    fun retake(kind: MaterialKind) = setStep(kind, StepStatus.Pending)
+    /** Asks for [slot] again; the kept photo stays until a new one is accepted. */
+    fun retake(slot: Slot) = setStep(slot, StepStatus.Pending)
 
-    /** Saves the form; problems appear in [FilingState.fieldProblems]. */
+    /**
+     * Saves the form (the subject, the people, the websites); problems appear in
+     * [FilingState.fieldProblems], and the steps follow the people and websites it names.
+     */
     suspend fun updateFields(fields: Fields) = guard {
         val draft = requireDraft()
         draft.setFields(fields)
@@ -194,11 +223,11 @@ class FilingFlow(
         }
     }
 
-    private fun uploadEarly(packageId: String, kind: MaterialKind) {
-        early.remove(kind)?.cancel()
-        early[kind] = scope.launch {
+    private fun uploadEarly(packageId: String, slot: Slot) {
+        early.remove(slot)?.cancel()
+        early[slot] = scope.launch {
             // Best effort: whatever is not on the server yet goes with the delivery.
-            runCatching { uploader.uploadFile(packageId, materialFileName(kind)) }
+            runCatching { uploader.uploadFile(packageId, slotFileName(slot)) }
         }
     }
 
@@ -216,20 +245,20 @@ class FilingFlow(
         val list = draft.checklist()
         _state.update { s ->
             val steps = list.materials.map { m ->
-                val previous = s.steps.find { it.kind == m.kind }?.status
+                val previous = s.steps.find { it.slot == m.slot }?.status
                 val status = when {
                     previous is StepStatus.Rejected || previous is StepStatus.Checking && m.report == null -> previous
                     else -> m.report?.accepted(lang) ?: StepStatus.Pending
                 }
-                Step(m.kind, materialName(m.kind).text(lang), status)
+                Step(m.slot, m.ownerName, materialName(m.slot.kind).text(lang), status)
             }
             val fieldProblems = list.fields.associate { f -> f.path to f.problems.map { it.message.text(lang) } }
             s.copy(steps = steps, fieldProblems = fieldProblems, readyToSeal = list.readyToSeal)
         }
     }
 
-    private fun setStep(kind: MaterialKind, status: StepStatus) = _state.update { s ->
-        s.copy(steps = s.steps.map { if (it.kind == kind) it.copy(status = status) else it })
+    private fun setStep(slot: Slot, status: StepStatus) = _state.update { s ->
+        s.copy(steps = s.steps.map { if (it.slot == slot) it.copy(status = status) else it })
     }
 
     private fun requireDraft(): Draft = draft ?: error("start or reopen an application first")

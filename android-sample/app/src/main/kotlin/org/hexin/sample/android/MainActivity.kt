@@ -46,6 +46,7 @@ import androidx.compose.ui.graphics.Path
 import androidx.compose.ui.graphics.drawscope.Stroke
 import java.util.concurrent.Executors
 import org.hexin.Policy
+import org.hexin.subjectName
 import org.hexin.core.HexinException
 import org.hexin.core.Hint
 import org.hexin.sample.CameraGuide
@@ -53,10 +54,16 @@ import org.hexin.sample.GuideState
 import org.hexin.sample.Lang
 import org.hexin.sample.PreviewFrame
 import org.hexin.core.MaterialKind
+import org.hexin.core.Slot
 import org.hexin.core.SubjectKind
+import org.hexin.sample.OwnerSteps
 import org.hexin.sample.Phase
 import org.hexin.sample.Step
 import org.hexin.sample.StepStatus
+import androidx.compose.foundation.horizontalScroll
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.OutlinedTextField
 
 /** The UI: render [FilingViewModel]'s state, forward taps and photos. No logic lives here. */
 class MainActivity : ComponentActivity() {
@@ -71,19 +78,21 @@ class MainActivity : ComponentActivity() {
 @Composable
 fun FilingScreen(model: FilingViewModel = viewModel()) {
     val state by model.flow.state.collectAsState()
-    var capturing by remember { mutableStateOf<MaterialKind?>(null) }
-    capturing?.let { kind ->
-        CameraScreen(kind, onPhoto = { jpeg -> capturing = null; model.capture(kind, jpeg) })
+    var capturing by remember { mutableStateOf<Slot?>(null) }
+    capturing?.let { slot ->
+        CameraScreen(slot.kind, onPhoto = { jpeg -> capturing = null; model.capture(slot, jpeg) })
         return
     }
     Column(Modifier.fillMaxSize().padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
         state.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
         when (val phase = state.phase) {
-            Phase.NotStarted -> Button(onClick = { model.start(SubjectKind.INDIVIDUAL, "11") }) { Text("开始备案 · Start") }
+            Phase.NotStarted -> StartScreen(onStart = { subject, province -> model.start(subject, province) })
             Phase.Capturing -> {
                 LazyColumn(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                    items(state.steps) { step -> StepCard(step, onShoot = { capturing = step.kind }) }
-                    item { FieldsForm(state.fieldProblems, onSave = { model.updateFields(it) }) }
+                    // The form first: the people and websites it names decide whose photos are asked for.
+                    item { FieldsForm(model.subject, state.fieldProblems, onSave = { model.updateFields(it) }) }
+                    state.next?.let { next -> item { Button(onClick = { capturing = next.slot }, Modifier.fillMaxWidth()) { Text("下一张 · Next: ${next.ownerName} · ${next.title}") } } }
+                    items(state.byOwner, key = { it.owner }) { owner -> OwnerCard(owner, onShoot = { capturing = it.slot }) }
                 }
                 Button(onClick = { model.submit() }, enabled = state.readyToSubmit, modifier = Modifier.fillMaxWidth()) {
                     Text("提交 · Submit")
@@ -104,9 +113,32 @@ fun FilingScreen(model: FilingViewModel = viewModel()) {
     }
 }
 
+/** The subject type and the province (GB/T 2260 code or name) of a new application. */
 @Composable
-fun StepCard(step: Step, onShoot: () -> Unit) = Card(Modifier.fillMaxWidth()) {
-    Column(Modifier.padding(12.dp)) {
+fun StartScreen(onStart: (SubjectKind, String) -> Unit) = Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+    var subject by remember { mutableStateOf(SubjectKind.INDIVIDUAL) }
+    var province by remember { mutableStateOf("11") }
+    Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+        for (kind in SubjectKind.entries) {
+            FilterChip(selected = subject == kind, onClick = { subject = kind }, label = { Text(subjectName(kind).zh) })
+        }
+    }
+    OutlinedTextField(province, { province = it }, label = { Text("省份 Province (31 / 上海)") }, modifier = Modifier.fillMaxWidth())
+    Button(onClick = { onStart(subject, province) }) { Text("开始备案 · Start") }
+}
+
+/** One owner's materials: the subject's certificate, a person's ID document and face, a website's forms. */
+@Composable
+fun OwnerCard(owner: OwnerSteps, onShoot: (Step) -> Unit) = Card(Modifier.fillMaxWidth()) {
+    Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        Text(owner.name, style = MaterialTheme.typography.titleLarge)
+        owner.steps.forEach { step -> StepRow(step, onShoot = { onShoot(step) }) }
+    }
+}
+
+@Composable
+fun StepRow(step: Step, onShoot: () -> Unit) {
+    Column {
         Text(step.title, style = MaterialTheme.typography.titleMedium)
         when (val s = step.status) {
             StepStatus.Pending -> Button(onClick = onShoot) { Text("拍摄 · Take photo") }
