@@ -94,6 +94,7 @@ fn print_checklist(ready: bool, lines: &[Line], problems: &[Problem], refusals: 
     }
     let say = |p: &Problem| format!("{}{}: {}", if p.severity == Severity::Warn { "warn " } else { "" }, p.code, lang.pick(&p.message));
     outln!("materials:");
+    let width = lines.iter().map(|l| l.slot.to_string().len()).max().unwrap_or(0);
     for l in lines {
         let owner = fields.owner_name(&l.slot.owner);
         let what = match lang {
@@ -101,7 +102,7 @@ fn print_checklist(ready: bool, lines: &[Line], problems: &[Problem], refusals: 
             Lang::Zh => format!("{owner}的{}", l.slot.kind.zh()),
         };
         let note = if l.required { "" } else { "  (not required)" };
-        outln!("  [{}] {:<30} {what}{note}", if l.given { 'x' } else { ' ' }, l.slot.to_string());
+        outln!("  [{}] {:<width$}  {what}{note}", if l.given { 'x' } else { ' ' }, l.slot.to_string());
         for p in problems.iter().filter(|p| of_line(p, l)) {
             outln!("        {}", say(p));
         }

@@ -93,9 +93,10 @@ fn a_website_run_by_a_second_person_in_shanghai_needs_both_id_cards_the_face_and
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "NOT READY: 4 materials and 0 problems remain", "{text}");
     assert_eq!(lines[1], "materials:");
-    assert_eq!(lines[2], format!("  [x] {:<30} business licence of 示例科技有限公司", "business-license@subject"));
-    assert_eq!(lines[5], format!("  [ ] {:<30} ID card, photo side of 王五", "id-card-front@wangwu"));
-    assert_eq!(lines[9], format!("  [ ] {:<30} authorization letter of 示例科技官网", "authorization-letter@www"));
+    // Slots are padded to the widest (`business-license@subject`, 24 characters), then two spaces.
+    assert_eq!(lines[2], format!("  [x] {:<24}  business licence of 示例科技有限公司", "business-license@subject"));
+    assert_eq!(lines[5], format!("  [ ] {:<24}  ID card, photo side of 王五", "id-card-front@wangwu"));
+    assert_eq!(lines[9], format!("  [ ] {:<24}  authorization letter of 示例科技官网", "authorization-letter@www"));
     assert_eq!(lines.len(), 10, "{text}");
 
     // In Guangdong, no letter.
@@ -161,8 +162,8 @@ fn json_shape() {
 #[test]
 fn chinese_names_with_lang_zh() {
     let text = text(&requirements("enterprise", "31", &two_people(), &["id-card-front@wangwu"], &["--lang", "zh"]));
-    assert!(text.contains(&format!("  [x] {:<30} 王五的身份证人像面\n", "id-card-front@wangwu")), "{text}");
-    assert!(text.contains(&format!("  [ ] {:<30} 示例科技官网的授权书\n", "authorization-letter@www")), "{text}");
+    assert!(text.contains(&format!("  [x] {:<24}  王五的身份证人像面\n", "id-card-front@wangwu")), "{text}");
+    assert!(text.contains(&format!("  [ ] {:<24}  示例科技官网的授权书\n", "authorization-letter@www")), "{text}");
 }
 
 #[test]
