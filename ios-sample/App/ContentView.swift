@@ -116,7 +116,10 @@ struct FieldsForm: View {
     let subject: SubjectKind
     let problems: [String: [String]]
     let save: (Fields) -> Void
-    @State private var name = "", creditCode = "", legalRepresentative = ""
+    // One property per @State: a property wrapper applies to a single variable.
+    @State private var name = ""
+    @State private var creditCode = ""
+    @State private var legalRepresentative = ""
     @State private var people = [PersonInput(id: "p1")]
     @State private var websites = [WebsiteInput(id: "w1")]
 

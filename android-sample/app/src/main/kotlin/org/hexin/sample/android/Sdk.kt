@@ -34,7 +34,9 @@ object Sdk {
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
         cipher.init(Cipher.ENCRYPT_MODE, wrapper)
         val wrapped = cipher.iv + cipher.doFinal(key)
-        prefs.edit().putString("outbox_key", Base64.encodeToString(wrapped, Base64.NO_WRAP)).apply()
+        // commit(), not apply(): the key must be on disk before anything is encrypted with it, or a
+        // process death right after would leave an outbox no later launch can open.
+        check(prefs.edit().putString("outbox_key", Base64.encodeToString(wrapped, Base64.NO_WRAP)).commit()) { "the outbox key could not be stored" }
         return key
     }
 
