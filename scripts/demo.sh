@@ -46,7 +46,7 @@ $hexin verify target/demo/individual
 
 echo "== 3. what an enterprise whose website someone else runs needs in Shanghai (exit 1: not ready)"
 status=0
-$hexin requirements --subject enterprise --province 31 --fields cli/tests/fixtures/two-people.json || status=$?
+$hexin requirements --subject enterprise --province 31 --fields examples/enterprise-website-delegate/fields.json || status=$?
 [ "$status" -eq 1 ]
 
 echo "== 4. seal and verify the enterprise example (Guangdong), signed"

@@ -226,7 +226,7 @@ fn each_material_is_sealed_under_its_owner() {
     // same flags with owners.
     let enterprise = example("enterprise");
     let photo = |kind: &str| enterprise.join(format!("{kind}.jpg")).display().to_string();
-    let fields = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/two-people.json");
+    let fields = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/enterprise-website-delegate/fields.json");
     let mut args: Vec<String> = ["seal", "--subject", "enterprise", "--province", "44", "--source", "camera", "--json"].map(String::from).to_vec();
     args.extend(["--fields".into(), fields.display().to_string(), "--out".into(), out.display().to_string()]);
     let materials = [

@@ -16,7 +16,7 @@ fn repo(path: &str) -> String {
 /// The enterprise specimen whose website 王五 (`wangwu`), not the legal representative 李四
 /// (`lisi`), runs.
 fn two_people() -> String {
-    repo("cli/tests/fixtures/two-people.json")
+    repo("examples/enterprise-website-delegate/fields.json")
 }
 
 /// `hexin requirements` with `fields`, `--material KIND[@OWNER]=given.jpg` for each of
