@@ -158,6 +158,8 @@ pub enum Code {
     PackageNotFound,
     /// The outbox holds another package under this id (a different manifest).
     PackageConflict,
+    /// The draft changed (a capture, the fields) while it was being sealed.
+    DraftChanged,
     /// The package's state does not allow this step.
     InvalidState,
     /// The device's storage failed (disk full, permissions, I/O).
@@ -260,6 +262,7 @@ impl Code {
             Code::OutboxCorrupt => "outbox_corrupt",
             Code::PackageNotFound => "package_not_found",
             Code::PackageConflict => "package_conflict",
+            Code::DraftChanged => "draft_changed",
             Code::InvalidState => "invalid_state",
             Code::StorageError => "storage_error",
             Code::InvalidEndpoint => "invalid_endpoint",

@@ -290,8 +290,12 @@ impl Draft {
     ///
     /// The manifest is built from the stored reports (each output's SHA-256 and size) and
     /// verified against the outbox's record of the files; no blob is read back or rewritten.
+    ///
+    /// The draft is not locked while `signer` signs (it may wait on the applicant, e.g. a
+    /// biometric prompt): other calls on the draft go on meanwhile. If one of them changed the
+    /// draft, sealing refuses with [`Error::DraftChanged`] and can be run again.
     pub fn seal(&self, signer: Option<&dyn Signer>) -> Result<Sealed, Error> {
-        let record = self.lock();
+        let record = self.lock().clone();
         let submission = record.submission()?;
         let materials = record
             .materials
@@ -303,6 +307,10 @@ impl Draft {
         stored.retain(|f| record.materials.iter().any(|m| m.file == f.name));
         let sealing = Sealing { package_id: self.id.clone(), created_at: unix_now(), signer, attestations: record.attestations.clone() };
         let sealed = seal::seal_stored(&submission, materials, &self.policy, &sealing, &stored)?;
+        let current = self.lock();
+        if current.to_json()? != record.to_json()? {
+            return Err(Error::DraftChanged { id: self.id.clone() });
+        }
         self.outbox.seal_in_place(&self.id, &sealed.manifest_bytes, &stored)?;
         Ok(Sealed { package_id: self.id.clone(), digest: sealed.digest })
     }

@@ -54,6 +54,8 @@ pub enum Error {
     PackageNotFound { id: String },
     #[error("package_conflict: {id}: {reason}")]
     PackageConflict { id: String, reason: String },
+    #[error("draft_changed: {id}")]
+    DraftChanged { id: String },
     #[error("invalid_state: package {id} is {state}; {action} is not allowed")]
     InvalidState { id: String, state: String, action: String },
     #[error("storage_error: {op}: {reason}")]
@@ -176,6 +178,7 @@ impl Error {
             Error::OutboxCorrupt { .. } => Code::OutboxCorrupt,
             Error::PackageNotFound { .. } => Code::PackageNotFound,
             Error::PackageConflict { .. } => Code::PackageConflict,
+            Error::DraftChanged { .. } => Code::DraftChanged,
             Error::InvalidState { .. } => Code::InvalidState,
             Error::Storage { .. } => Code::StorageError,
             Error::InvalidEndpoint { .. } => Code::InvalidEndpoint,
@@ -283,6 +286,10 @@ impl Error {
             Error::PackageConflict { id, .. } => Message::new(
                 format!("本地已保存另一个编号同为 {id} 的资料包，内容不同；请重新封装以获得新编号。"),
                 format!("The outbox already holds a different package with the id {id}: seal the package again to get a new id."),
+            ),
+            Error::DraftChanged { .. } => Message::new(
+                "签名期间资料有改动，请重新封装。",
+                "The application changed while it was being signed: seal it again.",
             ),
             Error::InvalidState { .. } => Message::new(
                 "资料包当前状态不允许此操作。",

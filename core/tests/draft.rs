@@ -9,6 +9,7 @@ use hexin_core::package::manifest::{Attestation, Capture, CaptureSource};
 use hexin_core::outbox::{Outbox, OutboxConfig, PackageState};
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::filing::form::Fields;
+use hexin_core::package::signature::{Signer, SoftwareKey};
 use hexin_core::package::verify::{verify_dir, Options};
 use hexin_core::{Code, Error, MaterialKind, Place, Policy, Severity, Slot, Verdict};
 use hexin_testing::synthetic::{camera_jpeg, defocus, document, glare, noisy, Scene, face_photo};
@@ -396,4 +397,59 @@ fn drafts_kept_before_owners_open_with_owners() {
     draft.set_fields(f).unwrap();
     assert!(draft.checklist().unwrap().ready_to_seal, "{:?}", draft.checklist().unwrap().problems);
     draft.seal(None).unwrap();
+}
+
+/// A signer that waits on the applicant (a biometric prompt): while it signs, `during` runs on
+/// another thread against the same draft, and must not wait for the seal.
+struct Prompt<'a> {
+    key: SoftwareKey,
+    draft: &'a Draft,
+    during: fn(&Draft),
+}
+
+impl Signer for Prompt<'_> {
+    fn public_key(&self) -> Result<Vec<u8>, Error> {
+        self.key.public_key()
+    }
+
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, Error> {
+        std::thread::scope(|scope| {
+            let (done, finished) = std::sync::mpsc::channel();
+            scope.spawn(move || {
+                (self.during)(self.draft);
+                done.send(()).unwrap();
+            });
+            finished.recv_timeout(std::time::Duration::from_secs(20)).expect("the draft stayed locked while the signer signed");
+        });
+        self.key.sign(message)
+    }
+}
+
+#[test]
+fn the_draft_stays_usable_while_the_signer_prompts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outbox = open(&tmp.path().join("outbox"));
+    let draft = Draft::start(outbox.clone(), Arc::new(Policy::icp_default()), SubjectKind::Individual, "11").unwrap();
+    for s in INDIVIDUAL {
+        draft.add(&slot(s), &example(&slot(s)), camera()).unwrap();
+    }
+    draft.set_fields(fields()).unwrap();
+
+    // The app changes the draft during the prompt: the seal would not be the draft as it
+    // stands, so it is refused and the draft is untouched.
+    let changes = Prompt { key: SoftwareKey::generate().unwrap(), draft: &draft, during: |d| d.remove(&slot(INDIVIDUAL[3])).unwrap() };
+    match draft.seal(Some(&changes)) {
+        Err(e @ Error::DraftChanged { .. }) => assert_eq!(e.code(), Code::DraftChanged),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(outbox.get(draft.id()).unwrap().state, PackageState::Draft);
+    assert!(draft.report(&slot(INDIVIDUAL[3])).is_none());
+    let form = slot(INDIVIDUAL[3]);
+    draft.add(&form, &example(&form), camera()).unwrap();
+
+    // Reading the draft during the prompt does not block, and the seal goes through.
+    let reads = Prompt { key: SoftwareKey::generate().unwrap(), draft: &draft, during: |d| assert!(d.checklist().unwrap().ready_to_seal) };
+    let sealed = draft.seal(Some(&reads)).unwrap();
+    assert_eq!(outbox.get(draft.id()).unwrap().state, PackageState::Sealed);
+    assert_eq!(sealed.package_id, draft.id());
 }
