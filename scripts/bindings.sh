@@ -29,4 +29,17 @@ rm -rf "$out/kotlin" "$out/swift"
 for language in kotlin swift; do
     "$target/debug/uniffi-bindgen" generate --config "${HEXIN_UNIFFI_CONFIG:-uniffi.toml}" --language $language --no-format --out-dir "$out/$language" "$lib" >/dev/null
 done
+# The hand-written Kotlin and Swift that ship with the generated code (error properties, tasks
+# that cancel with their coroutine or Swift task, Flow and AsyncStream).
+cp -R bindings/kotlin/. "$out/kotlin/"
+cp bindings/swift/*.swift "$out/swift/"
+# The one edit to generated code: a HexinException's Kotlin `message` is the applicant's
+# sentence (errorText, in the language set with setLanguage) instead of uniffi's list of the
+# variant's fields, which may hold what the applicant typed. Every variant must be rewritten.
+core_kt=$out/kotlin/org/hexin/core/hexin_core.kt
+variants=$(perl -0ne 'print scalar(() = /\) : HexinException\(\) \{/g)' "$core_kt")
+perl -0pi -e 's/(\) : HexinException\(\) \{\n\s*override val message\n\s*get\(\) = )"[^\n]*"/$1org.hexin.errorText(this)/g' "$core_kt"
+rewritten=$(grep -c 'get() = org.hexin.errorText(this)' "$core_kt")
+[ "$variants" -gt 0 ] && [ "$rewritten" = "$variants" ] ||
+    { echo "scripts/bindings.sh: rewrote $rewritten of $variants HexinException messages; has uniffi's Kotlin changed?" >&2; exit 1; }
 echo "$lib"

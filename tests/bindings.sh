@@ -42,7 +42,7 @@ for language in $languages; do
         maps=(-Xcc "-fmodule-map-file=$bindings/swift/hexinFFI.modulemap" -Xcc "-fmodule-map-file=$bindings/swift/hexin_coreFFI.modulemap")
         out=$work/swift
         hexin_swift swiftc -swift-version 5 -parse-as-library -emit-library -emit-module -module-name Hexin "${maps[@]}" \
-            -L "$libdir" -lhexin_ffi "$bindings/swift/HexinCore.swift" "$bindings/swift/Hexin.swift" \
+            -L "$libdir" -lhexin_ffi "$bindings"/swift/*.swift \
             -emit-module-path "$out/Hexin.swiftmodule" -o "$out/libHexin.so"
         hexin_swift swiftc -swift-version 5 -I "$out" "${maps[@]}" -L "$out" -lHexin -L "$libdir" -lhexin_ffi \
             ios-sample/Logic/*.swift tests/swift/*.swift -o "$out/hexin-swift-tests"

@@ -1,6 +1,5 @@
 //! An application being assembled: captures checked and kept in the outbox as they are taken.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use hexin_core::date::unix_now;
@@ -13,11 +12,15 @@ use hexin_core::filing::form::Fields;
 use hexin_core::{Error, Report, Slot};
 
 use crate::outbox::Outbox;
+use crate::path::FilePath;
 use crate::photo::Policy;
 use crate::runtime::{blocking, guard};
 
 /// An application in progress, kept in the outbox under its package id from the first accepted
 /// capture, so it survives the app being killed (`Draft.open`).
+///
+/// The `async` calls run on hexin's threads; the others read or write SQLite on the caller's
+/// thread (quick, but disk work): call them off the main thread.
 #[derive(uniffi::Object)]
 pub struct Draft(Arc<draft::Draft>);
 
@@ -50,9 +53,9 @@ impl Draft {
     }
 
     /// As [`Draft::add_photo`], from a file.
-    pub async fn add_photo_file(&self, slot: Slot, path: String, source: CaptureSource) -> Result<Report, Error> {
+    pub async fn add_photo_file(&self, slot: Slot, path: FilePath, source: CaptureSource) -> Result<Report, Error> {
         let draft = self.0.clone();
-        blocking(move || draft.add(&slot, &read_capture(Path::new(&path), &draft.policy().limits)?, Capture::at(source, unix_now()))).await
+        blocking(move || draft.add(&slot, &read_capture(path.as_ref(), &draft.policy().limits)?, Capture::at(source, unix_now()))).await
     }
 
     /// Drops the capture of `slot`, if any.
@@ -92,6 +95,8 @@ impl Draft {
 
     /// Seals the application in place, signed by `signer` (Android Keystore, Secure Enclave)
     /// when given; it is then ready for `Uploader.deliver`. `SealRefused` lists every reason.
+    /// The draft is not locked while the signer waits on the applicant; `DraftChanged` if the
+    /// app changed it meanwhile (seal again).
     pub async fn seal(&self, signer: Option<Arc<dyn Signer>>) -> Result<Sealed, Error> {
         let draft = self.0.clone();
         blocking(move || draft.seal(signer.as_deref())).await

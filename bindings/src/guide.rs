@@ -11,6 +11,7 @@ use hexin_core::capture::document::plane::Plane;
 use hexin_core::capture::guide::{self, GuideConfig, Guidance};
 use hexin_core::{Error, MaterialKind};
 
+use crate::path::count;
 use crate::photo::Policy;
 use crate::runtime::guard;
 
@@ -24,7 +25,7 @@ impl CaptureGuide {
     /// stillness of 1 % of the frame's diagonal and a least outline confidence of 0.75.
     /// A face photo's guide looks for the applicant's face instead. `InvalidArgument` for a kind
     /// with neither a document nor face checks (`kind`: other) or a config out of range.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(config = None))]
     pub fn new(policy: Arc<Policy>, kind: MaterialKind, config: Option<GuideConfig>) -> Result<Arc<CaptureGuide>, Error> {
         guard(|| Ok(Arc::new(CaptureGuide(Mutex::new(guide::CaptureGuide::new(policy.0.rules(kind), config.unwrap_or_default())?)))))
     }
@@ -34,10 +35,11 @@ impl CaptureGuide {
     /// its address and its remaining length),
     /// and the clockwise `rotation` (0, 90, 180, 270) that makes it upright (CameraX's
     /// `rotationDegrees`). `InvalidArgument` (`frame`, `rotation`) when they do not fit.
-    pub fn analyze(&self, luma: &[u8], width: u32, height: u32, row_stride: u32, rotation: u32) -> Result<Guidance, Error> {
+    pub fn analyze(&self, luma: &[u8], width: i32, height: i32, row_stride: i32, rotation: i32) -> Result<Guidance, Error> {
         guard(|| {
-            let plane = Plane::new(luma, width as usize, height as usize, row_stride as usize)?;
-            self.guide().analyze(&plane, rotation)
+            let frame = |n: i32| count::<usize>("frame", n);
+            let plane = Plane::new(luma, frame(width)?, frame(height)?, frame(row_stride)?)?;
+            self.guide().analyze(&plane, count("rotation", rotation)?)
         })
     }
 
@@ -76,7 +78,7 @@ mod tests {
         let frames = Sequence::PortraitPhone.frames();
         let answers: Vec<Guidance> = frames
             .iter()
-            .map(|f| guide.analyze(&f.luma, f.width, f.height, f.stride as u32, f.rotation).unwrap())
+            .map(|f| guide.analyze(&f.luma, f.width as i32, f.height as i32, f.stride as i32, f.rotation as i32).unwrap())
             .collect();
         assert_eq!(answers.iter().map(|a| a.hint).collect::<Vec<_>>()[..3], [Hint::HoldStill, Hint::Ready, Hint::Ready]);
         assert_eq!(answers.iter().position(|a| a.capture), Some(8), "the eighth ready frame");
@@ -85,10 +87,13 @@ mod tests {
         let invalid = |r: Result<Guidance, Error>, field: &str| {
             assert!(matches!(&r, Err(Error::InvalidArgument { name, .. }) if name == field), "{r:?}");
         };
-        invalid(guide.analyze(&f.luma[..1000], f.width, f.height, f.stride as u32, 0), "frame");
-        invalid(guide.analyze(&f.luma, f.width, f.height, f.width - 1, 0), "frame");
+        let (width, height, stride) = (f.width as i32, f.height as i32, f.stride as i32);
+        invalid(guide.analyze(&f.luma[..1000], width, height, stride, 0), "frame");
+        invalid(guide.analyze(&f.luma, width, height, width - 1, 0), "frame");
         invalid(guide.analyze(&[], 0, 0, 0, 0), "frame");
-        invalid(guide.analyze(&f.luma, f.width, f.height, f.stride as u32, 30), "rotation");
+        invalid(guide.analyze(&f.luma, -width, height, stride, 0), "frame");
+        invalid(guide.analyze(&f.luma, width, height, stride, 30), "rotation");
+        invalid(guide.analyze(&f.luma, width, height, stride, -90), "rotation");
         let other = CaptureGuide::new(policy.clone(), MaterialKind::Other, None).err();
         assert!(matches!(&other, Some(Error::InvalidArgument { name, .. }) if name == "kind"), "{other:?}");
         assert!(CaptureGuide::new(policy, MaterialKind::FacePhoto, None).is_ok(), "a face photo is guided to the face");

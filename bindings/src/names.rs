@@ -1,4 +1,7 @@
-//! Stable names and bilingual messages for the app's UI and logs.
+//! Stable names and bilingual messages for the app's UI and logs, and the language the errors
+//! speak.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use hexin_core::capture::guide::Hint;
 use hexin_core::filing::documents::DocumentType;
@@ -6,16 +9,50 @@ use hexin_core::filing::form::Fields;
 use hexin_core::filing::requirements::SubjectKind;
 use hexin_core::{Code, Error, MaterialKind, Message, Slot};
 
-/// The stable code of an error, e.g. for analytics (`upload_failed`).
+/// The language of an error's sentence (Kotlin `message`, Swift `localizedDescription`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Language {
+    Zh,
+    En,
+}
+
+static ENGLISH: AtomicBool = AtomicBool::new(false);
+
+/// Chooses the language of errors' sentences for the whole app: Chinese until set (the
+/// applicants of a filing read Chinese). `Message` values always carry both.
+#[uniffi::export]
+pub fn set_language(language: Language) {
+    ENGLISH.store(language == Language::En, Ordering::Relaxed);
+}
+
+#[uniffi::export]
+pub fn language() -> Language {
+    if ENGLISH.load(Ordering::Relaxed) { Language::En } else { Language::Zh }
+}
+
+/// The stable code of an error, e.g. for analytics (`upload_failed`): Kotlin `e.code`, Swift
+/// `error.code` (bindings/kotlin, bindings/swift).
 #[uniffi::export]
 pub fn error_code(error: Error) -> Code {
     error.code()
 }
 
-/// What to tell the applicant about an error, in Chinese and English.
+/// What to tell the applicant about an error, in Chinese and English: Kotlin `e.messages`,
+/// Swift `error.messages`.
 #[uniffi::export]
 pub fn error_message(error: Error) -> Message {
     error.message()
+}
+
+/// The sentence of [`error_message`] in the chosen [`language`]: Kotlin's `message`, Swift's
+/// `localizedDescription`.
+#[uniffi::export]
+pub fn error_text(error: Error) -> String {
+    let Message { zh, en } = error.message();
+    match language() {
+        Language::Zh => zh,
+        Language::En => en,
+    }
 }
 
 /// The stable snake_case form of a code, as in JSON and on the server (`invalid_id_number`).

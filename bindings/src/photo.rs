@@ -1,6 +1,5 @@
 //! The policy, checking a photo, and verifying a package.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use hexin_core::input::read_capture;
@@ -8,6 +7,7 @@ use hexin_core::package::signature::parse_trusted_keys;
 use hexin_core::package::verify::{verify_dir, Options, Verification};
 use hexin_core::{Error, MaterialKind, Report};
 
+use crate::path::FilePath;
 use crate::runtime::{blocking, guard};
 
 /// What is acceptable: thresholds, limits and the materials each filing needs.
@@ -32,8 +32,8 @@ impl Policy {
         self.0.id.clone()
     }
 
-    pub fn version(&self) -> u32 {
-        self.0.version
+    pub fn version(&self) -> i64 {
+        self.0.version.into()
     }
 }
 
@@ -46,8 +46,8 @@ pub async fn check_photo(bytes: Vec<u8>, kind: MaterialKind, policy: Arc<Policy>
 
 /// Checks a photo file, as [`check_photo`].
 #[uniffi::export]
-pub async fn check_photo_file(path: String, kind: MaterialKind, policy: Arc<Policy>) -> Result<Report, Error> {
-    blocking(move || hexin_core::check(&read_capture(Path::new(&path), &policy.0.limits)?, kind, &policy.0)).await
+pub async fn check_photo_file(path: FilePath, kind: MaterialKind, policy: Arc<Policy>) -> Result<Report, Error> {
+    blocking(move || hexin_core::check(&read_capture(path.as_ref(), &policy.0.limits)?, kind, &policy.0)).await
 }
 
 /// Verifies a package directory as a server receives it: every problem with a stable code.
@@ -55,13 +55,13 @@ pub async fn check_photo_file(path: String, kind: MaterialKind, policy: Arc<Poli
 /// the manifest uses); `expected_digest`: the digest learned another way.
 #[uniffi::export]
 pub async fn verify_package_dir(
-    dir: String,
+    dir: FilePath,
     trusted_keys_pem: Vec<String>,
     expected_digest: Option<String>,
 ) -> Result<Verification, Error> {
     blocking(move || {
         let options = Options { trusted_keys: parse_trusted_keys(&trusted_keys_pem)?, expected_digest };
-        Ok(verify_dir(Path::new(&dir), &options))
+        Ok(verify_dir(dir.as_ref(), &options))
     })
     .await
 }

@@ -73,8 +73,8 @@ pub fn validate_domain(value: String) -> Option<Invalid> {
 
 /// An ID card's validity end (`YYYYMMDD` or `长期`), at least `min_days` from today.
 #[uniffi::export]
-pub fn validate_id_validity(end: String, min_days: u32) -> Option<Invalid> {
-    fields::id_validity(&end, Date::today_utc(), min_days).err()
+pub fn validate_id_validity(end: String, min_days: i32) -> Option<Invalid> {
+    fields::id_validity(&end, Date::today_utc(), min_days.max(0).unsigned_abs()).err()
 }
 
 /// Every problem with a whole form today, each at its field path.

@@ -5,16 +5,18 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use hexin_core::delivery::{Event, Listener};
+use hexin_core::Error;
 use indicatif::ProgressStyle;
 
 /// Events as JSON lines on stdout.
 pub struct JsonLines;
 
 impl Listener for JsonLines {
-    fn on_event(&self, event: Event) {
+    fn on_event(&self, event: Event) -> Result<(), Error> {
         let mut out = std::io::stdout().lock();
         let _ = serde_json::to_writer(&mut out, &event);
         let _ = writeln!(out);
+        Ok(())
     }
 }
 
@@ -36,17 +38,17 @@ impl ProgressBar {
 }
 
 impl Listener for ProgressBar {
-    fn on_event(&self, event: Event) {
+    fn on_event(&self, event: Event) -> Result<(), Error> {
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         match event {
             Event::Progress { package_id, package_sent, package_total, .. } => {
                 if current.as_ref().is_none_or(|(id, _)| *id != package_id) {
-                    let bar = indicatif::ProgressBar::new(package_total).with_style(self.style.clone());
+                    let bar = indicatif::ProgressBar::new(package_total.unsigned_abs()).with_style(self.style.clone());
                     bar.set_prefix(package_id.chars().take(8).collect::<String>());
                     *current = Some((package_id, bar));
                 }
                 if let Some((_, bar)) = current.as_ref() {
-                    bar.set_position(package_sent);
+                    bar.set_position(package_sent.unsigned_abs());
                 }
             }
             Event::Committed { .. } => {
@@ -56,5 +58,6 @@ impl Listener for ProgressBar {
             }
             _ => {}
         }
+        Ok(())
     }
 }

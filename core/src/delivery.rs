@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::hash::sha256_hex;
 use crate::package::manifest::Manifest;
-use crate::outbox::{Content, Outbox, PackageState, StoredFile, UploadMark};
+use crate::outbox::{signed_bytes, Content, Outbox, PackageState, StoredFile, UploadMark};
 use crate::tus::{upload_file, Resume, Source, TransferHooks, TusClient};
 use crate::Error;
 
@@ -36,18 +36,20 @@ pub const COMMIT_MEDIA_TYPE: &str = "application/vnd.hexin.commit+json";
 pub enum Event {
     /// The package moved to a new state.
     State { package_id: String, state: PackageState },
-    /// Bytes of one file the server has confirmed, and of the whole package.
-    Progress { package_id: String, file: String, sent: u64, total: u64, package_sent: u64, package_total: u64 },
+    /// Bytes of one file the server has confirmed, and of the whole package (signed, as Kotlin
+    /// and Swift count: `Long`, `Int64`).
+    Progress { package_id: String, file: String, sent: i64, total: i64, package_sent: i64, package_total: i64 },
     /// A material is on the server.
     Uploaded { package_id: String, file: String, url: String },
     /// The server acknowledged the commit: the package is delivered.
     Committed { package_id: String, digest: String },
 }
 
-/// Receives [`Event`]s; called on upload tasks, so it must return quickly.
+/// Receives [`Event`]s; called on upload tasks, so it must return quickly. Its failure is its
+/// own: the delivery goes on (hexin-ffi logs the first; a Kotlin or Swift listener may throw).
 #[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
 pub trait Listener: Send + Sync {
-    fn on_event(&self, event: Event);
+    fn on_event(&self, event: Event) -> Result<(), Error>;
 }
 
 /// A delivered package.
@@ -57,9 +59,9 @@ pub struct Delivery {
     pub package_id: String,
     pub digest: String,
     /// Sum of the materials' sizes.
-    pub bytes: u64,
+    pub bytes: i64,
     /// Request body bytes sent by this call, re-sends and the commit included.
-    pub sent_bytes: u64,
+    pub sent_bytes: i64,
 }
 
 /// The commit document (schema `hexin.commit`, version 1).
@@ -124,9 +126,15 @@ impl Uploader {
             PackageState::Uploading => {}
             state => return Err(Error::InvalidState { id: id.into(), state: state.to_string(), action: "deliver".into() }),
         }
+        log::info!("package {id}: delivering {} files ({} bytes)", package.files.len(), package.bytes);
         let result = self.deliver_files(id, &package.files, cancel).await;
-        if matches!(result, Err(Error::UploadCancelled)) {
-            self.set_state(id, PackageState::Sealed)?;
+        match &result {
+            Ok(_) => log::info!("package {id}: delivered"),
+            Err(Error::UploadCancelled) => {
+                log::info!("package {id}: paused");
+                self.set_state(id, PackageState::Sealed)?;
+            }
+            Err(e) => log::warn!("package {id}: not delivered ({}); kept for a resume", e.code().as_str()),
         }
         result
     }
@@ -225,8 +233,8 @@ impl Uploader {
             other => other,
         })?;
         self.set_state(id, PackageState::Committed)?;
-        self.listener.on_event(Event::Committed { package_id: id.into(), digest: digest.clone() });
-        Ok(Delivery { package_id: id.into(), digest, bytes: totals.total, sent_bytes: sent + uploaded.sent_bytes })
+        self.emit(Event::Committed { package_id: id.into(), digest: digest.clone() });
+        Ok(Delivery { package_id: id.into(), digest, bytes: signed_bytes(totals.total), sent_bytes: signed_bytes(sent + uploaded.sent_bytes) })
     }
 
     /// Uploads one stored file unless its mark says the server has it all; returns bytes sent.
@@ -236,6 +244,10 @@ impl Uploader {
     async fn send(&self, id: &str, file: StoredFile, described: Described, totals: Arc<Totals>, cancel: CancellationToken) -> Result<u64, Error> {
         let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| self.client.may_resume(&m.url));
         let hooks = FileHooks { uploader: self, id, file: &file, totals: &totals, stop: cancel.child_token(), failed: Mutex::new(None) };
+        if let Some(m) = &mark {
+            // The file name carries the owner's id, which the app chose: only its kind is logged.
+            log::debug!("package {id}: {} resumes at {} of {} bytes", material_of(&file.name), m.offset, file.bytes);
+        }
         if mark.as_ref().is_some_and(|m| m.offset == file.bytes) {
             // Sent by an earlier run: it counts towards the package's progress.
             hooks.progress(file.bytes, file.bytes);
@@ -252,13 +264,19 @@ impl Uploader {
             return Err(e);
         }
         let uploaded = uploaded?;
-        self.listener.on_event(Event::Uploaded { package_id: id.into(), file: file.name.clone(), url: uploaded.url });
+        self.emit(Event::Uploaded { package_id: id.into(), file: file.name.clone(), url: uploaded.url });
         Ok(uploaded.sent_bytes)
     }
 
+    /// Tells the listener; what it fails on does not concern the delivery.
+    fn emit(&self, event: Event) {
+        let _ = self.listener.on_event(event);
+    }
+
     fn set_state(&self, id: &str, state: PackageState) -> Result<(), Error> {
+        log::debug!("package {id}: {state}");
         self.outbox.set_state(id, state)?;
-        self.listener.on_event(Event::State { package_id: id.into(), state });
+        self.emit(Event::State { package_id: id.into(), state });
         Ok(())
     }
 }
@@ -336,13 +354,13 @@ impl TransferHooks for FileHooks<'_> {
 
     fn progress(&self, sent: u64, total: u64) {
         let package_sent = self.totals.record(&self.file.name, sent);
-        self.uploader.listener.on_event(Event::Progress {
+        self.uploader.emit(Event::Progress {
             package_id: self.id.into(),
             file: self.file.name.clone(),
-            sent,
-            total,
-            package_sent,
-            package_total: self.totals.total,
+            sent: signed_bytes(sent),
+            total: signed_bytes(total),
+            package_sent: signed_bytes(package_sent),
+            package_total: signed_bytes(self.totals.total),
         });
     }
 }
@@ -354,4 +372,9 @@ impl TransferHooks for NoHooks {
     fn created(&self, _: &str) {}
     fn confirmed(&self, _: &str, _: u64) {}
     fn progress(&self, _: u64, _: u64) {}
+}
+
+/// A stored file's material kind: `id-card-front` of `id-card-front.lisi.jpg`.
+fn material_of(file: &str) -> &str {
+    file.split('.').next().unwrap_or(file)
 }

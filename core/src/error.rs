@@ -110,7 +110,8 @@ impl std::fmt::Display for FailureKind {
 }
 
 /// An exception a Kotlin or Swift implementation of a hexin trait threw that was not a
-/// `HexinError` (a bug in the app's signer, say).
+/// `HexinError`: a bug in the app's signer, reported as its failure. (A listener's or a
+/// logger's is dropped: the delivery goes on.)
 #[cfg(feature = "uniffi")]
 impl From<uniffi::UnexpectedUniFFICallbackError> for Error {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Error {

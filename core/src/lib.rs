@@ -22,6 +22,7 @@ mod error;
 pub mod filing;
 pub mod hash;
 pub mod input;
+pub mod logging;
 mod material;
 pub mod package;
 pub mod policy;

@@ -65,8 +65,8 @@ public final class CameraGuide {
     /// Judges one frame on the caller's queue (a few milliseconds).
     public func onFrame(_ frame: PreviewFrame) -> GuideState {
         do {
-            let answer = try guide.analyze(luma: frame.luma, width: UInt32(clamping: frame.width), height: UInt32(clamping: frame.height),
-                                           rowStride: UInt32(clamping: frame.rowStride), rotation: UInt32(clamping: frame.rotation))
+            let answer = try guide.analyze(luma: frame.luma, width: Int32(clamping: frame.width), height: Int32(clamping: frame.height),
+                                           rowStride: Int32(clamping: frame.rowStride), rotation: Int32(clamping: frame.rotation))
             let outline = answer.quad.map { q in [q.topLeft, q.topRight, q.bottomRight, q.bottomLeft].map { (x: $0.x, y: $0.y) } }
             return GuideState(hint: answer.hint, text: hintMessage(hint: answer.hint).text(lang), outline: outline,
                               readyCount: Int(answer.readyCount), takePhoto: answer.capture)

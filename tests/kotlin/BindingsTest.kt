@@ -7,20 +7,34 @@ import java.security.KeyPairGenerator
 import java.security.spec.ECGenParameterSpec
 import java.util.Base64
 import java.util.concurrent.atomic.AtomicReference
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.hexin.DeliveryTask
 import org.hexin.Draft
+import org.hexin.Language
 import org.hexin.Outbox
+import org.hexin.OutboxOptions
 import org.hexin.Policy
+import org.hexin.UploadOptions
 import org.hexin.Uploader
+import org.hexin.await
 import org.hexin.checkPhoto
 import org.hexin.checkPhotoFile
+import org.hexin.code
 import org.hexin.codeName
 import org.hexin.defaultOwner
 import org.hexin.documentName
-import org.hexin.errorCode
-import org.hexin.errorMessage
+import org.hexin.events
+import org.hexin.messages
+import org.hexin.resumeAll
+import org.hexin.setLanguage
+import org.hexin.setLogger
 import org.hexin.slotFileName
+import org.hexin.text
+import org.hexin.uploadFile
 import org.hexin.subjectName
 import org.hexin.submissionProblems
 import org.hexin.validateDomain
@@ -42,6 +56,9 @@ import org.hexin.core.FilingType
 import org.hexin.core.HexinException
 import org.hexin.core.IdDocument
 import org.hexin.core.Listener
+import org.hexin.core.LogLevel
+import org.hexin.core.LogRecord
+import org.hexin.core.Logger
 import org.hexin.core.MaterialKind
 import org.hexin.core.MaterialState
 import org.hexin.core.PackageState
@@ -117,18 +134,18 @@ fun checksPhotos() = runBlocking {
     check(out.jpeg.size.toULong() == out.bytes && out.jpeg[0] == 0xFF.toByte() && out.jpeg[1] == 0xD8.toByte())
 
     // A real 640×480 Nikon photo: readable, rejected with a typed code and a message in both languages.
-    val small = checkPhotoFile(File(realPhotos, "camera/DSCN0010.jpg").path, MaterialKind.ID_CARD_FRONT, policy)
+    val small = checkPhotoFile(File(realPhotos, "camera/DSCN0010.jpg"), MaterialKind.ID_CARD_FRONT, policy)
     check(small.verdict == Verdict.REJECT && small.output == null)
     val finding = small.findings.single { it.code == Code.RESOLUTION_TOO_LOW }
     check(finding.message.zh.isNotEmpty() && finding.message.en.isNotEmpty() && finding.measured!! < finding.limit!!)
 
     // A real iPhone HEIC is an error from Rust, arriving as its own exception type.
     val heic = assertThrows<HexinException.UnsupportedFormat> {
-        runBlocking { checkPhotoFile(File(realPhotos, "camera/iphone_13_pro_max.HEIC").path, MaterialKind.FACE_PHOTO, policy) }
+        runBlocking { checkPhotoFile(File(realPhotos, "camera/iphone_13_pro_max.HEIC"), MaterialKind.FACE_PHOTO, policy) }
     }
-    check(errorCode(heic) == Code.UNSUPPORTED_FORMAT && codeName(errorCode(heic)) == "unsupported_format")
-    check(errorMessage(heic).zh.contains("JPEG")) { errorMessage(heic).zh }
-    assertThrows<HexinException.Storage> { runBlocking { checkPhotoFile("/nonexistent.jpg", MaterialKind.OTHER, policy) } }
+    check(heic.code == Code.UNSUPPORTED_FORMAT && codeName(heic.code) == "unsupported_format")
+    check(heic.messages.zh.contains("JPEG")) { heic.messages.zh }
+    assertThrows<HexinException.Storage> { runBlocking { checkPhotoFile(File("/nonexistent.jpg"), MaterialKind.OTHER, policy) } }
     assertThrows<HexinException.InvalidPolicy> { Policy.parse("[limits]\nmax_input_bytes = 0") }
     println("ok  photos: accepted, rejected (resolution_too_low), HEIC → UnsupportedFormat")
 }
@@ -192,7 +209,7 @@ class Events : Listener {
 
     override fun onEvent(event: Event) {
         all.add(event)
-        if (event is Event.Progress && cancelAfter >= 0 && event.packageSent.toLong() >= cancelAfter) {
+        if (event is Event.Progress && cancelAfter >= 0 && event.packageSent >= cancelAfter) {
             task.get()?.cancel()
         }
     }
@@ -200,21 +217,21 @@ class Events : Listener {
 
 fun sealsUploadsCancelsAndResumes() = runBlocking {
     val policy = Policy.icpDefault()
-    val outbox = Outbox(File(work, "kotlin-outbox").path, ByteArray(32) { 7 }, null, null)
+    val outbox = Outbox(File(work, "kotlin-outbox"), ByteArray(32) { 7 })
     val draft = Draft.start(outbox, policy, SubjectKind.INDIVIDUAL, "北京")
     // Before any fields the checklist is a one-person, one-website filing's: `p1` and `w1`.
     val empty = draft.checklist()
     check(empty.materials.map { it.slot } == individual("p1", "w1") && empty.materials.all { it.required && it.state == MaterialState.MISSING }) { "${empty.materials}" }
     check(empty.problems.any { it.code == Code.MISSING_MATERIAL && it.place == Place.Material(MaterialKind.FACE_PHOTO, "p1") && it.at == "face-photo@p1" })
     val slots = individual("p1", "w1")
-    val rejected = draft.addPhotoFile(slots[0], File(realPhotos, "camera/DSCN0010.jpg").path, CaptureSource.CAMERA)
+    val rejected = draft.addPhotoFile(slots[0], File(realPhotos, "camera/DSCN0010.jpg"), CaptureSource.CAMERA)
     check(rejected.verdict == Verdict.REJECT && draft.report(slots[0]) == null)
 
     // Documents and faces must come from the camera (the default policy): a gallery pick is
     // refused before it is read, and nothing is kept.
     for (s in slots) {
         val refused = assertThrows<HexinException.CaptureSourceNotAllowed> { runBlocking { draft.addPhoto(s, photo(s.kind), CaptureSource.GALLERY) } }
-        check(refused.kind == s.kind && errorCode(refused) == Code.CAPTURE_SOURCE_NOT_ALLOWED && errorMessage(refused).en.contains("camera")) { "$refused" }
+        check(refused.kind == s.kind && refused.code == Code.CAPTURE_SOURCE_NOT_ALLOWED && refused.messages.en.contains("camera")) { "$refused" }
     }
     check(slots.all { draft.report(it) == null } && outbox.get(draft.id()).files.isEmpty())
     for (s in slots) check(draft.addPhoto(s, photo(s.kind), CaptureSource.CAMERA).verdict == Verdict.ACCEPT)
@@ -245,74 +262,190 @@ fun sealsUploadsCancelsAndResumes() = runBlocking {
     val signer = JvmSigner()
     val sealed = draft.seal(signer)
     check(outbox.get(sealed.packageId).state == PackageState.SEALED)
-    val total = outbox.get(sealed.packageId).bytes.toLong()
+    val total = outbox.get(sealed.packageId).bytes
 
     // Upload in 1 KiB chunks and cancel once a third is on the server: the package pauses.
     val events = Events()
-    val uploader = Uploader(outbox, endpoint, events, 1024uL, 2u)
+    val uploader = Uploader(outbox, endpoint, events, UploadOptions(chunkSize = 1024, parallel = 2))
     events.cancelAfter = total / 3
     val first = uploader.deliver(sealed.packageId).also { events.task.set(it) }
-    assertThrows<HexinException.UploadCancelled> { runBlocking { first.result() } }
+    assertThrows<HexinException.UploadCancelled> { runBlocking { first.await() } }
     check(first.isFinished())
     check(outbox.get(sealed.packageId).state == PackageState.SEALED)
     val progress = events.all.filterIsInstance<Event.Progress>()
-    check(progress.isNotEmpty() && progress.all { it.packageTotal.toLong() == total }) { "${progress.size} progress events" }
-    val before = progress.maxOf { it.packageSent.toLong() }
+    check(progress.isNotEmpty() && progress.all { it.packageTotal == total }) { "${progress.size} progress events" }
+    val before = progress.maxOf { it.packageSent }
     check(before in total / 3 until total) { "cancelled at $before of $total" }
 
     // Resume: only what the server lacks goes out, then the commit.
     events.cancelAfter = -1
-    val delivery = uploader.deliver(sealed.packageId).result()
-    check(delivery.digest == sealed.digest && delivery.bytes.toLong() == total)
-    check(delivery.sentBytes.toLong() < total) { "resume sent ${delivery.sentBytes} of $total" }
+    val delivery = uploader.deliver(sealed.packageId).await()
+    check(delivery.digest == sealed.digest && delivery.bytes == total)
+    check(delivery.sentBytes < total) { "resume sent ${delivery.sentBytes} of $total" }
     check(events.all.any { it is Event.Committed && it.digest == sealed.digest })
     check(outbox.get(sealed.packageId).state == PackageState.COMMITTED)
 
     // What the server assembled verifies, signed by the Kotlin key.
-    val v = verifyPackageDir(File(serverPackages, sealed.packageId).path, listOf(signer.publicPem), sealed.digest)
+    val v = verifyPackageDir(File(serverPackages, sealed.packageId), listOf(signer.publicPem), sealed.digest)
     check(v.problems.isEmpty()) { "${v.problems}" }
     check(v.signedBy != null)
     check(File(serverPackages, "${sealed.packageId}/manifest.json").readText().contains("\"reference\":\"vfy-kotlin-0001\""))
     val badKey = assertThrows<HexinException.InvalidArgument> {
-        runBlocking { verifyPackageDir(File(serverPackages, sealed.packageId).path, listOf(signer.publicPem, "not a key"), null) }
+        runBlocking { verifyPackageDir(File(serverPackages, sealed.packageId), listOf(signer.publicPem, "not a key"), null) }
     }
     check(badKey.name == "trusted_keys_pem" && badKey.reason.startsWith("[1]")) { "$badKey" }
     outbox.close()
     println("ok  draft + liveness attestation → seal (signed in Kotlin) → upload → cancel at $before/$total → resume (${delivery.sentBytes} B) → verified")
 }
 
-/** A listener that throws makes Rust panic inside the upload; the app gets Internal, not a crash. */
-fun aPanicComesBackAsAnError() = runBlocking {
-    val outbox = Outbox(File(work, "kotlin-panic").path, null, null, null)
+/** Seals the individual specimen in a new outbox under `work/name`, ready to deliver. */
+fun sealedPackage(name: String): Pair<Outbox, String> = runBlocking {
+    val outbox = Outbox(File(work, name), null)
+    val draft = Draft.start(outbox, Policy.icpDefault(), SubjectKind.INDIVIDUAL, "11")
+    draft.setFields(individualFields())
+    for (s in individual()) check(draft.addPhoto(s, photo(s.kind), CaptureSource.CAMERA).verdict == Verdict.ACCEPT)
+    outbox to draft.seal(null).packageId
+}
+
+/** Keeps hexin's log records, as an app's Logcat or os_log bridge would. */
+class Records : Logger {
+    val all = java.util.concurrent.CopyOnWriteArrayList<LogRecord>()
+    override fun log(record: LogRecord) {
+        all.add(record)
+    }
+}
+
+/** A listener that throws does not stop the delivery, and hexin's log says so; a signer's bug is a SigningFailed. */
+fun aThrowingListenerDoesNotStopADelivery() = runBlocking {
+    val (outbox, id) = sealedPackage("kotlin-throwing")
+    val records = Records()
+    setLogger(records, LogLevel.INFO)
+    try {
+        val throwing = object : Listener {
+            override fun onEvent(event: Event) {
+                if (event is Event.Progress) throw IllegalStateException("a bug in the app's listener")
+            }
+        }
+        val delivery = Uploader(outbox, endpoint, throwing, UploadOptions(chunkSize = 4096, parallel = 1)).deliver(id).await()
+        check(outbox.get(id).state == PackageState.COMMITTED && delivery.packageId == id)
+        check(records.all.count { it.level == LogLevel.WARN && it.message.contains("listener threw") } == 1) { "${records.all}" }
+        check(records.all.any { it.level == LogLevel.INFO && it.message == "package $id: delivered" }) { "${records.all}" }
+        // No record carries what the applicant typed.
+        val personal = individualFields().let { f -> listOf(f.people[0].name, f.people[0].document.number, f.people[0].phone, f.people[0].email, "zhangsan") }
+        check(records.all.none { r -> personal.any { r.message.contains(it) } }) { "${records.all}" }
+        check(records.all.none { it.level == LogLevel.DEBUG }) { "below the level set" }
+    } finally {
+        setLogger(null, LogLevel.INFO)
+    }
+    // A Signer that throws what is not a HexinException: SigningFailed, with what it threw.
     val draft = Draft.start(outbox, Policy.icpDefault(), SubjectKind.INDIVIDUAL, "11")
     draft.setFields(individualFields())
     for (s in individual()) draft.addPhoto(s, photo(s.kind), CaptureSource.CAMERA)
-    val sealed = draft.seal(null)
-    val throwing = object : Listener {
+    val buggy = object : Signer {
+        override fun publicKey(): ByteArray = throw IllegalStateException("a bug in the app's signer")
+        override fun sign(message: ByteArray): ByteArray = throw IllegalStateException("a bug in the app's signer")
+    }
+    val failed = assertThrows<HexinException.SigningFailed> { runBlocking { draft.seal(buggy) } }
+    check(failed.reason.contains("a bug in the app's signer") && failed.code == Code.SIGNING_FAILED) { failed.reason }
+    check(outbox.get(draft.id()).state == PackageState.DRAFT)
+    outbox.close()
+    println("ok  listener: throwing on every progress event → delivered, a WARN in the app's log (no personal data); a throwing signer → SigningFailed")
+}
+
+/** Cancelling the coroutine that awaits a delivery or an upload stops it; the package pauses and resumes later. */
+fun cancellingTheCoroutineStopsTheUpload() = runBlocking {
+    val (outbox, id) = sealedPackage("kotlin-cancel")
+    val started = CompletableDeferred<Unit>()
+    val events = java.util.concurrent.CopyOnWriteArrayList<Event>()
+    val listener = object : Listener {
         override fun onEvent(event: Event) {
-            if (event is Event.Progress) throw IllegalStateException("a bug in the app's listener")
+            events.add(event)
+            if (event is Event.Progress) started.complete(Unit)
         }
     }
-    val failed = assertThrows<HexinException.Internal> { runBlocking { Uploader(outbox, endpoint, throwing, 4096uL, 1u).deliver(sealed.packageId).result() } }
-    check(failed.reason.contains("panic")) { failed.reason }
-    // The outbox is unharmed: the same package delivers with a working listener.
-    val quiet = object : Listener { override fun onEvent(event: Event) {} }
-    check(Uploader(outbox, endpoint, quiet, null, null).resumeAll().single().delivery?.digest == sealed.digest)
+    val uploader = Uploader(outbox, endpoint, listener, UploadOptions(chunkSize = 1024, parallel = 1))
+    val total = outbox.get(id).bytes
+    val task = uploader.deliver(id)
+    val waiting = launch { task.await() }
+    started.await()
+    waiting.cancelAndJoin()
+    assertThrows<HexinException.UploadCancelled> { runBlocking { task.result() } }
+    check(outbox.get(id).state == PackageState.SEALED)
+    val sent = events.filterIsInstance<Event.Progress>().maxOf { it.packageSent }
+    Thread.sleep(300)
+    check(events.filterIsInstance<Event.Progress>().maxOf { it.packageSent } == sent && sent < total) { "went on after cancel: $sent of $total" }
+
+    // The same for one file's upload before sealing (Uploader.uploadFile): a fresh draft's capture.
+    val draft = Draft.start(outbox, Policy.icpDefault(), SubjectKind.INDIVIDUAL, "11")
+    val front = individual()[0]
+    draft.addPhoto(front, photo(front.kind), CaptureSource.CAMERA)
+    val uploading = CompletableDeferred<Unit>()
+    val fileUploader = Uploader(outbox, endpoint, object : Listener {
+        override fun onEvent(event: Event) {
+            if (event is Event.Progress && event.packageId == draft.id()) uploading.complete(Unit)
+        }
+    }, UploadOptions(chunkSize = 1024, parallel = 1))
+    val upload = launch { fileUploader.uploadFile(draft.id(), slotFileName(front)) }
+    uploading.await()
+    upload.cancelAndJoin()
+    check(upload.isCancelled)
+    // What the server confirmed is kept: the upload finishes from there.
+    check(fileUploader.uploadFile(draft.id(), slotFileName(front)) < outbox.get(draft.id()).bytes)
+
+    // And the paused package delivers, its events read as a Flow that ends with the task.
+    val resumed = uploader.deliver(id)
+    val flow = resumed.events.toList()
+    check(resumed.await().digest == flow.filterIsInstance<Event.Committed>().single().digest) { "no commit event" }
+    val summary = { flow.map { it::class.simpleName }.distinct() }
+    check(flow.first() == Event.State(id, PackageState.UPLOADING) && Event.State(id, PackageState.COMMITTED) in flow && flow.last() is Event.Committed) { "${summary()}" }
+    // A reader keeping up sees each file's progress climb to its size; one that lags sees only the latest.
+    val progress = flow.filterIsInstance<Event.Progress>().groupBy { it.file }
+    check(progress.size == 4 && progress.values.all { p -> p.zipWithNext().all { (a, b) -> a.sent < b.sent } && p.last().sent == p.last().total }) { "${progress.mapValues { it.value.size }}" }
+    val late = resumed.events.toList()
+    check(late == flow.filter { e -> e !is Event.Progress || progress[e.file]!!.last() == e }) { "a late reader: ${late.size} events" }
     outbox.close()
-    println("ok  panic: a throwing listener → HexinException.Internal, then the package resumes and delivers")
+    println("ok  cancel: coroutine cancelled mid-delivery at $sent/$total → paused, nothing sent after; uploadFile cancelled → resumed; Flow of a delivery's events")
 }
 
 fun errorsArriveTyped() {
-    val dir = File(work, "kotlin-keyed").path
-    Outbox(dir, ByteArray(32) { 1 }, null, null).close()
-    assertThrows<HexinException.OutboxKeyMismatch> { Outbox(dir, ByteArray(32) { 2 }, null, null) }
-    assertThrows<HexinException.OutboxKeyRequired> { Outbox(dir, null, null, null) }
-    check(assertThrows<HexinException.InvalidArgument> { Outbox(File(work, "kotlin-short").path, ByteArray(16), null, null) }.name == "key")
-    val outbox = Outbox(dir, ByteArray(32) { 1 }, null, null)
-    assertThrows<HexinException.OutboxLocked> { Outbox(dir, ByteArray(32) { 1 }, null, null) }
+    val dir = File(work, "kotlin-keyed")
+    Outbox(dir, ByteArray(32) { 1 }).close()
+    assertThrows<HexinException.OutboxKeyMismatch> { Outbox(dir, ByteArray(32) { 2 }) }
+    assertThrows<HexinException.OutboxKeyRequired> { Outbox(dir, null) }
+    check(assertThrows<HexinException.InvalidArgument> { Outbox(File(work, "kotlin-short"), ByteArray(16)) }.name == "key")
+    check(assertThrows<HexinException.InvalidArgument> { Outbox(File(work, "kotlin-days"), null, OutboxOptions(keepDays = -1)) }.name == "keep_days")
+    val outbox = Outbox(dir, ByteArray(32) { 1 }, OutboxOptions(maxBytes = 50_000_000, keepDays = 7))
+    val locked = assertThrows<HexinException.OutboxLocked> { Outbox(dir, ByteArray(32) { 1 }) }
     assertThrows<HexinException.PackageNotFound> { Draft.open(outbox, Policy.icpDefault(), "0123456789abcdef0123456789abcdef") }
-    val quiet = object : Listener { override fun onEvent(event: Event) {} }
-    assertThrows<HexinException.InvalidEndpoint> { Uploader(outbox, "ftp://example.com/files", quiet, null, null) }
+    assertThrows<HexinException.InvalidEndpoint> { Uploader(outbox, "ftp://example.com/files") }
+    check(assertThrows<HexinException.InvalidArgument> { Uploader(outbox, endpoint, options = UploadOptions(parallel = -2)) }.name == "parallel")
+
+    // The error speaks to the applicant: `message` is its sentence in the app's language, with
+    // the code and both languages as properties; the fields (paths here) stay out of it.
+    try {
+        check(locked.message == locked.messages.zh && locked.message!!.isNotBlank() && !locked.message!!.contains(dir.path)) { "${locked.message}" }
+        setLanguage(Language.EN)
+        check(locked.message == locked.messages.en && locked.messages.text == locked.messages.en && locked.code == Code.OUTBOX_LOCKED) { "${locked.message}" }
+        check(locked.localizedMessage == locked.messages.en)
+    } finally {
+        setLanguage(Language.ZH)
+    }
+
+    // After close(), a call is refused by the bindings, not a crash.
     outbox.close()
-    println("ok  errors: key mismatch/required, locked, not found, invalid endpoint — each its own exception")
+    val closed = runCatching { outbox.list() }.exceptionOrNull()
+    check(closed is IllegalStateException && closed.message!!.contains("destroyed")) { "$closed" }
+    println("ok  errors: key mismatch/required, locked, not found, invalid endpoint and options — each its own exception, message in the app's language; use after close refused")
+}
+
+/** Runs each case on its own, so a failing case does not hide the rest; exits 1 if any failed. */
+fun runCases(vararg cases: Pair<String, () -> Unit>) {
+    val failed = cases.filter { (name, case) ->
+        runCatching(case).onFailure { println("FAILED  $name: ${it.stackTraceToString()}") }.isFailure
+    }
+    println("kotlin: ${cases.size - failed.size} of ${cases.size} cases passed")
+    if (failed.isNotEmpty()) {
+        println("kotlin: failed: ${failed.joinToString { it.first }}")
+        kotlin.system.exitProcess(1)
+    }
 }

@@ -11,7 +11,7 @@ import kotlinx.coroutines.runBlocking
 import org.hexin.Outbox
 import org.hexin.Policy
 import org.hexin.checkPhoto
-import org.hexin.errorMessage
+import org.hexin.messages
 import org.hexin.validatePhone
 import org.hexin.core.HexinException
 import org.hexin.core.MaterialKind
@@ -22,9 +22,9 @@ import org.hexin.sample.Phase
 import org.hexin.sample.StepStatus
 
 fun sampleFlowFilesAPackage() = runBlocking {
-    val dir = File(work, "kotlin-sample-outbox").path
+    val dir = File(work, "kotlin-sample-outbox")
     val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
-    var outbox = Outbox(dir, ByteArray(32) { 9 }, null, null)
+    var outbox = Outbox(dir, ByteArray(32) { 9 })
     var flow = FilingFlow(outbox, endpoint, scope, Lang.EN)
     flow.start(SubjectKind.INDIVIDUAL, "11")
     // Before the form is filled, the steps are a one-person, one-website filing's (`p1`, `w1`):
@@ -45,7 +45,7 @@ fun sampleFlowFilesAPackage() = runBlocking {
     // A picture from the gallery is refused (the policy wants the camera); the step is as it was.
     flow.capture(slots[0], photo(MaterialKind.ID_CARD_FRONT), fromCamera = false)
     val refused = HexinException.CaptureSourceNotAllowed(MaterialKind.ID_CARD_FRONT)
-    check(flow.state.value.error == errorMessage(refused).en && flow.state.value.steps[0].status == StepStatus.Pending) { "${flow.state.value}" }
+    check(flow.state.value.error == refused.messages.en && flow.state.value.steps[0].status == StepStatus.Pending) { "${flow.state.value}" }
     for (s in slots.take(3)) flow.capture(s, photo(s.kind))
     state = flow.state.value
     check(state.steps.take(3).all { it.status is StepStatus.Accepted } && state.next?.slot == slots[3]) { "$state" }
@@ -55,7 +55,7 @@ fun sampleFlowFilesAPackage() = runBlocking {
     scope.coroutineContext[kotlinx.coroutines.Job]!!.children.forEach { it.join() } // early uploads settle
     flow.close()
     outbox.close()
-    outbox = Outbox(dir, ByteArray(32) { 9 }, null, null)
+    outbox = Outbox(dir, ByteArray(32) { 9 })
     flow = FilingFlow(outbox, endpoint, scope, Lang.EN)
     flow.reopen(packageId)
     state = flow.state.value
@@ -92,7 +92,7 @@ fun sampleFlowFilesAPackage() = runBlocking {
  */
 fun sampleFlowFilesAnEnterpriseWithTwoPeople() = runBlocking {
     val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
-    val outbox = Outbox(File(work, "kotlin-sample-enterprise").path, ByteArray(32) { 3 }, null, null)
+    val outbox = Outbox(File(work, "kotlin-sample-enterprise"), ByteArray(32) { 3 })
     val flow = FilingFlow(outbox, endpoint, scope, Lang.ZH)
     flow.start(SubjectKind.ENTERPRISE, "31")
     flow.updateFields(enterpriseFields())
@@ -160,14 +160,14 @@ fun manifestMaterials(manifest: String): Map<String, String> {
     return entry.findAll(manifest).associate { m -> "${m.groupValues[1]}@${m.groupValues[2]}" to m.groupValues[3] }
 }
 
-fun main() {
-    checksPhotos()
-    validatesFields()
-    errorsArriveTyped()
-    sealsUploadsCancelsAndResumes()
-    aPanicComesBackAsAnError()
-    sampleFlowFilesAPackage()
-    sampleFlowFilesAnEnterpriseWithTwoPeople()
-    cameraGuideFollowsRecordedFrames()
-    println("kotlin: all passed")
-}
+fun main() = runCases(
+    "checksPhotos" to ::checksPhotos,
+    "validatesFields" to ::validatesFields,
+    "errorsArriveTyped" to ::errorsArriveTyped,
+    "sealsUploadsCancelsAndResumes" to ::sealsUploadsCancelsAndResumes,
+    "aThrowingListenerDoesNotStopADelivery" to ::aThrowingListenerDoesNotStopADelivery,
+    "cancellingTheCoroutineStopsTheUpload" to ::cancellingTheCoroutineStopsTheUpload,
+    "sampleFlowFilesAPackage" to ::sampleFlowFilesAPackage,
+    "sampleFlowFilesAnEnterpriseWithTwoPeople" to ::sampleFlowFilesAnEnterpriseWithTwoPeople,
+    "cameraGuideFollowsRecordedFrames" to ::cameraGuideFollowsRecordedFrames,
+)

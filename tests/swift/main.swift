@@ -18,8 +18,14 @@ func individual(_ person: String = "zhangsan", _ site: String = "blog") -> [Slot
      Slot(kind: .facePhoto, owner: person), Slot(kind: .verificationForm, owner: site)]
 }
 
+/// Failed expectations of the case running now; the runner (at the end) reports each case.
+nonisolated(unsafe) var failures = 0
+
 func expect(_ ok: Bool, _ what: @autoclosure () -> String, line: Int = #line) {
-    if !ok { print("FAILED line \(line): \(what())"); exit(1) }
+    if !ok {
+        print("FAILED line \(line): \(what())")
+        failures += 1
+    }
 }
 
 /// A specimen photo: specimens/`specimen`/<kind>.jpg, the kind's name as its slot's file begins
@@ -71,9 +77,16 @@ final class Events: Listener, @unchecked Sendable {
     private let lock = NSLock()
     private var events: [Event] = []
     var task: DeliveryTask?
-    var cancelAfter: UInt64 = .max
+    var cancelAfter: Int64 = .max
 
     var all: [Event] { lock.withLock { events } }
+
+    /// The most of the package the server has confirmed.
+    var sent: Int64 {
+        all.compactMap { (event: Event) -> Int64? in
+            if case let .progress(_, _, _, _, sent, _) = event { return sent } else { return nil }
+        }.max() ?? 0
+    }
 
     func onEvent(event: Event) {
         let cancel = lock.withLock { () -> DeliveryTask? in
@@ -96,14 +109,14 @@ func checksPhotos() async throws {
     expect(accepted.verdict == .accept, "\(accepted.findings)")
     expect(accepted.output.map { UInt64($0.jpeg.count) == $0.bytes && $0.jpeg.prefix(2) == Data([0xFF, 0xD8]) } == true, "output JPEG")
 
-    let small = try await checkPhotoFile(path: realPhotos.appendingPathComponent("camera/DSCN0010.jpg").path, kind: .idCardFront, policy: policy)
+    let small = try await checkPhotoFile(path: realPhotos.appendingPathComponent("camera/DSCN0010.jpg"), kind: .idCardFront, policy: policy)
     expect(small.verdict == .reject && small.output == nil, "small photo accepted")
     expect(small.findings.map(\.code) == [.documentNotFound, .resolutionTooLow], "\(small.findings)")
 
     await expectError("HEIC", { if case .UnsupportedFormat = $0 { return true } else { return false } }) {
-        _ = try await checkPhotoFile(path: realPhotos.appendingPathComponent("camera/iphone_13_pro_max.HEIC").path, kind: .facePhoto, policy: policy)
+        _ = try await checkPhotoFile(path: realPhotos.appendingPathComponent("camera/iphone_13_pro_max.HEIC"), kind: .facePhoto, policy: policy)
     }
-    await expectError("policy", { errorCode(error: $0) == .invalidPolicy && codeName(code: errorCode(error: $0)) == "invalid_policy" }) {
+    await expectError("policy", { $0.code == .invalidPolicy && codeName(code: $0.code) == "invalid_policy" }) {
         _ = try Policy.parse(text: "[limits]\nmax_input_bytes = 0")
     }
     print("ok  photos: accepted, rejected (resolutionTooLow), HEIC → HexinError.UnsupportedFormat")
@@ -136,7 +149,7 @@ func validatesFields() throws {
 
 func sealsUploadsCancelsAndResumes() async throws {
     let policy = Policy.icpDefault()
-    let outbox = try Outbox(dir: work.appendingPathComponent("swift-outbox").path, key: Data(repeating: 5, count: 32), maxBytes: nil, keepDays: nil)
+    let outbox = try Outbox(dir: work.appendingPathComponent("swift-outbox"), key: Data(repeating: 5, count: 32))
     let draft = try Draft.start(outbox: outbox, policy: policy, subject: .individual, province: "11")
     try draft.setFields(fields: individualFields())
     let empty = try draft.checklist()
@@ -146,7 +159,7 @@ func sealsUploadsCancelsAndResumes() async throws {
     // Documents and faces must come from the camera (the default policy): a gallery pick is refused.
     for slot in individual() {
         await expectError("gallery \(slot)", {
-            if case let .CaptureSourceNotAllowed(kind) = $0 { return kind == slot.kind && errorCode(error: $0) == .captureSourceNotAllowed } else { return false }
+            if case let .CaptureSourceNotAllowed(kind) = $0 { return kind == slot.kind && $0.code == .captureSourceNotAllowed } else { return false }
         }) {
             _ = try await draft.addPhoto(slot: slot, bytes: photo(slot.kind), source: .gallery)
         }
@@ -176,7 +189,7 @@ func sealsUploadsCancelsAndResumes() async throws {
     let total = try outbox.get(id: sealed.packageId).bytes
 
     let events = Events()
-    let uploader = try Uploader(outbox: outbox, endpoint: endpoint, listener: events, chunkSize: 1024, parallel: 2)
+    let uploader = try Uploader(outbox: outbox, endpoint: endpoint, listener: events, options: UploadOptions(chunkSize: 1024, parallel: 2))
     events.cancelAfter = total / 3
     let first = try uploader.deliver(id: sealed.packageId)
     events.task = first
@@ -185,16 +198,14 @@ func sealsUploadsCancelsAndResumes() async throws {
     }
     let paused = try outbox.get(id: sealed.packageId).state
     expect(first.isFinished() && paused == .sealed, "not paused: \(paused)")
-    let sentBefore = events.all.compactMap { (event: Event) -> UInt64? in
-        if case let .progress(_, _, _, _, sent, _) = event { return sent } else { return nil }
-    }.max() ?? 0
+    let sentBefore = events.sent
     expect(sentBefore >= total / 3 && sentBefore < total, "cancelled at \(sentBefore) of \(total)")
 
     events.cancelAfter = .max
     let delivery = try await uploader.deliver(id: sealed.packageId).result()
     expect(delivery.digest == sealed.digest && delivery.sentBytes < total, "resume sent \(delivery.sentBytes) of \(total)")
     expect(events.all.contains { if case .committed = $0 { return true } else { return false } }, "no committed event")
-    let v = try await verifyPackageDir(dir: serverPackages.appendingPathComponent(sealed.packageId).path, trustedKeysPem: [], expectedDigest: sealed.digest)
+    let v = try await verifyPackageDir(dir: serverPackages.appendingPathComponent(sealed.packageId), trustedKeysPem: [], expectedDigest: sealed.digest)
     expect(v.problems.isEmpty, "\(v.problems)")
     let manifest = try String(contentsOf: serverPackages.appendingPathComponent(sealed.packageId).appendingPathComponent("manifest.json"), encoding: .utf8)
     expect(manifest.contains("\"reference\":\"vfy-swift-0001\""), "the attestation is not in the delivered manifest")
@@ -202,7 +213,7 @@ func sealsUploadsCancelsAndResumes() async throws {
 }
 
 func sampleFlowFilesAPackage() async throws {
-    let outbox = try Outbox(dir: work.appendingPathComponent("swift-sample").path, key: nil, maxBytes: nil, keepDays: nil)
+    let outbox = try Outbox(dir: work.appendingPathComponent("swift-sample"), key: nil)
     let flow = try FilingFlow(outbox: outbox, endpoint: endpoint, lang: .en)
     var changes = 0
     flow.onChange = { _ in changes += 1 }
@@ -216,7 +227,7 @@ func sampleFlowFilesAPackage() async throws {
     expect(reasons.count == 2, "\(reasons)")
     // A picture from the gallery is refused (the policy wants the camera); the step is as it was.
     await flow.capture(slot: slots[1], photo: photo(.idCardBack), fromCamera: false)
-    let refused = errorMessage(error: HexinError.CaptureSourceNotAllowed(kind: .idCardBack)).en
+    let refused = HexinError.CaptureSourceNotAllowed(kind: .idCardBack).messages.en
     expect(flow.state.error == refused && flow.state.steps[1].status == .pending, "\(flow.state)")
     for slot in slots { await flow.capture(slot: slot, photo: photo(slot.kind)) }
     expect(flow.state.steps.allSatisfy { if case .accepted = $0.status { return true } else { return false } } && flow.state.next == nil,
@@ -253,7 +264,7 @@ func enterprisePhoto(_ kind: MaterialKind) -> Data {
 /// verification form and authorization letter, in turn; a retake of 王五's ID card leaves 李四's
 /// alone; the package seals and delivers with each material under its owner.
 func sampleFlowFilesAnEnterpriseWithTwoPeople() async throws {
-    let outbox = try Outbox(dir: work.appendingPathComponent("swift-sample-enterprise").path, key: nil, maxBytes: nil, keepDays: nil)
+    let outbox = try Outbox(dir: work.appendingPathComponent("swift-sample-enterprise"), key: nil)
     let flow = try FilingFlow(outbox: outbox, endpoint: endpoint, lang: .zh)
     await flow.start(subject: .enterprise, province: "31")
     await flow.updateFields(enterpriseFields())
@@ -299,15 +310,110 @@ func sampleFlowFilesAnEnterpriseWithTwoPeople() async throws {
     print("ok  sample flow, enterprise in Shanghai with two people: 8 steps by owner → retake of one ID card → sealed by owner → delivered")
 }
 
-do {
-    try await checksPhotos()
-    try validatesFields()
-    try await sealsUploadsCancelsAndResumes()
-    try await sampleFlowFilesAPackage()
-    try await sampleFlowFilesAnEnterpriseWithTwoPeople()
-    try cameraGuideFollowsRecordedFrames()
-    print("swift: all passed")
-} catch {
-    print("FAILED: \(error)")
-    exit(1)
+/// Keeps hexin's log records, as an app's os_log bridge would.
+final class Records: Logger, @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [LogRecord] = []
+    var all: [LogRecord] { lock.withLock { records } }
+    func log(record: LogRecord) { lock.withLock { records.append(record) } }
 }
+
+/// Cancelling the Swift task that awaits a delivery (or an upload) stops it, though uniffi's own
+/// async calls do not see a Swift task's cancellation; the package pauses, then delivers with
+/// its events read as an AsyncStream.
+func cancellingATaskStopsTheUpload() async throws {
+    let outbox = try Outbox(dir: work.appendingPathComponent("swift-cancel"), key: nil)
+    let draft = try Draft.start(outbox: outbox, policy: Policy.icpDefault(), subject: .individual, province: "11")
+    try draft.setFields(fields: individualFields())
+    for slot in individual() { _ = try await draft.addPhoto(slot: slot, bytes: photo(slot.kind), source: .camera) }
+    let id = try await draft.seal(signer: nil).packageId
+    let total = try outbox.get(id: id).bytes
+    let records = Records()
+    try setLogger(logger: records, level: .info)
+    defer { try? setLogger(logger: nil, level: .info) }
+
+    let events = Events()
+    let uploader = try Uploader(outbox: outbox, endpoint: endpoint, listener: events, options: UploadOptions(chunkSize: 1024, parallel: 1))
+    let delivery = try uploader.deliver(id: id)
+    let waiting = Task { try await delivery.value }
+    while events.sent == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
+    waiting.cancel()
+    switch await waiting.result {
+    case .failure(HexinError.UploadCancelled): break
+    case let other: expect(false, "the cancelled task ended with \(other)")
+    }
+    let paused = try outbox.get(id: id).state
+    let sent = events.sent
+    try await Task.sleep(nanoseconds: 300_000_000)
+    expect(paused == .sealed && delivery.isFinished(), "not paused: \(paused)")
+    expect(events.sent == sent && sent < total, "went on after the cancel: \(events.sent) of \(total)")
+    expect(records.all.contains { $0.level == .info && $0.message == "package \(id): paused" }, "\(records.all)")
+
+    // One file's upload before sealing, cancelled the same way; what the server confirmed stays.
+    let early = try Draft.start(outbox: outbox, policy: Policy.icpDefault(), subject: .individual, province: "11")
+    let front = individual()[0]
+    _ = try await early.addPhoto(slot: front, bytes: photo(front.kind), source: .camera)
+    let fileEvents = Events()
+    let fileUploader = try Uploader(outbox: outbox, endpoint: endpoint, listener: fileEvents, options: UploadOptions(chunkSize: 1024, parallel: 1))
+    let upload = Task { try await fileUploader.uploadFile(id: early.id(), name: slotFileName(slot: front)) }
+    while fileEvents.sent == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
+    upload.cancel()
+    if case .success = await upload.result { expect(false, "the cancelled upload finished") }
+    let rest = try await fileUploader.uploadFile(id: early.id(), name: slotFileName(slot: front))
+    expect(rest > 0 && rest < (try outbox.get(id: early.id()).bytes), "the resumed upload sent \(rest)")
+
+    // The paused package delivers; its events, read as an AsyncStream, end with the task.
+    let resumed = try uploader.deliver(id: id)
+    var seen: [Event] = []
+    for await event in resumed.events { seen.append(event) }
+    let done = try await resumed.value
+    expect(seen.first == .state(packageId: id, state: .uploading) && seen.contains(.state(packageId: id, state: .committed)), "\(seen.count) events")
+    expect(seen.last == .committed(packageId: id, digest: done.digest), "\(seen.count) events")
+    print("ok  cancel: Swift task cancelled mid-delivery at \(sent)/\(total) → paused, nothing sent after; uploadFile cancelled → resumed; AsyncStream of a delivery's events")
+}
+
+/// Errors describe themselves in the app's language (`localizedDescription`), with `code` and
+/// both languages as properties.
+func errorsSpeakTheAppsLanguage() async throws {
+    let dir = work.appendingPathComponent("swift-keyed")
+    _ = try Outbox(dir: dir, key: Data(repeating: 1, count: 32), options: OutboxOptions(maxBytes: 50_000_000, keepDays: 7))
+    await expectError("days", { if case let .InvalidArgument(name, _) = $0 { return name == "keep_days" } else { return false } }) {
+        _ = try Outbox(dir: work.appendingPathComponent("swift-days"), key: nil, options: OutboxOptions(maxBytes: nil, keepDays: -1))
+    }
+    do {
+        _ = try Outbox(dir: dir, key: Data(repeating: 2, count: 32))
+        expect(false, "another key opened the outbox")
+    } catch let error as HexinError {
+        expect(error.code == .outboxKeyMismatch && error.localizedDescription == error.messages.zh, "\(error.localizedDescription)")
+        setLanguage(language: .en)
+        defer { setLanguage(language: .zh) }
+        expect(error.localizedDescription == error.messages.en && error.messages.text == error.messages.en, "\(error.localizedDescription)")
+    }
+    print("ok  errors: localizedDescription in the app's language (zh, then en), code and messages as properties, options checked")
+}
+
+/// Runs each case on its own, so a failing case does not hide the rest; exits 1 if any failed.
+func runCases(_ cases: [(String, () async throws -> Void)]) async {
+    var failed: [String] = []
+    for (name, run) in cases {
+        failures = 0
+        do { try await run() } catch { print("FAILED \(name): \(error)"); failures += 1 }
+        if failures > 0 { failed.append(name) }
+    }
+    print("swift: \(cases.count - failed.count) of \(cases.count) cases passed")
+    if !failed.isEmpty {
+        print("swift: failed: \(failed.joined(separator: ", "))")
+        exit(1)
+    }
+}
+
+await runCases([
+    ("checksPhotos", checksPhotos),
+    ("validatesFields", validatesFields),
+    ("errorsSpeakTheAppsLanguage", errorsSpeakTheAppsLanguage),
+    ("sealsUploadsCancelsAndResumes", sealsUploadsCancelsAndResumes),
+    ("cancellingATaskStopsTheUpload", cancellingATaskStopsTheUpload),
+    ("sampleFlowFilesAPackage", sampleFlowFilesAPackage),
+    ("sampleFlowFilesAnEnterpriseWithTwoPeople", sampleFlowFilesAnEnterpriseWithTwoPeople),
+    ("cameraGuideFollowsRecordedFrames", cameraGuideFollowsRecordedFrames),
+])

@@ -103,7 +103,7 @@ impl Blobs {
     /// wrote; makes the blobs it keeps `0600`. Any other file (a photo someone put here) and
     /// any subdirectory is left alone.
     pub(crate) fn sweep(&self, referenced: &HashSet<String>, wrote: impl Fn(&str) -> bool) -> Result<(), Error> {
-        let mut removed = false;
+        let mut removed = 0;
         for entry in fs::read_dir(&self.dir).map_err(|e| Error::storage("list_blobs", e))? {
             let entry = entry.map_err(|e| Error::storage("list_blobs", e))?;
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
@@ -114,13 +114,14 @@ impl Blobs {
             if is_temp_name(&name) || (!referenced.contains(&name) && wrote(&name)) {
                 match fs::remove_file(entry.path()) {
                     Err(e) if e.kind() != ErrorKind::NotFound => return Err(Error::storage("sweep", e)),
-                    _ => removed = true,
+                    _ => removed += 1,
                 }
             } else {
                 set_mode(&entry.path(), 0o600)?;
             }
         }
-        if removed {
+        if removed > 0 {
+            log::info!("outbox: the sweep deleted {removed} temporary or unreferenced files");
             sync_dir(&self.dir)?;
         }
         Ok(())

@@ -267,6 +267,12 @@ pub struct UploadMark {
     pub offset: u64,
 }
 
+/// A byte count as the records show it: signed, as Kotlin and Swift count (`Long`, `Int64`);
+/// no file comes near the limit, and one past it would read as the limit.
+pub fn signed_bytes(bytes: u64) -> i64 {
+    i64::try_from(bytes).unwrap_or(i64::MAX)
+}
+
 /// A package as [`Outbox::list`] shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -280,7 +286,7 @@ pub struct PackageSummary {
     /// Sorted by name; empty once wiped after commit.
     pub files: Vec<StoredFile>,
     /// Sum of the files' sizes.
-    pub bytes: u64,
+    pub bytes: i64,
 }
 
 /// An open outbox. All methods take `&self` and are serialized internally.
@@ -376,6 +382,7 @@ impl Outbox {
             let cutoff = now.saturating_sub(i64::from(days) * 86_400);
             let tx = conn.transaction().map_err(|e| db::sql_err("sweep", e))?;
             for id in db::expired(&tx, cutoff)? {
+                log::info!("outbox: package {id} kept {days} days after delivery; its files are wiped");
                 db::wipe(&tx, &id, now)?;
             }
             tx.commit().map_err(|e| db::sql_err("sweep", e))?;
@@ -617,7 +624,7 @@ impl Outbox {
             .into_iter()
             .map(|p| {
                 let files = db::files(&conn, &p.id)?;
-                let bytes = files.iter().map(|f| f.bytes).sum();
+                let bytes = signed_bytes(files.iter().map(|f| f.bytes).sum());
                 Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
             })
             .collect()
@@ -629,7 +636,7 @@ impl Outbox {
         let conn = self.lock();
         let p = db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
         let files = db::files(&conn, id)?;
-        let bytes = files.iter().map(|f| f.bytes).sum();
+        let bytes = signed_bytes(files.iter().map(|f| f.bytes).sum());
         Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
     }
 

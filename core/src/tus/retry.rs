@@ -88,8 +88,11 @@ impl Budget {
         self.failures += 1;
         let since = *self.since.get_or_insert_with(Instant::now);
         let Some(delay) = self.policy.delay(self.failures, since.elapsed(), retry_after, random_u64()) else {
+            log::warn!("upload: giving up after {} failed attempts ({kind})", self.failures);
             return Err(self.give_up(kind, reason));
         };
+        // The reason is left out: a server's answer is not ours to copy into the host's log.
+        log::info!("upload: attempt {} failed ({kind}); retrying in {} ms", self.failures, delay.as_millis());
         tokio::select! {
             _ = cancel.cancelled() => Err(Error::UploadCancelled),
             _ = tokio::time::sleep(delay) => Ok(()),

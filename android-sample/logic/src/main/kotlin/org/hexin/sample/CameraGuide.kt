@@ -40,7 +40,7 @@ class CameraGuide(policy: Policy, kind: MaterialKind, private val lang: Lang, co
 
     /** Judges one frame; runs on the caller's thread (a few milliseconds), while the frame's buffer is still open. */
     fun onFrame(frame: PreviewFrame): GuideState = try {
-        val answer = guide.analyze(frame.luma, frame.width.toUInt(), frame.height.toUInt(), frame.rowStride.toUInt(), frame.rotationDegrees.toUInt())
+        val answer = guide.analyze(frame.luma, frame.width, frame.height, frame.rowStride, frame.rotationDegrees)
         GuideState(
             hint = answer.hint,
             text = hintMessage(answer.hint).text(lang),

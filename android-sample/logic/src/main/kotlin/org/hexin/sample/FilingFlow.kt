@@ -13,6 +13,8 @@ import org.hexin.Outbox
 import org.hexin.Policy
 import org.hexin.Uploader
 import org.hexin.materialName
+import org.hexin.messages
+import org.hexin.uploadFile
 import org.hexin.slotFileName
 import org.hexin.core.Attestation
 import org.hexin.core.CaptureSource
@@ -103,7 +105,7 @@ class FilingFlow(
     private val lang: Lang = Lang.ZH,
     private val policy: Policy = Policy.icpDefault(),
 ) : Listener, AutoCloseable {
-    private val uploader = Uploader(outbox, endpoint, this, null, null)
+    private val uploader = Uploader(outbox, endpoint, this)
     private val _state = MutableStateFlow(FilingState())
     val state: StateFlow<FilingState> = _state.asStateFlow()
 
@@ -200,7 +202,7 @@ class FilingFlow(
     override fun onEvent(event: Event) {
         when (event) {
             is Event.Progress -> if (_state.value.phase is Phase.Uploading) {
-                _state.update { it.copy(phase = Phase.Uploading(event.packageSent.toLong(), event.packageTotal.toLong())) }
+                _state.update { it.copy(phase = Phase.Uploading(event.packageSent, event.packageTotal)) }
             }
             is Event.Committed -> _state.update { it.copy(phase = Phase.Delivered(event.digest)) }
             else -> {}
@@ -287,4 +289,4 @@ private fun Report.accepted(lang: Lang): StepStatus.Accepted {
 }
 
 /** The error's message for a person. */
-fun HexinException.describe(lang: Lang): String = org.hexin.errorMessage(this).text(lang)
+fun HexinException.describe(lang: Lang): String = messages.text(lang)
