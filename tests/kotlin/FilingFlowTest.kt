@@ -168,6 +168,11 @@ fun main() {
     aPanicComesBackAsAnError()
     sampleFlowFilesAPackage()
     sampleFlowFilesAnEnterpriseWithTwoPeople()
+    sampleFlowRecoversFromRefusals()
+    resumeVerdictsFollowTheCodes()
+    outboxKeysOpenSurfaceAndReset()
+    formInputRoundTrips()
+    rotationTurnsSensorPhotosUpright()
     cameraGuideFollowsRecordedFrames()
     println("kotlin: all passed")
 }
