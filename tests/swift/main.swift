@@ -204,8 +204,6 @@ func sealsUploadsCancelsAndResumes() async throws {
 func sampleFlowFilesAPackage() async throws {
     let outbox = try Outbox(dir: work.appendingPathComponent("swift-sample").path, key: nil, maxBytes: nil, keepDays: nil)
     let flow = try FilingFlow(outbox: outbox, endpoint: endpoint, lang: .en)
-    var changes = 0
-    flow.onChange = { _ in changes += 1 }
     await flow.start(subject: .individual, province: "11")
     // Before the form is filled, the steps are a one-person, one-website filing's (`p1`, `w1`):
     // the ids the sample's form gives its first person and website.
@@ -229,7 +227,7 @@ func sampleFlowFilesAPackage() async throws {
     await flow.livenessVerified(provider: "aliyun", reference: "vfy-sample-0002", issuedAt: "2026-11-30T09:15:00Z")
     await flow.submit()
     guard case let .delivered(digest) = flow.state.phase, let packageId = flow.state.packageId else { return expect(false, "\(flow.state)") }
-    expect(digest.count == 64 && flow.state.error == nil && changes > 10, "\(digest) \(changes)")
+    expect(digest.count == 64 && flow.state.error == nil, "\(digest)")
     let manifest = try String(contentsOf: serverPackages.appendingPathComponent(packageId).appendingPathComponent("manifest.json"), encoding: .utf8)
     expect(manifest.contains("\"reference\":\"vfy-sample-0002\""), "the liveness result is not in the delivered manifest")
     print("ok  sample flow: rejected shot → gallery refused → fields → liveness → submit → delivered")
