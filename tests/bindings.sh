@@ -49,6 +49,13 @@ for language in $languages; do
         HEXIN_SWIFT_LD_PATH="$out:$libdir" hexin_swift env HEXIN_ENDPOINT="$HEXIN_ENDPOINT" \
             HEXIN_SERVER_PACKAGES="$HEXIN_SERVER_PACKAGES" HEXIN_SPECIMENS="$HEXIN_SPECIMENS" \
             HEXIN_REAL_PHOTOS="$HEXIN_REAL_PHOTOS" HEXIN_WORK="$HEXIN_WORK" HEXIN_FRAMES="$HEXIN_FRAMES" HEXIN_CORPUS="$HEXIN_CORPUS" "$out/hexin-swift-tests"
+        echo "== swift: ios-sample/Logic as Swift 6 (strict concurrency) with tests/swift/sample"
+        # The Hexin module stays Swift 5 (uniffi's generated code); its objects, records and
+        # errors are declared Sendable, so Logic imports it plainly.
+        hexin_swift swiftc -swift-version 6 -I "$out" "${maps[@]}" -L "$out" -lHexin -L "$libdir" -lhexin_ffi \
+            ios-sample/Logic/*.swift tests/swift/sample/*.swift -o "$out/hexin-swift6-sample-tests"
+        HEXIN_SWIFT_LD_PATH="$out:$libdir" hexin_swift env HEXIN_ENDPOINT="$HEXIN_ENDPOINT" HEXIN_SPECIMENS="$HEXIN_SPECIMENS" \
+            HEXIN_WORK="$HEXIN_WORK" "$out/hexin-swift6-sample-tests"
         ;;
     *) echo "unknown language $language" >&2; exit 2 ;;
     esac

@@ -2,20 +2,21 @@ import AVFoundation
 import Hexin
 import SwiftUI
 
-/// AVFoundation capture; hands the JPEG (EXIF and all) to the SDK unchanged. For a document,
-/// `CameraGuide` (Logic/) judges every preview frame: the hint shows at the top, the document's
-/// outline over the preview, and after enough steady frames the photo is taken by itself.
+/// AVFoundation capture; hands the JPEG (EXIF and all) to the SDK unchanged, on the main actor.
+/// The photo's EXIF orientation and the preview frames' rotation follow the way the phone is
+/// held (`AVCaptureDevice.RotationCoordinator`). For a document, `CameraGuide` (Logic/) judges
+/// every preview frame: the hint shows at the top, the document's outline over the preview, and
+/// after enough steady frames the photo is taken by itself.
 struct CameraView: UIViewControllerRepresentable {
     let kind: MaterialKind
-    let onPhoto: (Data) -> Void
+    let onPhoto: @MainActor (Data) -> Void
 
     func makeUIViewController(context: Context) -> CameraController { CameraController(kind: kind, onPhoto: onPhoto) }
     func updateUIViewController(_ controller: CameraController, context: Context) {}
 }
 
 /// Plane 0 (luma) of a bi-planar 4:2:0 video frame, read in place while the pixel buffer is
-/// locked. The sample holds the phone upright while the sensor delivers landscape buffers:
-/// rotation 90.
+/// locked; `rotation` is the clockwise turn that makes it upright.
 enum VideoFrame {
     /// Calls `body` with the frame of `sample`; its bytes are valid only during the call.
     static func with<T>(_ sample: CMSampleBuffer, rotation: Int, _ body: (LumaFrame) -> T) -> T? {
@@ -35,14 +36,18 @@ final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate, A
     private let output = AVCapturePhotoOutput()
     private let video = AVCaptureVideoDataOutput()
     private let frames = DispatchQueue(label: "hexin.guide")
-    private let onPhoto: (Data) -> Void
+    private let onPhoto: @MainActor (Data) -> Void
     /// nil for kinds without a document (face photo, other).
     private let guide: CameraGuide?
     private let hint = UILabel()
     private let outline = CAShapeLayer()
     private var preview: AVCaptureVideoPreviewLayer?
+    private var rotation: AVCaptureDevice.RotationCoordinator?
+    private var observation: NSKeyValueObservation?
+    /// The preview frames' clockwise turn to upright, read on the frames' queue.
+    private let frameRotation = Rotation()
 
-    init(kind: MaterialKind, onPhoto: @escaping (Data) -> Void) {
+    init(kind: MaterialKind, onPhoto: @escaping @MainActor (Data) -> Void) {
         self.onPhoto = onPhoto
         guide = try? CameraGuide(policy: Policy.icpDefault(), kind: kind, lang: .zh)
         super.init(nibName: nil, bundle: nil)
@@ -65,6 +70,14 @@ final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate, A
             }
         }
         let preview = AVCaptureVideoPreviewLayer(session: session)
+        if let camera = (session.inputs.first as? AVCaptureDeviceInput)?.device {
+            let coordinator = AVCaptureDevice.RotationCoordinator(device: camera, previewLayer: preview)
+            frameRotation.degrees = quarterTurn(degrees: coordinator.videoRotationAngleForHorizonLevelCapture)
+            observation = coordinator.observe(\.videoRotationAngleForHorizonLevelCapture, options: [.new]) { [frameRotation] c, _ in
+                frameRotation.degrees = quarterTurn(degrees: c.videoRotationAngleForHorizonLevelCapture)
+            }
+            rotation = coordinator
+        }
         preview.frame = view.bounds
         // The whole frame, so the outline's 0...1 coordinates map onto the preview's rectangle.
         preview.videoGravity = .resizeAspect
@@ -84,12 +97,17 @@ final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate, A
     }
 
     private func shoot() {
+        // The photo's EXIF orientation: upright as the phone is held now.
+        if let rotation, let connection = output.connection(with: .video),
+           connection.isVideoRotationAngleSupported(rotation.videoRotationAngleForHorizonLevelCapture) {
+            connection.videoRotationAngle = rotation.videoRotationAngleForHorizonLevelCapture
+        }
         // JPEG, not HEIC: hexin refuses HEIC with a message (convert first).
         output.capturePhoto(with: AVCapturePhotoSettings(format: [AVVideoCodecKey: AVVideoCodecType.jpeg]), delegate: self)
     }
 
-    func captureOutput(_ output: AVCaptureOutput, didOutput sample: CMSampleBuffer, from connection: AVCaptureConnection) {
-        guard let guide, let state = VideoFrame.with(sample, rotation: 90, { guide.onFrame($0) }) else { return }
+    nonisolated func captureOutput(_ output: AVCaptureOutput, didOutput sample: CMSampleBuffer, from connection: AVCaptureConnection) {
+        guard let guide, let state = VideoFrame.with(sample, rotation: frameRotation.degrees, { guide.onFrame($0) }) else { return }
         if state.takePhoto { guide.photoTaken() }
         DispatchQueue.main.async { self.show(state) }
     }
@@ -113,8 +131,24 @@ final class CameraController: UIViewController, AVCapturePhotoCaptureDelegate, A
         if state.takePhoto { shoot() }
     }
 
-    func photoOutput(_ output: AVCapturePhotoOutput, didFinishProcessingPhoto photo: AVCapturePhoto, error: Error?) {
-        session.stopRunning()
-        if let data = photo.fileDataRepresentation() { onPhoto(data) }
+    /// Called on AVFoundation's queue: only the bytes cross to the main actor, where the screen's
+    /// state and the model live.
+    nonisolated func photoOutput(_ output: AVCapturePhotoOutput, didFinishProcessingPhoto photo: AVCapturePhoto, error: Error?) {
+        let data = photo.fileDataRepresentation()
+        DispatchQueue.main.async {
+            self.session.stopRunning()
+            if let data { self.onPhoto(data) }
+        }
+    }
+}
+
+/// A rotation written on the main thread and read on the frames' queue.
+final class Rotation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 90
+
+    var degrees: Int {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }

@@ -17,6 +17,20 @@ struct ContentView: View {
     }
 
     @ViewBuilder private var content: some View {
+        switch model.opening {
+        case let .keyLost(reason):
+            ResetView(reason: reason) { model.resetOutbox() }
+        case let .unavailable(error):
+            VStack {
+                Text("无法读取密钥，请解锁设备后重试 · The key cannot be read now: unlock the device and retry.\n\(error.localizedDescription)")
+                Button("重试 · Retry") { model.retryOpen() }
+            }.padding()
+        case .opened:
+            filing
+        }
+    }
+
+    @ViewBuilder private var filing: some View {
         let state = model.state
         switch state.phase {
         case .notStarted:
@@ -51,6 +65,28 @@ struct ContentView: View {
             }
         case let .delivered(digest):
             Text("已提交 · Delivered\n\(digest)").font(.footnote.monospaced())
+        }
+    }
+}
+
+/// The outbox's key is gone: its drafts and unsent packages can never be read. Says so, and
+/// deletes them only when the applicant confirms.
+struct ResetView: View {
+    let reason: String
+    let reset: () -> Void
+    @State private var confirming = false
+
+    var body: some View {
+        VStack(spacing: 12) {
+            Text("已保存的材料无法解密 · The saved materials cannot be decrypted (\(reason)).")
+            Text("重置将删除所有草稿和未上传的申请，需要重新拍摄。· Resetting deletes every draft and unsent application; you will take the photos again.")
+            Button("重置 · Reset", role: .destructive) { confirming = true }
+        }
+        .padding()
+        .confirmationDialog("删除所有草稿？· Delete every draft?", isPresented: $confirming, titleVisibility: .visible) {
+            Button("删除 · Delete", role: .destructive, action: reset)
+        } message: {
+            Text("此操作无法撤销。· This cannot be undone.")
         }
     }
 }

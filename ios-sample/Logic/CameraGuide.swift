@@ -14,7 +14,7 @@ public protocol PreviewFrame {
 }
 
 /// A frame whose bytes are already at hand: recorded, or read in place from a locked pixel buffer.
-public struct LumaFrame: PreviewFrame {
+public struct LumaFrame: PreviewFrame, Sendable {
     public let luma: Data
     public let width: Int
     public let height: Int
@@ -31,7 +31,7 @@ public struct LumaFrame: PreviewFrame {
 }
 
 /// What the camera screen shows for the latest frame.
-public struct GuideState: Equatable {
+public struct GuideState: Equatable, Sendable {
     /// nil before the first frame, or when the frame could not be read.
     public var hint: Hint?
     /// The hint (or the error) in the applicant's language.
@@ -53,7 +53,8 @@ public struct GuideState: Equatable {
 
 /// Feeds preview frames to hexin's `CaptureGuide` and turns each answer into `GuideState`. Plain
 /// Swift: the camera screen hands it frames from its video queue and draws what it returns.
-public final class CameraGuide {
+/// Sendable: its state is the `CaptureGuide`'s, which hexin guards with a lock.
+public final class CameraGuide: Sendable {
     private let guide: CaptureGuide
     private let lang: Lang
 
@@ -71,7 +72,7 @@ public final class CameraGuide {
             return GuideState(hint: answer.hint, text: hintMessage(hint: answer.hint).text(lang), outline: outline,
                               readyCount: Int(answer.readyCount), takePhoto: answer.capture)
         } catch let error as HexinError {
-            return GuideState(hint: nil, text: errorMessage(error: error).text(lang), outline: nil, readyCount: 0, takePhoto: false)
+            return GuideState(hint: nil, text: error.messages.text(lang), outline: nil, readyCount: 0, takePhoto: false)
         } catch {
             return GuideState(hint: nil, text: "\(error)", outline: nil, readyCount: 0, takePhoto: false)
         }

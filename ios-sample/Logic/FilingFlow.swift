@@ -2,7 +2,7 @@ import Foundation
 import Hexin
 
 /// The language the applicant reads.
-public enum Lang { case zh, en }
+public enum Lang: Sendable { case zh, en }
 
 extension Message {
     func text(_ lang: Lang) -> String { lang == .zh ? zh : en }
@@ -10,7 +10,7 @@ extension Message {
 
 /// One material the applicant is asked for: its `slot` (kind, and whose: `subject`, a person's or
 /// a website's id), whose it is by name (`ownerName`, e.g. 王五), and where it stands.
-public struct Step: Equatable {
+public struct Step: Equatable, Sendable {
     public let slot: Slot
     public let ownerName: String
     public let title: String
@@ -18,13 +18,13 @@ public struct Step: Equatable {
 }
 
 /// The steps of one owner (the subject, a person, a website), in checklist order.
-public struct OwnerSteps: Equatable {
+public struct OwnerSteps: Equatable, Sendable {
     public let owner: String
     public let name: String
     public let steps: [Step]
 }
 
-public enum StepStatus: Equatable {
+public enum StepStatus: Equatable, Sendable {
     case pending
     case checking
     /// Kept in the outbox; `warnings` are shown but do not block.
@@ -34,18 +34,18 @@ public enum StepStatus: Equatable {
 }
 
 /// Where the application as a whole is.
-public enum Phase: Equatable {
+public enum Phase: Equatable, Sendable {
     case notStarted
     case capturing
     case sealing
-    case uploading(sent: UInt64, total: UInt64)
+    case uploading(sent: Int64, total: Int64)
     /// Paused by the applicant (`reason` nil) or by a failure.
     case paused(reason: String?)
     case delivered(digest: String)
 }
 
 /// Everything the screens show.
-public struct FilingState: Equatable {
+public struct FilingState: Equatable, Sendable {
     public var packageId: String?
     public var steps: [Step] = []
     /// Problems with the fields by field path, e.g. `people[1].document.number`: all of a
@@ -76,12 +76,16 @@ public struct FilingState: Equatable {
     }
 }
 
-/// The filing flow over the hexin SDK, Foundation only: the SwiftUI shell renders `state` (told
-/// through `onChange`) and forwards taps and photos. The steps are the draft's checklist: a
+/// The filing flow over the hexin SDK, Foundation only: the SwiftUI shell renders `state` (each
+/// change comes in order on `states`) and forwards taps and photos. The steps are the draft's checklist: a
 /// material per kind and owner, so each person's ID document, each website person's face and
 /// each website's forms are asked for in turn (`state.next`). Each accepted photo is kept in the
 /// outbox and starts uploading while the next is taken; `submit` seals and delivers; `pause` and
 /// `resumeUpload` control the upload; `reopen` picks a draft up after the app was killed.
+/// `signer` signs the sealed package (the Secure Enclave's key); `onSealed` is told each sealed
+/// package's id, for the app to schedule its background delivery.
+///
+/// Thread-safe: every method may be called from any thread or task; the state is behind a lock.
 public final class FilingFlow: Listener, @unchecked Sendable {
     private let outbox: Outbox
     private let policy: Policy
@@ -92,16 +96,28 @@ public final class FilingFlow: Listener, @unchecked Sendable {
     private var draft: Draft?
     private var delivery: DeliveryTask?
     private var early: [Slot: Task<Void, Never>] = [:]
+    private let signer: Signer?
+    private let onSealed: @Sendable (String) -> Void
+    private let changes: AsyncStream<FilingState>.Continuation
 
-    /// Called with every new state, on whatever thread changed it.
-    public var onChange: ((FilingState) -> Void)?
+    /// Every new state, in the order the changes were made (whichever thread made them; hexin's
+    /// listener calls come on its own threads). One consumer: the app's model reads it in a
+    /// single main-actor task, so SwiftUI sees each state on the main thread and never an older
+    /// one after a newer.
+    public let states: AsyncStream<FilingState>
 
-    public init(outbox: Outbox, endpoint: String, lang: Lang = .zh, policy: Policy = Policy.icpDefault()) throws {
+    public init(outbox: Outbox, endpoint: String, lang: Lang = .zh, policy: Policy = Policy.icpDefault(),
+                signer: Signer? = nil, onSealed: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.outbox = outbox
         self.policy = policy
         self.lang = lang
-        self.uploader = try Uploader(outbox: outbox, endpoint: endpoint, listener: self, chunkSize: nil, parallel: nil)
+        self.signer = signer
+        self.onSealed = onSealed
+        (states, changes) = AsyncStream.makeStream(of: FilingState.self)
+        self.uploader = try Uploader(outbox: outbox, endpoint: endpoint, listener: self)
     }
+
+    deinit { changes.finish() }
 
     public var state: FilingState { lock.withLock { _state } }
 
@@ -162,18 +178,20 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         }
     }
 
-    /// Seals the application and delivers it, with progress in `phase`.
+    /// Seals the application and delivers it, with progress in `phase`. A refusal (a material
+    /// missing, the signer failing or the applicant cancelling its prompt) goes back to capturing.
     public func submit() async {
         await guarded {
             let draft = try self.requireDraft()
             self.update { $0.phase = .sealing }
             do {
-                _ = try await draft.seal(signer: nil)
+                _ = try await draft.seal(signer: self.signer)
             } catch {
-                try? self.refresh(draft)
                 self.update { $0.phase = .capturing }
+                try? self.refresh(draft)
                 throw error
             }
+            self.onSealed(draft.id())
             try await self.deliver(packageId: draft.id())
         }
     }
@@ -205,12 +223,12 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         let task = try uploader.deliver(id: packageId)
         lock.withLock { delivery = task }
         do {
-            let done = try await task.result()
+            let done = try await task.value // cancelling the calling task pauses the delivery
             update { $0.phase = .delivered(digest: done.digest) }
         } catch HexinError.UploadCancelled {
             update { $0.phase = .paused(reason: nil) }
         } catch let error as HexinError {
-            update { $0.phase = .paused(reason: errorMessage(error: error).text(self.lang)) }
+            update { $0.phase = .paused(reason: error.messages.text(self.lang)) }
             throw error
         }
     }
@@ -271,12 +289,13 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         return draft
     }
 
+    /// Changes the state and queues the new one on `states` under the same lock, so the stream
+    /// has the states in the order they were made.
     private func update(_ change: (inout FilingState) -> Void) {
-        let now = lock.withLock { () -> FilingState in
+        lock.withLock {
             change(&_state)
-            return _state
+            changes.yield(_state)
         }
-        onChange?(now)
     }
 
     /// Runs `work`; an SDK error becomes `state.error` in the applicant's language.
@@ -284,7 +303,7 @@ public final class FilingFlow: Listener, @unchecked Sendable {
         do {
             try await work()
         } catch let error as HexinError {
-            update { $0.error = errorMessage(error: error).text(self.lang) }
+            update { $0.error = error.messages.text(self.lang) }
         } catch {
             update { $0.error = "\(error)" }
         }

@@ -169,5 +169,10 @@ fun main() = runCases(
     "cancellingTheCoroutineStopsTheUpload" to ::cancellingTheCoroutineStopsTheUpload,
     "sampleFlowFilesAPackage" to ::sampleFlowFilesAPackage,
     "sampleFlowFilesAnEnterpriseWithTwoPeople" to ::sampleFlowFilesAnEnterpriseWithTwoPeople,
+    "sampleFlowRecoversFromRefusals" to ::sampleFlowRecoversFromRefusals,
+    "resumeVerdictsFollowTheCodes" to ::resumeVerdictsFollowTheCodes,
+    "outboxKeysOpenSurfaceAndReset" to ::outboxKeysOpenSurfaceAndReset,
+    "formInputRoundTrips" to ::formInputRoundTrips,
+    "rotationTurnsSensorPhotosUpright" to ::rotationTurnsSensorPhotosUpright,
     "cameraGuideFollowsRecordedFrames" to ::cameraGuideFollowsRecordedFrames,
 )

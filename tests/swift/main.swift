@@ -215,8 +215,6 @@ func sealsUploadsCancelsAndResumes() async throws {
 func sampleFlowFilesAPackage() async throws {
     let outbox = try Outbox(dir: work.appendingPathComponent("swift-sample"), key: nil)
     let flow = try FilingFlow(outbox: outbox, endpoint: endpoint, lang: .en)
-    var changes = 0
-    flow.onChange = { _ in changes += 1 }
     await flow.start(subject: .individual, province: "11")
     // Before the form is filled, the steps are a one-person, one-website filing's (`p1`, `w1`):
     // the ids the sample's form gives its first person and website.
@@ -240,7 +238,7 @@ func sampleFlowFilesAPackage() async throws {
     await flow.livenessVerified(provider: "aliyun", reference: "vfy-sample-0002", issuedAt: "2026-11-30T09:15:00Z")
     await flow.submit()
     guard case let .delivered(digest) = flow.state.phase, let packageId = flow.state.packageId else { return expect(false, "\(flow.state)") }
-    expect(digest.count == 64 && flow.state.error == nil && changes > 10, "\(digest) \(changes)")
+    expect(digest.count == 64 && flow.state.error == nil, "\(digest)")
     let manifest = try String(contentsOf: serverPackages.appendingPathComponent(packageId).appendingPathComponent("manifest.json"), encoding: .utf8)
     expect(manifest.contains("\"reference\":\"vfy-sample-0002\""), "the liveness result is not in the delivered manifest")
     print("ok  sample flow: rejected shot → gallery refused → fields → liveness → submit → delivered")
@@ -360,7 +358,8 @@ func cancellingATaskStopsTheUpload() async throws {
     upload.cancel()
     if case .success = await upload.result { expect(false, "the cancelled upload finished") }
     let rest = try await fileUploader.uploadFile(id: early.id(), name: slotFileName(slot: front))
-    expect(rest > 0 && rest < (try outbox.get(id: early.id()).bytes), "the resumed upload sent \(rest)")
+    let size = try outbox.get(id: early.id()).bytes
+    expect(rest > 0 && rest < size, "the resumed upload sent \(rest) of \(size)")
 
     // The paused package delivers; its events, read as an AsyncStream, end with the task.
     let resumed = try uploader.deliver(id: id)

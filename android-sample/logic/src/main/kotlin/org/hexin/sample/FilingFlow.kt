@@ -1,5 +1,6 @@
 package org.hexin.sample
 
+import kotlin.coroutines.cancellation.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -24,6 +25,7 @@ import org.hexin.core.HexinException
 import org.hexin.core.Listener
 import org.hexin.core.Message
 import org.hexin.core.Report
+import org.hexin.core.Signer
 import org.hexin.core.Severity
 import org.hexin.core.Slot
 import org.hexin.core.SubjectKind
@@ -97,6 +99,10 @@ data class FilingState(
  * website's forms are asked for in turn ([FilingState.next]). Each accepted photo is kept in the
  * outbox and starts uploading while the next is taken; [submit] seals and delivers; [pause] and
  * [resumeUpload] control the upload; after the app is killed, [reopen] picks the draft up again.
+ *
+ * [signer] signs the sealed package (a Keystore key, [KeyPairSigner]); [onSealed] is told each
+ * sealed package's id, for the app to schedule its background delivery (a sealed package is
+ * delivered even if the app is killed before the upload ends).
  */
 class FilingFlow(
     private val outbox: Outbox,
@@ -104,6 +110,8 @@ class FilingFlow(
     private val scope: CoroutineScope,
     private val lang: Lang = Lang.ZH,
     private val policy: Policy = Policy.icpDefault(),
+    private val signer: Signer? = null,
+    private val onSealed: (packageId: String) -> Unit = {},
 ) : Listener, AutoCloseable {
     private val uploader = Uploader(outbox, endpoint, this)
     private val _state = MutableStateFlow(FilingState())
@@ -127,6 +135,8 @@ class FilingFlow(
      * Checks a photo for [slot]; accepted ones are kept (replacing only that slot's earlier one)
      * and start uploading at once. A photo picked from the gallery ([fromCamera] false) is
      * refused where the policy wants the camera: [FilingState.error] says so, the step is as it was.
+     * Whatever ends the check early (an error, the coroutine cancelled) puts the step back as it
+     * was, so it can be taken again.
      */
     suspend fun capture(slot: Slot, photo: ByteArray, fromCamera: Boolean = true) = guard {
         val draft = requireDraft()
@@ -134,7 +144,7 @@ class FilingFlow(
         setStep(slot, StepStatus.Checking)
         val report = try {
             draft.addPhoto(slot, photo, if (fromCamera) CaptureSource.CAMERA else CaptureSource.GALLERY)
-        } catch (e: HexinException) {
+        } catch (e: Throwable) {
             setStep(slot, before)
             throw e
         }
@@ -168,17 +178,22 @@ class FilingFlow(
         requireDraft().attest(Attestation(provider, "liveness", reference, issuedAt))
     }
 
-    /** Seals the application and delivers it, with progress in [FilingState.phase]. */
+    /**
+     * Seals the application and delivers it, with progress in [FilingState.phase]. A refusal (a
+     * material missing, the signer failing or cancelled by the applicant, the coroutine cancelled)
+     * goes back to capturing with the steps as the draft has them.
+     */
     suspend fun submit() = guard {
         val draft = requireDraft()
         _state.update { it.copy(phase = Phase.Sealing) }
         try {
-            draft.seal(null)
-        } catch (e: HexinException) {
-            refresh(draft)
+            draft.seal(signer)
+        } catch (e: Throwable) {
             _state.update { it.copy(phase = Phase.Capturing) }
+            runCatching { refresh(draft) }
             throw e
         }
+        onSealed(draft.id())
         deliver(draft.id())
     }
 
@@ -221,6 +236,11 @@ class FilingFlow(
             _state.update { it.copy(phase = Phase.Paused(null)) }
         } catch (e: HexinException) {
             _state.update { it.copy(phase = Phase.Paused(e.describe(lang))) }
+            throw e
+        } catch (e: CancellationException) {
+            // The caller went away (the screen closed): the package waits, sealed, for a resume.
+            task.cancel()
+            _state.update { it.copy(phase = Phase.Paused(null)) }
             throw e
         }
     }

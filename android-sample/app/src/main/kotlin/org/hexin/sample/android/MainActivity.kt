@@ -56,7 +56,11 @@ import org.hexin.sample.PreviewFrame
 import org.hexin.core.MaterialKind
 import org.hexin.core.Slot
 import org.hexin.core.SubjectKind
+import org.hexin.sample.OutboxOpening
 import org.hexin.sample.OwnerSteps
+import org.hexin.sample.withRotation
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.TextButton
 import org.hexin.sample.Phase
 import org.hexin.sample.Step
 import org.hexin.sample.StepStatus
@@ -77,7 +81,16 @@ class MainActivity : ComponentActivity() {
 
 @Composable
 fun FilingScreen(model: FilingViewModel = viewModel()) {
-    val state by model.flow.state.collectAsState()
+    when (val opening = model.opening) {
+        is OutboxOpening.KeyLost -> return ResetScreen(opening.reason, onReset = { model.resetOutbox() })
+        is OutboxOpening.Unavailable -> return Column(Modifier.padding(16.dp)) {
+            Text("无法读取密钥，请解锁设备后重试 · The key cannot be read now: unlock the device and retry.\n${opening.error.message}")
+            Button(onClick = { model.retryOpen() }) { Text("重试 · Retry") }
+        }
+        is OutboxOpening.Opened -> {}
+    }
+    val flow = model.flow ?: return
+    val state by flow.state.collectAsState()
     var capturing by remember { mutableStateOf<Slot?>(null) }
     capturing?.let { slot ->
         CameraScreen(slot.kind, onPhoto = { jpeg -> capturing = null; model.capture(slot, jpeg) })
@@ -90,7 +103,7 @@ fun FilingScreen(model: FilingViewModel = viewModel()) {
             Phase.Capturing -> {
                 LazyColumn(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                     // The form first: the people and websites it names decide whose photos are asked for.
-                    item { FieldsForm(model.subject, state.fieldProblems, onSave = { model.updateFields(it) }) }
+                    item { FieldsForm(model.subject, model.form, state.fieldProblems, onChange = { model.form = it }, onSave = { model.save() }) }
                     state.next?.let { next -> item { Button(onClick = { capturing = next.slot }, Modifier.fillMaxWidth()) { Text("下一张 · Next: ${next.ownerName} · ${next.title}") } } }
                     items(state.byOwner, key = { it.owner }) { owner -> OwnerCard(owner, onShoot = { capturing = it.slot }) }
                 }
@@ -111,6 +124,26 @@ fun FilingScreen(model: FilingViewModel = viewModel()) {
             is Phase.Delivered -> Text("已提交 · Delivered\n${phase.digest}")
         }
     }
+}
+
+/**
+ * The outbox's key is gone (the Keystore key was invalidated, or the app's data came back
+ * without it): its drafts and unsent packages can never be read. Says so, and deletes them only
+ * when the applicant confirms.
+ */
+@Composable
+fun ResetScreen(reason: String, onReset: () -> Unit) = Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+    var confirming by remember { mutableStateOf(false) }
+    Text("已保存的材料无法解密 · The saved materials cannot be decrypted ($reason).")
+    Text("重置将删除所有草稿和未上传的申请，需要重新拍摄。· Resetting deletes every draft and unsent application; you will take the photos again.")
+    Button(onClick = { confirming = true }) { Text("重置 · Reset") }
+    if (confirming) AlertDialog(
+        onDismissRequest = { confirming = false },
+        title = { Text("删除所有草稿？· Delete every draft?") },
+        text = { Text("此操作无法撤销。· This cannot be undone.") },
+        confirmButton = { TextButton(onClick = { confirming = false; onReset() }) { Text("删除 · Delete") } },
+        dismissButton = { TextButton(onClick = { confirming = false }) { Text("取消 · Cancel") } },
+    )
 }
 
 /** The subject type and the province (GB/T 2260 code or name) of a new application. */
@@ -159,7 +192,8 @@ fun StepRow(step: Step, onShoot: () -> Unit) {
 }
 
 /**
- * CameraX preview and a shutter; hands the JPEG bytes (EXIF and all) to the SDK unchanged. For a
+ * CameraX preview and a shutter; hands the JPEG to the SDK with its EXIF orientation set from
+ * CameraX's `rotationDegrees` ([withRotation]), so hexin sees it upright. For a
  * document, [CameraGuide] judges every preview frame (ImageAnalysis, on its own thread): the
  * hint shows above the preview, the document's outline over it, and after enough steady frames
  * the photo is taken by itself. The preview box keeps the analysis frames' 3:4 (portrait) shape
@@ -176,6 +210,8 @@ fun CameraScreen(kind: MaterialKind, onPhoto: (ByteArray) -> Unit) {
             bindToLifecycle(owner)
         }
     }
+    // Releases the camera when this screen goes, not when the activity is destroyed.
+    DisposableEffect(camera) { onDispose { camera.unbind() } }
     // Face photos and free-form material have no document to guide to.
     val guide = remember(kind) { try { CameraGuide(Policy.icpDefault(), kind, Lang.ZH) } catch (e: HexinException) { null } }
     var guidance by remember { mutableStateOf(GuideState()) }
@@ -184,8 +220,9 @@ fun CameraScreen(kind: MaterialKind, onPhoto: (ByteArray) -> Unit) {
             override fun onCaptureSuccess(image: ImageProxy) {
                 val buffer = image.planes[0].buffer
                 val jpeg = ByteArray(buffer.remaining()).also { buffer.get(it) }
+                val rotation = image.imageInfo.rotationDegrees
                 image.close()
-                onPhoto(jpeg)
+                onPhoto(withRotation(jpeg, rotation))
             }
 
             override fun onError(exception: ImageCaptureException) {}
