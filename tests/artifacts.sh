@@ -66,8 +66,9 @@ cat >"$work/shrink/run.pro" <<PRO
 PRO
 proguard @"$work/shrink/run.pro" >"$work/proguard.log" 2>&1 || { cat "$work/proguard.log"; exit 1; }
 # Renamed indeed: the bindings' classes that JNA does not reach lose their names.
-grep -q '^org.hexin.Outbox -> ' "$work/shrink/mapping.txt"
-! grep -q '^org.hexin.Outbox -> org.hexin.Outbox:' "$work/shrink/mapping.txt"
+outbox=$(sed -n 's/^org\.hexin\.Outbox -> \(.*\):$/\1/p' "$work/shrink/mapping.txt")
+[ -n "$outbox" ] && [ "$outbox" != org.hexin.Outbox ] ||
+    { echo "artifacts: ProGuard did not rename org.hexin.Outbox (mapping: '$outbox')" >&2; exit 1; }
 binding_test_fixtures "$work"
 mkdir -p "$work/kotlin"
 HEXIN_WORK=$work/kotlin java -Djna.library.path="$libdir" \
