@@ -6,6 +6,9 @@
 #                                           # one core: HEXIN_CPU, default 1
 #   bash scripts/aarch64.sh test ARGS...    # `cargo test --target aarch64-unknown-linux-gnu
 #                                           # ARGS`, e.g. -p hexin-core --test guide
+#   bash scripts/aarch64.sh cargo CMD ARGS... # `cargo CMD --target aarch64-unknown-linux-gnu
+#                                           # ARGS` with zig linking, e.g. rustc -p hexin-ffi
+#                                           # --lib (tests/artifacts.sh)
 #
 # Installs what it needs, quiet when present: Rust's aarch64 standard library (rustup);
 # cargo-zigbuild and zig (PyPI, pinned below, in a venv in ${HEXIN_CACHE:-~/.cache/hexin}/zigbuild),
@@ -23,8 +26,8 @@ VENV=${HEXIN_CACHE:-$HOME/.cache/hexin}/zigbuild
 SYSROOT=/usr/aarch64-linux-gnu
 
 case ${1:-} in
-bench | test) ;;
-*) sed -n '2,8p' "$0" >&2; exit 2 ;;
+bench | test | cargo) ;;
+*) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac
 
 rustup target list --installed | grep -qx "$TARGET" || rustup target add "$TARGET"
@@ -57,5 +60,10 @@ test)
     shift
     export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="$runner"
     cargo-zigbuild test --target "$TARGET" "$@"
+    ;;
+cargo)
+    command=$2
+    shift 2
+    cargo-zigbuild "$command" --target "$TARGET" "$@"
     ;;
 esac

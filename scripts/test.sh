@@ -37,4 +37,5 @@ RESULTS= PROFILE=dev bash bench/faces.sh --must-win
 wait "$toolchains" || true
 cat "$toolchains_log"
 bash tests/bindings.sh
+bash tests/artifacts.sh
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash scripts/fuzz.sh

@@ -6,7 +6,6 @@
 # (scripts/kotlin.sh, scripts/swift.sh). `bash tests/bindings.sh kotlin` or `swift` runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$PWD
 languages=${*:-kotlin swift}
 source scripts/node.sh
 lib=$(bash scripts/bindings.sh)
@@ -15,13 +14,8 @@ bindings=$libdir/../bindings
 
 work=$(mktemp -d /tmp/hexin-bindings.XXXXXX)
 trap 'kill ${TUS_SERVER:-} 2>/dev/null || true; rm -rf "$work"' EXIT
-start_tus_server "$work/server"
-# The capture guide's recorded preview frames (raw luma + frames.json), replayed by both, and the
-# document corpus: a second ID card (the specimens share their photos) for a second person.
-cargo run -q -p hexin-testing --bin corpus -- --frames "$work/frames" --out "$work/corpus" >/dev/null
-export HEXIN_FRAMES=$work/frames HEXIN_CORPUS=$work/corpus HEXIN_ENDPOINT=$TUS_ENDPOINT HEXIN_SERVER_PACKAGES=$work/server/packages HEXIN_SPECIMENS=$repo/specimens
-HEXIN_REAL_PHOTOS=$(realpath "${HEXIN_REAL_PHOTOS:-$repo/../shared/fixtures/real-photos}")
-export HEXIN_REAL_PHOTOS HEXIN_SWIFT_MOUNTS=$HEXIN_REAL_PHOTOS
+source tests/fixtures.sh
+binding_test_fixtures "$work"
 
 for language in $languages; do
     mkdir -p "$work/$language"

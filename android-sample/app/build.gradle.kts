@@ -25,16 +25,14 @@ android {
         targetCompatibility = JavaVersion.VERSION_17
     }
     kotlinOptions { jvmTarget = "17" }
-    sourceSets["main"].apply {
-        // The flow (plain Kotlin, tested headlessly by tests/kotlin) and the uniffi bindings that
-        // scripts/android.sh generates with android = true; jniLibs holds the .so files it builds.
-        kotlin.srcDirs("src/main/kotlin", "../logic/src/main/kotlin", "build/generated/hexin/kotlin")
-        jniLibs.srcDirs("build/generated/hexin/jniLibs")
-    }
+    // The flow: plain Kotlin, tested headlessly by tests/kotlin.
+    sourceSets["main"].kotlin.srcDirs("src/main/kotlin", "../logic/src/main/kotlin")
 }
 
 dependencies {
-    implementation("net.java.dev.jna:jna:5.15.0@aar")
+    // hexin: the Kotlin API, libhexin_ffi.so for each ABI and the R8 rules it needs; it brings
+    // JNA's AAR and kotlinx-coroutines-android (settings.gradle.kts names the repository).
+    implementation("org.hexin:hexin-android:0.1.0")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
     implementation("androidx.activity:activity-compose:1.9.3")
     implementation("androidx.lifecycle:lifecycle-viewmodel-compose:2.8.7")
