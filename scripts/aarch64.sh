@@ -6,6 +6,8 @@
 #                                           # one core: HEXIN_CPU, default 1
 #   bash scripts/aarch64.sh test ARGS...    # `cargo test --target aarch64-unknown-linux-gnu
 #                                           # ARGS`, e.g. -p hexin-core --test guide
+#   bash scripts/aarch64.sh build ARGS...   # `cargo build --target aarch64-unknown-linux-gnu
+#                                           # ARGS` (scripts/size.sh)
 #
 # Installs what it needs, quiet when present: Rust's aarch64 standard library (rustup);
 # cargo-zigbuild and zig (PyPI, pinned below, in a venv in ${HEXIN_CACHE:-~/.cache/hexin}/zigbuild),
@@ -23,8 +25,8 @@ VENV=${HEXIN_CACHE:-$HOME/.cache/hexin}/zigbuild
 SYSROOT=/usr/aarch64-linux-gnu
 
 case ${1:-} in
-bench | test) ;;
-*) sed -n '2,8p' "$0" >&2; exit 2 ;;
+bench | test | build) ;;
+*) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac
 
 rustup target list --installed | grep -qx "$TARGET" || rustup target add "$TARGET"
@@ -57,5 +59,9 @@ test)
     shift
     export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="$runner"
     cargo-zigbuild test --target "$TARGET" "$@"
+    ;;
+build)
+    shift
+    cargo-zigbuild zigbuild --target "$TARGET" "$@"
     ;;
 esac
