@@ -104,7 +104,7 @@ fn auto_capture_fires_once_after_n_ready_frames_and_starts_again_when_the_card_m
         hints,
         [HoldStill, Ready, Ready, Ready, Ready, Ready, HoldStill, HoldStill, Ready, Ready, Ready]
     );
-    let counts: Vec<u32> = answers.iter().map(|a| a.ready_count).collect();
+    let counts: Vec<i32> = answers.iter().map(|a| a.ready_count).collect();
     assert_eq!(counts, [0, 1, 2, 3, 4, 5, 0, 0, 1, 2, 3]);
     let captures: Vec<usize> = answers
         .iter()

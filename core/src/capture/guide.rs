@@ -69,7 +69,7 @@ const FACE_JITTER: f64 = 0.1;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GuideConfig {
     /// Consecutive `ready` frames before auto-capture (8: about a third of a second at 25 fps).
-    pub ready_frames: u32,
+    pub ready_frames: i32,
     /// The most a corner may move between two frames, as a share of the frame's diagonal, for
     /// the camera to count as still (0.01: 8 pixels on a 640 × 480 frame).
     pub stillness: f64,
@@ -181,7 +181,7 @@ pub struct Guidance {
     /// width or height (0–1; outside that range where the frame cuts it). `None` without one.
     pub quad: Option<Quad>,
     /// Consecutive `ready` frames so far, this one included.
-    pub ready_count: u32,
+    pub ready_count: i32,
     /// True on the frame that completes [`GuideConfig::ready_frames`]: take the photo now.
     pub capture: bool,
 }
@@ -201,7 +201,7 @@ pub struct CaptureGuide {
     /// The previous frame's quad (the face's box, for a face) in buffer pixels (upright view
     /// pixels), and the buffer's size and rotation.
     previous: Option<(Quad, (usize, usize, u32))>,
-    ready_count: u32,
+    ready_count: i32,
 }
 
 /// The policy's face limits the guide applies.
@@ -235,7 +235,7 @@ impl CaptureGuide {
                 "this material has neither a document to find (its policy sets document.find = false) nor face checks",
             ));
         }
-        if config.ready_frames == 0 {
+        if config.ready_frames < 1 {
             return Err(invalid("ready_frames", "must be at least 1"));
         }
         if !(config.stillness > 0.0 && config.stillness <= 1.0) {

@@ -45,7 +45,7 @@ class CameraGuide(policy: Policy, kind: MaterialKind, private val lang: Lang, co
             hint = answer.hint,
             text = hintMessage(answer.hint).text(lang),
             outline = answer.quad?.let { q -> listOf(q.topLeft, q.topRight, q.bottomRight, q.bottomLeft).map { it.x to it.y } },
-            readyCount = answer.readyCount.toInt(),
+            readyCount = answer.readyCount,
             takePhoto = answer.capture,
         )
     } catch (e: HexinException) {
