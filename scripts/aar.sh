@@ -5,7 +5,8 @@
 #
 #   bash scripts/aar.sh REPO KOTLIN_DIR JNILIBS_DIR [CLASSPATH]
 #
-# KOTLIN_DIR holds the generated Kotlin (scripts/bindings.sh's kotlin/); it is compiled with
+# KOTLIN_DIR holds the Kotlin of scripts/bindings.sh's kotlin/ (the generated code and the
+# hand-written extensions of bindings/kotlin it copies in); it is compiled with
 # kotlinc against JNA, kotlinx-coroutines and CLASSPATH (android.jar, for bindings generated with
 # android = true), for Kotlin 2.1 and later. JNILIBS_DIR holds {arm64-v8a,armeabi-v7a,x86_64}/
 # libhexin_ffi.so. Writes, VERSION being the workspace's version,
@@ -33,10 +34,8 @@ for abi in $abis; do
     mkdir -p "$stage/aar/jni/$abi"
     cp "$jnilibs/$abi/libhexin_ffi.so" "$stage/aar/jni/$abi/"
 done
-sources=("$kotlin")
-[ ! -d "$root/bindings/kotlin" ] || sources+=("$root/bindings/kotlin")
 "$KOTLINC" -nowarn -language-version 2.1 -api-version 2.1 -cp "$JNA_JAR:$KOTLIN_COROUTINES_JAR${classpath:+:$classpath}" \
-    -d "$stage/classes" "${sources[@]}" 2>"$stage/kotlinc.log" || { grep -v '^warning:' "$stage/kotlinc.log" >&2; exit 1; }
+    -d "$stage/classes" "$kotlin" 2>"$stage/kotlinc.log" || { grep -v '^warning:' "$stage/kotlinc.log" >&2; exit 1; }
 (cd "$stage/classes" && zip -qrX "$stage/aar/classes.jar" .)
 cp "$root/android/AndroidManifest.xml" "$stage/aar/"
 cp "$root/android/consumer-rules.pro" "$stage/aar/proguard.txt"

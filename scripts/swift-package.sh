@@ -16,8 +16,8 @@
 #   OUT/HexinFFI.xcframework.zip  what the release uploads to URL
 #   OUT/Hexin/                    the package: Package.swift (apple/Package.swift.in with
 #                                 .binaryTarget(name:url:checksum:), URL and the zip's SwiftPM
-#                                 checksum) and Sources/Hexin/ (the generated Swift, and
-#                                 bindings/swift/*.swift when there are any)
+#                                 checksum) and Sources/Hexin/ (scripts/bindings.sh's Swift:
+#                                 the generated code and the extensions of bindings/swift)
 #
 # With `local` instead of a URL (a build from this checkout, e.g. for ios-sample), the package's
 # binary target is .binaryTarget(name:path:) and the XCFramework moves into OUT/Hexin/.
@@ -76,7 +76,6 @@ checksum=$(cd "$out" && hexin_swift swift package compute-checksum HexinFFI.xcfr
 
 mkdir -p "$out/Hexin/Sources/Hexin"
 cp "$bindings"/*.swift "$out/Hexin/Sources/Hexin/"
-if compgen -G "$repo/bindings/swift/*.swift" >/dev/null; then cp "$repo"/bindings/swift/*.swift "$out/Hexin/Sources/Hexin/"; fi
 if [ "$url" = local ]; then
     mv "$xcframework" "$out/Hexin/"
     target='.binaryTarget(name: "HexinFFI", path: "HexinFFI.xcframework")'
