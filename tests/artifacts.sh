@@ -62,9 +62,12 @@ cat >"$work/shrink/run.pro" <<PRO
 -libraryjars $(dirname "$KOTLIN_STDLIB_JAR")/annotations-13.0.jar
 -include $work/shrink/proguard.txt
 -keep class org.hexin.test.FilingFlowTestKt { public static void main(java.lang.String[]); }
+-dontwarn javax.imageio.**
 -printmapping $work/shrink/mapping.txt
 PRO
 proguard @"$work/shrink/run.pro" >"$work/proguard.log" 2>&1 || { cat "$work/proguard.log"; exit 1; }
+# (javax.imageio: the sample's rotation test writes a JPEG with it; the library jar above is
+# java.base alone, and the tests run on the whole JDK.)
 # Renamed indeed: the bindings' classes that JNA does not reach lose their names.
 outbox=$(sed -n 's/^org\.hexin\.Outbox -> \(.*\):$/\1/p' "$work/shrink/mapping.txt")
 [ -n "$outbox" ] && [ "$outbox" != org.hexin.Outbox ] ||
