@@ -51,6 +51,8 @@ unzip -q -d "$work/shrink" "$aar" classes.jar proguard.txt
 "$KOTLINC" -nowarn -cp "$work/shrink/classes.jar:$JNA_JAR:$KOTLIN_COROUTINES_JAR" -d "$work/shrink/tests.jar" \
     android-sample/logic/src/main/kotlin tests/kotlin 2>"$work/kotlinc.log" || { grep -v '^warning:' "$work/kotlinc.log"; exit 1; }
 python3 tests/artifacts/check.py jdk-library "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/jmods/java.base.jmod" "$work/shrink/java.base.jar"
+# javax.imageio: the sample's rotation test writes a JPEG with it; ProGuard's library jar is
+# java.base alone, and the tests run on the whole JDK.
 cat >"$work/shrink/run.pro" <<PRO
 -injars $work/shrink/classes.jar(!META-INF/**)
 -injars $work/shrink/tests.jar(!META-INF/**)
@@ -66,8 +68,6 @@ cat >"$work/shrink/run.pro" <<PRO
 -printmapping $work/shrink/mapping.txt
 PRO
 proguard @"$work/shrink/run.pro" >"$work/proguard.log" 2>&1 || { cat "$work/proguard.log"; exit 1; }
-# (javax.imageio: the sample's rotation test writes a JPEG with it; the library jar above is
-# java.base alone, and the tests run on the whole JDK.)
 # Renamed indeed: the bindings' classes that JNA does not reach lose their names.
 outbox=$(sed -n 's/^org\.hexin\.Outbox -> \(.*\):$/\1/p' "$work/shrink/mapping.txt")
 [ -n "$outbox" ] && [ "$outbox" != org.hexin.Outbox ] ||
