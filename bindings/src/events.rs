@@ -73,6 +73,10 @@ impl Log {
             return;
         }
         let mut state = self.lock();
+        // A finished task's log is closed: a later delivery of its package is another task's.
+        if state.finished {
+            return;
+        }
         if let Event::Progress { package_id, file, .. } = event {
             state.events.retain(|(_, e)| !matches!(e, Event::Progress { package_id: p, file: f, .. } if p == package_id && f == file));
         }
@@ -202,6 +206,8 @@ mod tests {
             }
             events
         });
+        // After the task: another task's delivery of the package, not this log's.
+        dispatch.on_event(Event::State { package_id: "p1".into(), state: PackageState::Sealed }).unwrap();
         let expected = vec![state, progress("p1", "b.jpg", 5), progress("p1", "a.jpg", 10)];
         assert_eq!(read_all(EventStream::new(log.clone())), expected);
         assert_eq!(read_all(EventStream::new(log.clone())), expected, "a second reader reads the same");
