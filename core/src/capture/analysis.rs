@@ -1,8 +1,9 @@
 //! The analysis copy: a small upright image every check reads, so thresholds do not depend on
 //! the camera's resolution.
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::images::{TypedImage, TypedImageRef};
+use fast_image_resize::pixels::U8x3;
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::metadata::Orientation;
 use image::{DynamicImage, RgbImage};
 
@@ -61,12 +62,16 @@ pub fn fit_within((w, h): (u32, u32), long_side: u32) -> (u32, u32) {
 }
 
 /// Resizes an interleaved RGB buffer with a convolution filter.
+///
+/// Typed for `U8x3` (`Resizer::resize_typed`): the run-time dispatch of `Resizer::resize` would
+/// link the convolutions of every pixel type fast_image_resize knows into the library, 1.5 MB
+/// of it on aarch64 (docs/size.md).
 pub(crate) fn resize_rgb(src: &[u8], (w, h): (u32, u32), (dw, dh): (u32, u32), filter: FilterType) -> Vec<u8> {
     // The buffer sizes match the dimensions by construction, so these cannot fail.
-    let src = ImageRef::new(w, h, src, PixelType::U8x3).expect("buffer matches dimensions");
-    let mut dst = Image::new(dw, dh, PixelType::U8x3);
-    Resizer::new()
-        .resize(&src, &mut dst, &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter)))
-        .expect("same pixel type on both sides");
-    dst.into_vec()
+    let src = TypedImageRef::<U8x3>::from_buffer(w, h, src).expect("buffer matches dimensions");
+    let mut out = vec![0; dw as usize * dh as usize * 3];
+    let mut dst = TypedImage::<U8x3>::from_buffer(dw, dh, &mut out).expect("buffer matches dimensions");
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter)).use_alpha(false);
+    Resizer::new().resize_typed(&src, &mut dst, &options).expect("both sides are U8x3");
+    out
 }
