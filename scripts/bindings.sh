@@ -42,4 +42,11 @@ perl -0pi -e 's/(\) : HexinException\(\) \{\n\s*override val message\n\s*get\(\)
 rewritten=$(grep -c 'get() = org.hexin.errorText(this)' "$core_kt")
 [ "$variants" -gt 0 ] && [ "$rewritten" = "$variants" ] ||
     { echo "scripts/bindings.sh: rewrote $rewritten of $variants HexinException messages; has uniffi's Kotlin changed?" >&2; exit 1; }
+# Counts are signed on the API (Kotlin's Long and Int, bindings/README.md): no field or argument
+# of the generated Kotlin is unsigned.
+if unsigned=$(grep -rnE '`\w+`: kotlin\.U(Int|Long|Short|Byte)\b' "$out/kotlin"); then
+    echo "scripts/bindings.sh: unsigned types in the Kotlin API:" >&2
+    echo "$unsigned" >&2
+    exit 1
+fi
 echo "$lib"

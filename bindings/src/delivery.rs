@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use hexin_core::delivery::{self, Delivery, Listener};
-use hexin_core::outbox::signed_bytes;
+use hexin_core::count;
 use hexin_core::tus::{TusClient, UploadConfig};
 use hexin_core::Error;
 
@@ -95,7 +95,7 @@ impl Uploader {
     pub fn start_upload_file(&self, id: String, name: String) -> Result<Arc<UploadTask>, Error> {
         let uploader = self.uploader.clone();
         let task = Task::start(self.dispatch.log(Some(id.clone())), |cancel| async move {
-            uploader.upload_file(&id, &name, &cancel).await.map(signed_bytes)
+            uploader.upload_file(&id, &name, &cancel).await.map(count::signed)
         })?;
         Ok(Arc::new(UploadTask(task)))
     }

@@ -19,7 +19,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::hash::sha256_hex;
 use crate::package::manifest::Manifest;
-use crate::outbox::{signed_bytes, Content, Outbox, PackageState, StoredFile, UploadMark};
+use crate::count;
+use crate::outbox::{Content, Outbox, PackageState, StoredFile, UploadMark};
 use crate::tus::{upload_file, Resume, Source, TransferHooks, TusClient};
 use crate::Error;
 
@@ -210,7 +211,7 @@ impl Uploader {
 
         let mut materials = vec![];
         for file in files {
-            let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.bytes && self.client.may_resume(&m.url));
+            let mark = self.outbox.upload_mark(id, &file.name)?.filter(|m| m.offset == file.size() && self.client.may_resume(&m.url));
             let Some(mark) = mark else {
                 // Every upload succeeded, so only a mark the outbox failed to record leads here.
                 return Err(Error::Storage { op: "upload marks".into(), reason: format!("{} has no finished upload recorded", file.name) });
@@ -234,7 +235,7 @@ impl Uploader {
         })?;
         self.set_state(id, PackageState::Committed)?;
         self.emit(Event::Committed { package_id: id.into(), digest: digest.clone() });
-        Ok(Delivery { package_id: id.into(), digest, bytes: signed_bytes(totals.total), sent_bytes: signed_bytes(sent + uploaded.sent_bytes) })
+        Ok(Delivery { package_id: id.into(), digest, bytes: count::signed(totals.total), sent_bytes: count::signed(sent + uploaded.sent_bytes) })
     }
 
     /// Uploads one stored file unless its mark says the server has it all; returns bytes sent.
@@ -248,9 +249,9 @@ impl Uploader {
             // The file name carries the owner's id, which the app chose: only its kind is logged.
             log::debug!("package {id}: {} resumes at {} of {} bytes", material_of(&file.name), m.offset, file.bytes);
         }
-        if mark.as_ref().is_some_and(|m| m.offset == file.bytes) {
+        if mark.as_ref().is_some_and(|m| m.offset == file.size()) {
             // Sent by an earlier run: it counts towards the package's progress.
-            hooks.progress(file.bytes, file.bytes);
+            hooks.progress(file.size(), file.size());
             return Ok(0);
         }
         let source = match self.outbox.content(id, &file.name)? {
@@ -310,7 +311,7 @@ struct Totals {
 
 impl Totals {
     fn new(files: &[StoredFile]) -> Totals {
-        Totals { total: files.iter().map(|f| f.bytes).sum(), sent: Mutex::new(HashMap::new()) }
+        Totals { total: files.iter().map(StoredFile::size).sum(), sent: Mutex::new(HashMap::new()) }
     }
 
     fn record(&self, file: &str, sent: u64) -> u64 {
@@ -357,10 +358,10 @@ impl TransferHooks for FileHooks<'_> {
         self.uploader.emit(Event::Progress {
             package_id: self.id.into(),
             file: self.file.name.clone(),
-            sent: signed_bytes(sent),
-            total: signed_bytes(total),
-            package_sent: signed_bytes(package_sent),
-            package_total: signed_bytes(self.totals.total),
+            sent: count::signed(sent),
+            total: count::signed(total),
+            package_sent: count::signed(package_sent),
+            package_total: count::signed(self.totals.total),
         });
     }
 }

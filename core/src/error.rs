@@ -5,6 +5,9 @@ use crate::material::MaterialKind;
 use crate::problem::Problem;
 
 /// Why an input or a policy could not be used. Every variant maps to a stable [`Code`].
+///
+/// Counts are signed (`i64`, `i32`: Kotlin's `Long` and `Int`, Swift's `Int64` and `Int32`) and
+/// made with [`crate::count::signed`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
 #[cfg_attr(feature = "uniffi", uniffi(name = "HexinError"))]
@@ -13,9 +16,9 @@ pub enum Error {
     #[error("unsupported_format: {format} is not accepted here")]
     UnsupportedFormat { format: String },
     #[error("input_too_large: {bytes} bytes exceeds the limit of {limit}")]
-    InputTooLarge { bytes: u64, limit: u64 },
+    InputTooLarge { bytes: i64, limit: i64 },
     #[error("dimensions_too_large: {width}x{height} exceeds the limit of {limit_pixels} pixels or {limit_side} per side")]
-    DimensionsTooLarge { width: u32, height: u32, limit_pixels: u64, limit_side: u32 },
+    DimensionsTooLarge { width: i64, height: i64, limit_pixels: i64, limit_side: i64 },
     #[error("not_a_file: {path} is a {kind}, not a regular file")]
     NotAFile { path: String, kind: String },
     #[error("corrupt_image: {reason}")]
@@ -39,7 +42,7 @@ pub enum Error {
     #[error("manifest_invalid: {reason}")]
     ManifestInvalid { reason: String },
     #[error("outbox_full: {bytes} bytes would exceed the cap of {limit}")]
-    OutboxFull { bytes: u64, limit: u64 },
+    OutboxFull { bytes: i64, limit: i64 },
     #[error("outbox_key_required: the outbox is encrypted")]
     OutboxKeyRequired,
     #[error("outbox_key_mismatch: {reason}")]
@@ -63,9 +66,9 @@ pub enum Error {
     #[error("invalid_endpoint: {reason}")]
     InvalidEndpoint { reason: String },
     #[error("upload_rejected: HTTP {status}: {reason}")]
-    UploadRejected { status: u16, reason: String },
+    UploadRejected { status: i32, reason: String },
     #[error("upload_failed ({kind}) after {attempts} attempts: {reason}")]
-    UploadFailed { attempts: u32, kind: FailureKind, reason: String },
+    UploadFailed { attempts: i32, kind: FailureKind, reason: String },
     #[error("upload_cancelled")]
     UploadCancelled,
     #[error("protocol_violation: {reason}")]
@@ -73,7 +76,7 @@ pub enum Error {
     #[error("upload_url_refused: {reason}")]
     UploadUrlRefused { reason: String },
     #[error("commit_rejected: HTTP {status}: {reason}")]
-    CommitRejected { status: u16, reason: String },
+    CommitRejected { status: i32, reason: String },
     /// A panic inside hexin, caught at the FFI boundary; the app keeps running.
     #[error("internal_error: {reason}")]
     Internal { reason: String },

@@ -14,6 +14,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use crate::capture::rules::Limits;
+use crate::count;
 use crate::Error;
 
 /// What a file that is not a regular file is, for [`Error::NotAFile`].
@@ -57,7 +58,7 @@ pub fn open_regular(path: &Path, limit: u64) -> Result<(File, u64), Error> {
         return Err(Error::NotAFile { path: path.display().to_string(), kind: kind_of(&meta).into() });
     }
     if meta.len() > limit {
-        return Err(Error::InputTooLarge { bytes: meta.len(), limit });
+        return Err(Error::InputTooLarge { bytes: count::signed(meta.len()), limit: count::signed(limit) });
     }
     Ok((file, meta.len()))
 }
@@ -111,7 +112,7 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| storage(path, e))?;
     if bytes.len() as u64 > limit {
-        return Err(Error::InputTooLarge { bytes: bytes.len() as u64, limit });
+        return Err(Error::InputTooLarge { bytes: count::signed(bytes.len()), limit: count::signed(limit) });
     }
     Ok(bytes)
 }

@@ -17,6 +17,7 @@ uniffi::setup_scaffolding!("hexin_core");
 pub mod canonical;
 pub mod capture;
 mod code;
+pub mod count;
 pub mod date;
 mod error;
 pub mod filing;

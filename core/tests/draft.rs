@@ -100,7 +100,7 @@ fn captures_survive_a_reopen_and_seal_in_place() {
     assert!(list.fields.is_empty() && !list.ready_to_seal);
     assert_eq!(codes(&list.problems), [(Code::MissingMaterial, "verification-form@blog".to_string())]);
     let front = draft.report(&slot(INDIVIDUAL[0])).unwrap();
-    assert_eq!(outbox.read_file(&id, "id-card-front.zhangsan.jpg").unwrap().len() as u64, front.output.unwrap().bytes);
+    assert_eq!(outbox.read_file(&id, "id-card-front.zhangsan.jpg").unwrap().len() as i64, front.output.unwrap().bytes);
 
     // Sealing now is refused with the reason; nothing changes.
     match draft.seal(None) {

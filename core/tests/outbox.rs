@@ -993,9 +993,9 @@ fn check_consistent(dir: &Path, key: [u8; 32]) -> Vec<PackageSummary> {
         for f in &p.files {
             // Decrypts and re-hashes: every blob is whole and under its own name.
             let bytes = ob.read_file(&p.id, &f.name).unwrap_or_else(|e| panic!("{} {}: {e}", p.id, f.name));
-            assert_eq!(bytes.len() as u64, f.bytes);
+            assert_eq!(bytes.len() as i64, f.bytes);
         }
-        assert_eq!(p.bytes as u64, p.files.iter().map(|f| f.bytes).sum::<u64>());
+        assert_eq!(p.bytes, p.files.iter().map(|f| f.bytes).sum::<i64>());
         match p.state {
             PackageState::Draft => assert_eq!(ob.manifest(&p.id).unwrap(), None),
             PackageState::Sealed | PackageState::Uploading => {

@@ -57,9 +57,9 @@ fn sharp_capture_is_accepted_and_normalized() {
     let out = report.output.expect("accepted captures carry an output");
     assert!(out.width.abs_diff(1200) <= 2 && out.height.abs_diff(757) <= 2, "{}x{}", out.width, out.height);
     assert_eq!((report.metrics.width, report.metrics.height), (out.width, out.height));
-    assert!(out.bytes <= 2_000_000 && out.bytes == out.jpeg.len() as u64);
+    assert!(out.bytes <= 2_000_000 && out.bytes == out.jpeg.len() as i64);
     assert_eq!(out.sha256, hexin_core::hash::sha256_hex(&out.jpeg));
-    assert_eq!(out.quality, policy.rules(KIND).jpeg_quality.max, "fits at the top quality");
+    assert_eq!(out.quality, i32::from(policy.rules(KIND).jpeg_quality.max), "fits at the top quality");
     assert!(report.output_blur.unwrap() <= policy.rules(KIND).checks.blurry.threshold);
     // The output is the drawn card: compare with the card cut out of the source.
     let decoded = image::load_from_memory(&out.jpeg).unwrap().into_rgb8();
@@ -242,7 +242,7 @@ fn budget_is_met_by_lowering_quality() {
     assert!(out.quality < 92);
     // The highest quality that fits: one step up does not.
     let upright = image::load_from_memory(&bytes).unwrap().into_rgb8();
-    assert!(normalize::encode_jpeg(&upright, out.quality + 1).len() > 150_000);
+    assert!(normalize::encode_jpeg(&upright, out.quality as u8 + 1).len() > 150_000);
 }
 
 #[test]

@@ -419,7 +419,7 @@ fn seeds_are_valid_images() {
             .unwrap_or_else(|e| panic!("{} does not decode: {e}", seed.name));
         // Far below 800x600: read fine, then rejected on resolution.
         let frame = report.document.as_ref().map_or(report.metrics, |d| d.frame_metrics);
-        let (w, h) = (frame.width, frame.height);
+        let (w, h) = (frame.width as u32, frame.height as u32);
         let turned = ["jpeg-exif-orientation-6", "png-exif-text"].contains(&seed.name);
         let want = if turned { (want.1, want.0) } else { want };
         assert_eq!((w, h), want, "{}", seed.name);

@@ -28,7 +28,7 @@ public enum StepStatus: Equatable, Sendable {
     case pending
     case checking
     /// Kept in the outbox; `warnings` are shown but do not block.
-    case accepted(width: UInt32, height: UInt32, bytes: UInt64, warnings: [String])
+    case accepted(width: Int32, height: Int32, bytes: Int64, warnings: [String])
     /// Retake: `reasons` say why, in the applicant's language.
     case rejected(reasons: [String])
 }

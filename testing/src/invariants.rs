@@ -62,7 +62,7 @@ pub fn assert_report(report: &Report, limits: &Limits, rules: &Rules) {
     let (w, h) = (frame.width, frame.height);
     assert!(w > 0 && h > 0, "decoded an image with no pixels: {w}x{h}");
     assert!(
-        w.max(h) <= limits.max_input_side && w as u64 * h as u64 <= limits.max_input_pixels,
+        i64::from(w.max(h)) <= i64::from(limits.max_input_side) && w as u64 * h as u64 <= limits.max_input_pixels,
         "decoded {w}x{h}, beyond the policy's limits {limits:?}"
     );
     assert!(report.metrics.width > 0 && report.metrics.height > 0, "measured no pixels: {:?}", report.metrics);
@@ -104,9 +104,9 @@ pub fn assert_report(report: &Report, limits: &Limits, rules: &Rules) {
     if let Some(out) = &report.output {
         assert!(report.output_blur.is_some(), "an output whose blur was not re-measured");
         assert!(out.jpeg.starts_with(&[0xFF, 0xD8, 0xFF]), "output is not a JPEG");
-        assert_eq!(out.bytes, out.jpeg.len() as u64);
-        assert!(out.bytes <= rules.output_max_bytes, "{} bytes over the budget {}", out.bytes, rules.output_max_bytes);
-        assert!((rules.jpeg_quality.min..=rules.jpeg_quality.max).contains(&out.quality), "quality {}", out.quality);
+        assert_eq!(out.bytes, out.jpeg.len() as i64);
+        assert!(out.bytes as u64 <= rules.output_max_bytes, "{} bytes over the budget {}", out.bytes, rules.output_max_bytes);
+        assert!((rules.jpeg_quality.min..=rules.jpeg_quality.max).contains(&u8::try_from(out.quality).expect("a quality in 0–255")), "quality {}", out.quality);
         assert_eq!(out.sha256, sha256_hex(&out.jpeg));
     }
 }

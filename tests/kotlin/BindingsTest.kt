@@ -131,7 +131,7 @@ fun checksPhotos() = runBlocking {
     val accepted = checkPhoto(photo(MaterialKind.ID_CARD_FRONT), MaterialKind.ID_CARD_FRONT, policy)
     check(accepted.verdict == Verdict.ACCEPT) { "${accepted.findings}" }
     val out = accepted.output ?: error("no output")
-    check(out.jpeg.size.toULong() == out.bytes && out.jpeg[0] == 0xFF.toByte() && out.jpeg[1] == 0xD8.toByte())
+    check(out.jpeg.size.toLong() == out.bytes && out.jpeg[0] == 0xFF.toByte() && out.jpeg[1] == 0xD8.toByte())
 
     // A real 640×480 Nikon photo: readable, rejected with a typed code and a message in both languages.
     val small = checkPhotoFile(File(realPhotos, "camera/DSCN0010.jpg"), MaterialKind.ID_CARD_FRONT, policy)

@@ -142,9 +142,9 @@ fun sampleFlowRecoversFromRefusals() = runBlocking {
 
 /** The resume worker's verdicts by the errors' stable codes, from errors the SDK really raises. */
 fun resumeVerdictsFollowTheCodes() = runBlocking {
-    val network = HexinException.UploadFailed(5u, FailureKind.NETWORK, "connection refused")
-    val server = HexinException.UploadFailed(5u, FailureKind.SERVER, "HTTP 503")
-    val rejected = HexinException.UploadRejected(403u, "forbidden")
+    val network = HexinException.UploadFailed(5, FailureKind.NETWORK, "connection refused")
+    val server = HexinException.UploadFailed(5, FailureKind.SERVER, "HTTP 503")
+    val rejected = HexinException.UploadRejected(403, "forbidden")
     check(resumeVerdict(listOf(null, null), attempt = 0) == ResumeVerdict.DONE)
     check(resumeVerdict(emptyList(), attempt = 0) == ResumeVerdict.DONE)
     check(resumeVerdict(listOf(null, network), attempt = 0) == ResumeVerdict.RETRY)
@@ -153,7 +153,7 @@ fun resumeVerdictsFollowTheCodes() = runBlocking {
     check(resumeVerdict(listOf(HexinException.UploadCancelled()), attempt = 0) == ResumeVerdict.RETRY)
     check(resumeVerdict(emptyList(), attempt = 0, thrown = HexinException.OutboxLocked("/outbox")) == ResumeVerdict.RETRY)
     check(resumeVerdict(listOf(rejected), attempt = 0) == ResumeVerdict.FAILED)
-    check(resumeVerdict(listOf(HexinException.CommitRejected(409u, "digest")), attempt = 0) == ResumeVerdict.FAILED)
+    check(resumeVerdict(listOf(HexinException.CommitRejected(409, "digest")), attempt = 0) == ResumeVerdict.FAILED)
     check(resumeVerdict(listOf(rejected, network), attempt = 0) == ResumeVerdict.RETRY) // the other package may still go
     check(resumeVerdict(emptyList(), attempt = 0, thrown = HexinException.OutboxKeyMismatch("wrong key")) == ResumeVerdict.FAILED)
     // As raised: a package that is gone fails the run for good.

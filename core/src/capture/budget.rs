@@ -50,10 +50,10 @@ pub(crate) fn route(layout: &Layout, (width, height): (u32, u32), limits: &Limit
         }
     }
     Err(Error::DimensionsTooLarge {
-        width,
-        height,
-        limit_pixels: (DECODE_BUDGET_BYTES as f64 / layout.full) as u64,
-        limit_side: limits.max_input_side,
+        width: width.into(),
+        height: height.into(),
+        limit_pixels: (DECODE_BUDGET_BYTES as f64 / layout.full) as i64,
+        limit_side: limits.max_input_side.into(),
     })
 }
 

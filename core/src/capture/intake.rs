@@ -17,6 +17,7 @@ use crate::capture::budget::{self, Route};
 use crate::capture::format::{header_dimensions, sniff, Format, JpegFrame, Sniffed};
 use crate::capture::jpeg_scan;
 use crate::capture::rules::{Limits, Rules};
+use crate::count;
 use crate::Error;
 
 /// A decoded capture, not yet turned upright: turning is cheaper after downscaling.
@@ -101,7 +102,7 @@ pub const MIN_BYTES_PER_PIXEL: f64 = 0.01;
 /// [`budget::DECODE_BUDGET_BYTES`], then decodes to RGB.
 pub fn decode(bytes: &[u8], limits: &Limits, rules: &Rules) -> Result<Decoded, Error> {
     if bytes.len() as u64 > limits.max_input_bytes {
-        return Err(Error::InputTooLarge { bytes: bytes.len() as u64, limit: limits.max_input_bytes });
+        return Err(Error::InputTooLarge { bytes: count::signed(bytes.len()), limit: count::signed(limits.max_input_bytes) });
     }
     let format = match sniff(bytes) {
         Sniffed::Image(f) if rules.formats.contains(&f) => f,
@@ -202,10 +203,10 @@ fn check_dimensions(width: u32, height: u32, limits: &Limits) -> Result<(), Erro
         || width.max(height) > limits.max_input_side
     {
         return Err(Error::DimensionsTooLarge {
-            width,
-            height,
-            limit_pixels: limits.max_input_pixels,
-            limit_side: limits.max_input_side,
+            width: width.into(),
+            height: height.into(),
+            limit_pixels: count::signed(limits.max_input_pixels),
+            limit_side: limits.max_input_side.into(),
         });
     }
     Ok(())

@@ -22,6 +22,7 @@ pub mod rules;
 
 use serde::{Deserialize, Serialize};
 
+use crate::count;
 use crate::hash::sha256_hex;
 use crate::{Code, Error, Finding, MaterialKind, Metrics, Output, Severity};
 use analysis::Analysis;
@@ -120,11 +121,11 @@ pub fn check(bytes: &[u8], kind: MaterialKind, limits: &Limits, rules: &Rules) -
                 report.output_blur = Some(checks::round(blur));
                 findings.extend(finding);
                 report.output = Some(Output {
-                    width: image.width(),
-                    height: image.height(),
-                    bytes: jpeg.len() as u64,
+                    width: checks::side(image.width()),
+                    height: checks::side(image.height()),
+                    bytes: count::signed(jpeg.len()),
                     sha256: sha256_hex(&jpeg),
-                    quality,
+                    quality: quality.into(),
                     jpeg,
                 });
             }

@@ -14,13 +14,13 @@ pub struct Output {
     /// Baseline JPEG with a bare JFIF header: no EXIF, GPS, maker notes or thumbnail.
     #[serde(skip)]
     pub jpeg: Vec<u8>,
-    pub width: u32,
-    pub height: u32,
-    pub bytes: u64,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
     /// SHA-256 of `jpeg`, lowercase hex.
     pub sha256: String,
-    /// The JPEG quality chosen.
-    pub quality: u8,
+    /// The JPEG quality chosen, 1–100.
+    pub quality: i32,
 }
 
 /// Encodes one JPEG at `quality`.

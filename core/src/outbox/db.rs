@@ -6,6 +6,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 
 use super::{PackageState, StoredFile};
+use crate::count;
 use crate::Error;
 
 /// Schema migrations; migration `i` takes `PRAGMA user_version` from `i` to `i + 1`.
@@ -324,7 +325,7 @@ pub(crate) fn files(conn: &Connection, id: &str) -> Result<Vec<StoredFile>, Erro
         .prepare("SELECT name, sha256, bytes FROM files WHERE package_id = ?1 ORDER BY name")
         .map_err(|e| sql_err("list_files", e))?;
     let files = stmt
-        .query_map([id], |r| Ok(StoredFile { name: r.get(0)?, sha256: r.get(1)?, bytes: r.get(2)? }))
+        .query_map([id], |r| Ok(StoredFile { name: r.get(0)?, sha256: r.get(1)?, bytes: count::signed(r.get::<_, u64>(2)?) }))
         .map_err(|e| sql_err("list_files", e))?
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| sql_err("list_files", e));
@@ -333,7 +334,7 @@ pub(crate) fn files(conn: &Connection, id: &str) -> Result<Vec<StoredFile>, Erro
 
 pub(crate) fn file(conn: &Connection, id: &str, name: &str) -> Result<Option<StoredFile>, Error> {
     conn.query_row("SELECT name, sha256, bytes FROM files WHERE package_id = ?1 AND name = ?2", [id, name], |r| {
-        Ok(StoredFile { name: r.get(0)?, sha256: r.get(1)?, bytes: r.get(2)? })
+        Ok(StoredFile { name: r.get(0)?, sha256: r.get(1)?, bytes: count::signed(r.get::<_, u64>(2)?) })
     })
     .optional()
     .map_err(|e| sql_err("read_file", e))

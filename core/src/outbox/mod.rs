@@ -95,6 +95,7 @@ use rusqlite::Connection;
 use zeroize::Zeroize;
 use serde::{Deserialize, Serialize};
 
+use crate::count;
 use crate::date::unix_now;
 use crate::hash::sha256_hex;
 use crate::package::manifest::{self, is_safe_file_name};
@@ -233,7 +234,15 @@ pub struct StoredFile {
     /// SHA-256 of the content, lowercase hex.
     pub sha256: String,
     /// Size of the content (not of the encrypted blob).
-    pub bytes: u64,
+    pub bytes: i64,
+}
+
+impl StoredFile {
+    /// `bytes` unsigned. Never negative: the outbox makes a `StoredFile` from a length, or reads
+    /// it from the index as an unsigned number (SQLite refuses a negative one).
+    pub(crate) fn size(&self) -> u64 {
+        self.bytes.unsigned_abs()
+    }
 }
 
 /// A package's files as the outbox's index records them, for [`crate::package::seal::seal_stored`]:
@@ -245,7 +254,7 @@ impl verify::Files for Vec<StoredFile> {
     }
 
     fn measure(&self, name: &str, expected_size: u64) -> Result<Option<(u64, String)>, String> {
-        let measured = |f: &StoredFile| (f.bytes, if f.bytes == expected_size { f.sha256.clone() } else { String::new() });
+        let measured = |f: &StoredFile| (f.size(), if f.size() == expected_size { f.sha256.clone() } else { String::new() });
         Ok(self.iter().find(|f| f.name == name).map(measured))
     }
 }
@@ -265,12 +274,6 @@ pub enum Content {
 pub struct UploadMark {
     pub url: String,
     pub offset: u64,
-}
-
-/// A byte count as the records show it: signed, as Kotlin and Swift count (`Long`, `Int64`);
-/// no file comes near the limit, and one past it would read as the limit.
-pub fn signed_bytes(bytes: u64) -> i64 {
-    i64::try_from(bytes).unwrap_or(i64::MAX)
 }
 
 /// A package as [`Outbox::list`] shows it.
@@ -431,7 +434,7 @@ impl Outbox {
         check_name(name)?;
         let mut conn = self.lock();
         self.package_in(&conn, id, &[PackageState::Draft], "put_file")?;
-        let file = StoredFile { name: name.to_owned(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 };
+        let file = StoredFile { name: name.to_owned(), sha256: sha256_hex(bytes), bytes: count::signed(bytes.len()) };
         let written = self.write_blobs(&[(&file.sha256, bytes)])?;
         let result = (|| {
             let tx = conn.transaction().map_err(|e| db::sql_err("put_file", e))?;
@@ -479,7 +482,7 @@ impl Outbox {
             if stored.iter().any(|f: &StoredFile| f.name == *name) {
                 return Err(Error::InvalidArgument { name: "file_name".into(), reason: format!("{name:?} appears twice") });
             }
-            stored.push(StoredFile { name: (*name).to_owned(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 });
+            stored.push(StoredFile { name: (*name).to_owned(), sha256: sha256_hex(bytes), bytes: count::signed(bytes.len()) });
         }
         let mut conn = self.lock();
         let existing = db::package(&conn, id)?;
@@ -624,7 +627,7 @@ impl Outbox {
             .into_iter()
             .map(|p| {
                 let files = db::files(&conn, &p.id)?;
-                let bytes = signed_bytes(files.iter().map(|f| f.bytes).sum());
+                let bytes = files.iter().map(|f| f.bytes).sum();
                 Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
             })
             .collect()
@@ -636,7 +639,7 @@ impl Outbox {
         let conn = self.lock();
         let p = db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
         let files = db::files(&conn, id)?;
-        let bytes = signed_bytes(files.iter().map(|f| f.bytes).sum());
+        let bytes = files.iter().map(|f| f.bytes).sum();
         Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
     }
 
@@ -760,7 +763,7 @@ impl Outbox {
         let adding: u64 = new.values().map(|b| self.stored_len(b.len() as u64)).sum();
         let total = self.blobs.usage()?.saturating_add(adding);
         if adding > 0 && total > self.max_bytes {
-            return Err(Error::OutboxFull { bytes: total, limit: self.max_bytes });
+            return Err(Error::OutboxFull { bytes: count::signed(total), limit: count::signed(self.max_bytes) });
         }
         let mut written: Vec<String> = Vec::with_capacity(new.len());
         for (sha, bytes) in new {
@@ -794,7 +797,7 @@ impl Outbox {
         if !blobs::is_blob_name(&file.sha256) {
             return Err(Error::OutboxCorrupt { reason: format!("file {:?} has a malformed hash", file.name) });
         }
-        let data = self.blobs.read(&file.sha256, self.stored_len(file.bytes))?;
+        let data = self.blobs.read(&file.sha256, self.stored_len(file.size()))?;
         let plain = match &self.cipher {
             Some(c) => c.open(&crypto::blob_aad(&file.sha256), &data, &format!("blob {}", file.sha256))?,
             None => data,

@@ -219,10 +219,10 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
             owner: Some(slot.owner),
             file: file.clone(),
             media_type: "image/jpeg".into(),
-            bytes: output.bytes,
+            bytes: unsigned(output.bytes, "bytes")?,
             sha256: output.sha256,
-            width: output.width,
-            height: output.height,
+            width: unsigned(output.width.into(), "width")?,
+            height: unsigned(output.height.into(), "height")?,
             capture,
             check: CheckRecord {
                 verdict: report.verdict,
@@ -231,7 +231,7 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
                 thresholds: Thresholds::of(policy.rules(kind)),
                 document: report.document,
                 output_blur: report.output_blur,
-                quality: output.quality,
+                quality: unsigned(output.quality.into(), "quality")?,
             },
         });
         files.push((file, output.jpeg));
@@ -256,6 +256,12 @@ fn build(submission: &Submission, materials: Vec<Material>, policy: &Policy, sea
     manifest.seal = Some(Seal { digest: digest.clone(), signature });
     let manifest_bytes = manifest.to_canonical()?;
     Ok((SealedManifest { manifest, manifest_bytes, digest }, files))
+}
+
+/// A count of a check's output (signed, as the bindings show it) as the manifest's unsigned
+/// number. The checks make them from unsigned sizes; one out of range is refused, not wrapped.
+fn unsigned<T: TryFrom<i64>>(n: i64, what: &str) -> Result<T, Error> {
+    T::try_from(n).map_err(|_| Error::ManifestInvalid { reason: format!("output {what} {n} is out of range") })
 }
 
 /// Refuses with [`Error::SealRefused`] a manifest [`verify::verify`] refuses with `files`.

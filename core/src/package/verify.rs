@@ -151,7 +151,8 @@ impl Files for Keep {
                 self.files.borrow_mut().push((name.to_owned(), bytes));
                 Ok(Some(measured))
             }
-            Err(Error::InputTooLarge { bytes, .. }) => Ok(Some((bytes, String::new()))),
+            // `bytes` is a count, never negative.
+            Err(Error::InputTooLarge { bytes, .. }) => Ok(Some((bytes.unsigned_abs(), String::new()))),
             Err(e) if input::is_not_found(&e) => Ok(None),
             Err(e) => Err(e.to_string()),
         }

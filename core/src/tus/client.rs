@@ -38,7 +38,7 @@ impl Failure {
     pub(super) async fn absorb(self, budget: &mut Budget, cancel: &CancellationToken) -> Result<(), Error> {
         match self {
             Failure::Fatal(e) => Err(e),
-            Failure::Reject { status, reason } => Err(Error::UploadRejected { status, reason }),
+            Failure::Reject { status, reason } => Err(Error::UploadRejected { status: status.into(), reason }),
             Failure::Retry { kind, reason, retry_after, .. } => budget.wait(kind, reason, retry_after, cancel).await,
             Failure::Conflict => budget.wait(FailureKind::Server, "PATCH: HTTP 409 offset conflict".into(), None, cancel).await,
             Failure::Gone(reason) => budget.wait(FailureKind::Server, reason, None, cancel).await,

@@ -73,7 +73,8 @@ impl Budget {
 
     /// The error that ends the transfer now, after the failures counted so far.
     pub fn give_up(&self, kind: FailureKind, reason: String) -> Error {
-        Error::UploadFailed { attempts: self.failures, kind, reason }
+        // A streak ends at the retry policy's max_attempts, far below i32::MAX.
+        Error::UploadFailed { attempts: i32::try_from(self.failures).unwrap_or(i32::MAX), kind, reason }
     }
 
     /// Counts a failed attempt of `kind` and waits before the next one, or fails when the

@@ -41,8 +41,8 @@ impl Finding {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Metrics {
     /// Upright width and height of the input.
-    pub width: u32,
-    pub height: u32,
+    pub width: i32,
+    pub height: i32,
     /// Blur effect, 0 (sharp) to 1 (flat).
     pub blur: f64,
     /// Mean luma, 0–255.
@@ -60,8 +60,8 @@ impl Metrics {
     /// Measures everything on the analysis copy of an upright `width` × `height` capture.
     pub fn measure(width: u32, height: u32, a: &Analysis) -> Metrics {
         Metrics {
-            width,
-            height,
+            width: side(width),
+            height: side(height),
             blur: sharpness::blur_effect(a),
             mean_luma: exposure::mean_luma(a),
             clipped: exposure::clipped_fraction(a),
@@ -69,6 +69,12 @@ impl Metrics {
             colorfulness: color::colorfulness(a),
         }
     }
+}
+
+/// A decoded image's side as the signed count the bindings show (Kotlin's `Int`). Decoding
+/// keeps within a budget of at most 80 MB, so no decoded side comes near `i32::MAX`.
+pub(crate) fn side(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
 }
 
 /// Compares metrics with the rules; returns the checks that failed.
@@ -95,11 +101,11 @@ pub fn evaluate(m: &Metrics, rules: &Rules) -> Vec<Finding> {
 }
 
 /// The side that falls short and its minimum, if either does.
-fn resolution_shortfall(width: u32, height: u32, rules: &Rules) -> Option<(f64, f64)> {
+fn resolution_shortfall(width: i32, height: i32, rules: &Rules) -> Option<(f64, f64)> {
     let (short, long) = (width.min(height), width.max(height));
-    if short < rules.min_short_side {
+    if i64::from(short) < i64::from(rules.min_short_side) {
         Some((short as f64, rules.min_short_side as f64))
-    } else if long < rules.min_long_side {
+    } else if i64::from(long) < i64::from(rules.min_long_side) {
         Some((long as f64, rules.min_long_side as f64))
     } else {
         None

@@ -301,9 +301,9 @@ class FilingFlow(
 private fun Report.accepted(lang: Lang): StepStatus.Accepted {
     val out = output
     return StepStatus.Accepted(
-        width = out?.width?.toInt() ?: 0,
-        height = out?.height?.toInt() ?: 0,
-        bytes = out?.bytes?.toLong() ?: 0,
+        width = out?.width ?: 0,
+        height = out?.height ?: 0,
+        bytes = out?.bytes ?: 0,
         warnings = findings.map { it.message.text(lang) },
     )
 }
