@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::hash::sha256_hex;
 use crate::package::manifest::Manifest;
 use crate::count;
-use crate::outbox::{Content, Outbox, PackageState, StoredFile, UploadMark};
+use crate::outbox::{total_size, Content, Outbox, PackageState, StoredFile, UploadMark};
 use crate::tus::{upload_file, Resume, Source, TransferHooks, TusClient};
 use crate::Error;
 
@@ -311,7 +311,7 @@ struct Totals {
 
 impl Totals {
     fn new(files: &[StoredFile]) -> Totals {
-        Totals { total: files.iter().map(StoredFile::size).sum(), sent: Mutex::new(HashMap::new()) }
+        Totals { total: total_size(files), sent: Mutex::new(HashMap::new()) }
     }
 
     fn record(&self, file: &str, sent: u64) -> u64 {

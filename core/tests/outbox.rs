@@ -1079,3 +1079,20 @@ fn a_config_from_host_arguments() {
     assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "key"), "{err:?}");
     assert_eq!((err.code(), short), (Code::InvalidArgument, vec![0; 16]));
 }
+
+/// File sizes in the index are outside input once on disk: sizes that add up past any integer
+/// give a saturated total, and a negative one is `outbox_corrupt`, never a panic.
+#[test]
+fn sizes_from_a_tampered_index_neither_overflow_nor_go_negative() {
+    let tmp = tempfile::tempdir().unwrap();
+    open(tmp.path(), None).seal("p", b"{}", &[("a.jpg", b"a"), ("b.jpg", b"b"), ("c.jpg", b"c")]).unwrap();
+    let db = rusqlite::Connection::open(tmp.path().join("outbox.sqlite3")).unwrap();
+    db.execute("UPDATE files SET bytes = 9223372036854775807", []).unwrap();
+    let ob = open(tmp.path(), None);
+    assert_eq!(ob.get("p").unwrap().bytes, i64::MAX);
+    assert_eq!(ob.list().unwrap()[0].bytes, i64::MAX);
+    // The schema's CHECK refuses a negative size; a file edited by other means has none.
+    db.execute_batch("PRAGMA ignore_check_constraints = ON; UPDATE files SET bytes = -1 WHERE name = 'b.jpg'").unwrap();
+    assert_eq!(ob.get("p").unwrap_err().code(), Code::OutboxCorrupt);
+    assert_eq!(ob.list().unwrap_err().code(), Code::OutboxCorrupt);
+}

@@ -245,6 +245,11 @@ impl StoredFile {
     }
 }
 
+/// The files' sizes added up, saturating: the sizes come from the index on disk.
+pub(crate) fn total_size(files: &[StoredFile]) -> u64 {
+    files.iter().fold(0, |total, f| total.saturating_add(f.size()))
+}
+
 /// A package's files as the outbox's index records them, for [`crate::package::seal::seal_stored`]:
 /// sizes and hashes from the rows, without reading the blobs (each is checked against its
 /// hash whenever it is read or uploaded).
@@ -627,7 +632,7 @@ impl Outbox {
             .into_iter()
             .map(|p| {
                 let files = db::files(&conn, &p.id)?;
-                let bytes = files.iter().map(|f| f.bytes).sum();
+                let bytes = count::signed(total_size(&files));
                 Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
             })
             .collect()
@@ -639,7 +644,7 @@ impl Outbox {
         let conn = self.lock();
         let p = db::package(&conn, id)?.ok_or_else(|| Error::PackageNotFound { id: id.to_owned() })?;
         let files = db::files(&conn, id)?;
-        let bytes = files.iter().map(|f| f.bytes).sum();
+        let bytes = count::signed(total_size(&files));
         Ok(PackageSummary { id: p.id, state: p.state, created_at: p.created_at, updated_at: p.updated_at, files, bytes })
     }
 
