@@ -64,7 +64,7 @@ pub fn fit_within((w, h): (u32, u32), long_side: u32) -> (u32, u32) {
 /// Resizes an interleaved RGB buffer with a convolution filter.
 ///
 /// Typed for `U8x3` (`Resizer::resize_typed`): the run-time dispatch of `Resizer::resize` would
-/// link the convolutions of every pixel type fast_image_resize knows into the library, 1.5 MB
+/// link the convolutions of every pixel type fast_image_resize knows into the library, 1.6 MB
 /// of it on aarch64 (docs/size.md).
 pub(crate) fn resize_rgb(src: &[u8], (w, h): (u32, u32), (dw, dh): (u32, u32), filter: FilterType) -> Vec<u8> {
     // The buffer sizes match the dimensions by construction, so these cannot fail.

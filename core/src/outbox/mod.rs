@@ -239,7 +239,7 @@ pub struct StoredFile {
 
 impl StoredFile {
     /// `bytes` unsigned. Never negative: the outbox makes a `StoredFile` from a length, or reads
-    /// it from the index as an unsigned number (SQLite refuses a negative one).
+    /// it from the index as a `u64` (a negative size there is `outbox_corrupt`).
     pub(crate) fn size(&self) -> u64 {
         self.bytes.unsigned_abs()
     }

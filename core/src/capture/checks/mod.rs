@@ -71,8 +71,9 @@ impl Metrics {
     }
 }
 
-/// A decoded image's side as the signed count the bindings show (Kotlin's `Int`). Decoding
-/// keeps within a budget of at most 80 MB, so no decoded side comes near `i32::MAX`.
+/// An image's side as the signed count the bindings show (Kotlin's `Int`). A side measured
+/// here was decoded within the budget (at most 80 MB of pixels) or read from a JPEG header
+/// (at most 65,535): far below `i32::MAX`.
 pub(crate) fn side(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
