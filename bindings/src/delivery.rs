@@ -10,7 +10,7 @@ use hexin_core::Error;
 
 use crate::events::Dispatch;
 use crate::outbox::Outbox;
-use crate::path::count;
+use crate::path::unsigned_arg;
 use crate::runtime::{guard, spawn};
 use crate::tasks::{task_object, Task};
 
@@ -72,8 +72,8 @@ impl Uploader {
     ) -> Result<Arc<Uploader>, Error> {
         guard(|| {
             let options = options.unwrap_or_default();
-            let chunk_size = options.chunk_size.map(|c| count::<usize>("chunk_size", c)).transpose()?;
-            let parallel = options.parallel.map(|p| count::<usize>("parallel", p)).transpose()?;
+            let chunk_size = options.chunk_size.map(|c| unsigned_arg::<usize>("chunk_size", c)).transpose()?;
+            let parallel = options.parallel.map(|p| unsigned_arg::<usize>("parallel", p)).transpose()?;
             let client = Arc::new(TusClient::new(&endpoint, UploadConfig::default().with_fixed_chunks(chunk_size))?);
             let dispatch = Arc::new(Dispatch::new(listener));
             let uploader = delivery::Uploader::new(outbox.0.clone(), client, dispatch.clone())

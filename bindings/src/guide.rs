@@ -11,7 +11,7 @@ use hexin_core::capture::document::plane::Plane;
 use hexin_core::capture::guide::{self, GuideConfig, Guidance};
 use hexin_core::{Error, MaterialKind};
 
-use crate::path::count;
+use crate::path::unsigned_arg;
 use crate::photo::Policy;
 use crate::runtime::guard;
 
@@ -37,9 +37,9 @@ impl CaptureGuide {
     /// `rotationDegrees`). `InvalidArgument` (`frame`, `rotation`) when they do not fit.
     pub fn analyze(&self, luma: &[u8], width: i32, height: i32, row_stride: i32, rotation: i32) -> Result<Guidance, Error> {
         guard(|| {
-            let frame = |n: i32| count::<usize>("frame", n);
+            let frame = |n: i32| unsigned_arg::<usize>("frame", n);
             let plane = Plane::new(luma, frame(width)?, frame(height)?, frame(row_stride)?)?;
-            self.guide().analyze(&plane, count("rotation", rotation)?)
+            self.guide().analyze(&plane, unsigned_arg("rotation", rotation)?)
         })
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use hexin_core::outbox::{OutboxConfig, PackageSummary};
 use hexin_core::Error;
 
-use crate::path::{count, FilePath};
+use crate::path::{unsigned_arg, FilePath};
 use crate::runtime::guard;
 
 /// Packages kept on the device until delivered: crash-safe SQLite, encrypted with the host's key.
@@ -36,8 +36,8 @@ impl Outbox {
         guard(|| {
             let options = options.unwrap_or_default();
             let mut key = key;
-            let max_bytes = options.max_bytes.map(|b| count("max_bytes", b)).transpose()?;
-            let keep_days = options.keep_days.map(|d| count("keep_days", d)).transpose()?;
+            let max_bytes = options.max_bytes.map(|b| unsigned_arg("max_bytes", b)).transpose()?;
+            let keep_days = options.keep_days.map(|d| unsigned_arg("keep_days", d)).transpose()?;
             let config = OutboxConfig::new(key.as_deref_mut(), max_bytes, keep_days)?;
             Ok(Arc::new(Outbox(Arc::new(hexin_core::outbox::Outbox::open(dir.as_ref(), config)?))))
         })

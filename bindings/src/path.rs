@@ -22,7 +22,7 @@ impl AsRef<Path> for FilePath {
 
 /// A count from the app (`Long`, `Int`) as the unsigned value core takes: a negative one (or one
 /// too large for `T`) is `InvalidArgument` named `name`.
-pub(crate) fn count<T: TryFrom<i64>>(name: &str, value: impl Into<i64>) -> Result<T, Error> {
+pub(crate) fn unsigned_arg<T: TryFrom<i64>>(name: &str, value: impl Into<i64>) -> Result<T, Error> {
     let value = value.into();
     T::try_from(value).map_err(|_| Error::InvalidArgument { name: name.into(), reason: format!("{value} is out of range") })
 }
@@ -33,9 +33,9 @@ mod tests {
 
     #[test]
     fn negative_counts_are_invalid_arguments() {
-        assert_eq!(count::<u64>("max_bytes", 5i64).unwrap(), 5);
-        let err = count::<u32>("keep_days", -1i32).unwrap_err();
+        assert_eq!(unsigned_arg::<u64>("max_bytes", 5i64).unwrap(), 5);
+        let err = unsigned_arg::<u32>("keep_days", -1i32).unwrap_err();
         assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "keep_days"), "{err:?}");
-        assert!(count::<u32>("keep_days", i64::MAX).is_err());
+        assert!(unsigned_arg::<u32>("keep_days", i64::MAX).is_err());
     }
 }
